@@ -1,0 +1,116 @@
+"""Dates as volunteers type them: '150892', '15/8/92', '15.08.1992', and '1992' for a year only."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from domain.errors import FieldError
+
+EARLIEST_YEAR = 1900
+_SEPARATORS = re.compile(r"[/\-. ]+")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date of which only the year may be known (retrospective entry from paper lists)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def of(cls, d: date) -> PartialDate:
+        return cls(d.year, d.month, d.day)
+
+    @property
+    def is_full(self) -> bool:
+        return self.month is not None and self.day is not None
+
+    def to_date(self) -> date:
+        if self.month is None or self.day is None:
+            raise ValueError("year-only date")
+        return date(self.year, self.month, self.day)
+
+    def iso(self) -> str:
+        """'1992-08-15', or '1992' for a year only: the stored form."""
+        if self.month is None or self.day is None:
+            return f"{self.year:04d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def display(self) -> str:
+        if self.month is None or self.day is None:
+            return f"{self.year:04d}"
+        return f"{self.day:02d}/{self.month:02d}/{self.year:04d}"
+
+    @classmethod
+    def from_iso(cls, text: str) -> PartialDate:
+        if re.fullmatch(r"\d{4}", text):
+            return cls(int(text))
+        return cls.of(date.fromisoformat(text))
+
+
+def _expand_year(two_digits: int, today: date) -> int:
+    """A two-digit year is the most recent year ending so, never a future one."""
+    year = today.year - today.year % 100 + two_digits
+    return year - 100 if year > today.year else year
+
+
+def parse_date(
+    text: str,
+    *,
+    today: date,
+    field: str = "date",
+    allow_year_only: bool = False,
+    allow_future: bool = False,
+) -> PartialDate:
+    """Parse a typed date; raise FieldError with a message for the volunteer."""
+    raw = text.strip()
+    if not raw:
+        raise FieldError(field, "required")
+    parts = [p for p in _SEPARATORS.split(raw) if p]
+    if not all(p.isdigit() and p.isascii() for p in parts):
+        raise FieldError(field, f"'{raw}' is not a date: type e.g. 150892 or 15/8/1992")
+    day: int | None
+    month: int | None
+    if len(parts) == 1:
+        digits = parts[0]
+        if len(digits) == 8:
+            day, month, year = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+        elif len(digits) == 6:
+            day, month = int(digits[:2]), int(digits[2:4])
+            year = _expand_year(int(digits[4:]), today)
+        elif len(digits) == 4 and allow_year_only:
+            return _check(PartialDate(int(digits)), today, field, allow_future)
+        elif len(digits) == 4:
+            day, month, year = int(digits[:2]), int(digits[2:]), today.year
+        else:
+            raise FieldError(field, f"'{raw}' is not a date: type DDMMYY, DDMMYYYY or DD/MM/YYYY")
+    elif len(parts) in (2, 3):
+        day, month = int(parts[0]), int(parts[1])
+        if len(parts) == 2:
+            year = today.year
+        elif len(parts[2]) == 4:
+            year = int(parts[2])
+        elif len(parts[2]) <= 2:
+            year = _expand_year(int(parts[2]), today)
+        else:
+            raise FieldError(field, f"'{parts[2]}' is not a year")
+    else:
+        raise FieldError(field, f"'{raw}' is not a date: type DD/MM/YYYY")
+    try:
+        real = date(year, month, day)
+    except ValueError:
+        raise FieldError(field, f"{day:02d}/{month:02d}/{year} does not exist") from None
+    return _check(PartialDate.of(real), today, field, allow_future)
+
+
+def _check(value: PartialDate, today: date, field: str, allow_future: bool) -> PartialDate:
+    if value.year < EARLIEST_YEAR:
+        raise FieldError(field, f"{value.display()} is before {EARLIEST_YEAR}")
+    if not allow_future:
+        future = value.year > today.year if not value.is_full else value.to_date() > today
+        if future:
+            raise FieldError(field, f"{value.display()} is in the future")
+    return value

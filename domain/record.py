@@ -1,0 +1,416 @@
+"""A vaccination record, the desk session that supplies its defaults, and building both from a form.
+
+Every screen and importer turns what it has into the same form (field name -> text) and calls
+`build_record`; that is the one place where a record is validated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
+
+from uuid6 import uuid7
+
+from domain.dates import parse_date
+from domain.errors import FieldError, ValidationError
+from domain.identity import (
+    Identity,
+    IdType,
+    Sex,
+    cccd_century_and_sex,
+    check_cccd,
+    check_id_number,
+    classify_id,
+    normalize_id,
+    normalize_name,
+    normalize_phone,
+    parse_sex,
+)
+from domain.tables import vaccine_table
+from domain.text import clean_text, fold
+
+OBSERVATION_MINUTES = 30
+_LOT = re.compile(r"[A-Z0-9][A-Z0-9/.\-]{0,23}")
+_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,32}")
+T = TypeVar("T")
+
+
+class Screening(StrEnum):
+    ELIGIBLE = "D"  # đủ điều kiện tiêm: the dose is given
+    POSTPONE = "H"  # tạm hoãn
+    CONTRAINDICATED = "C"  # chống chỉ định
+    REFER = "B"  # chuyển tiêm tại bệnh viện
+
+    @property
+    def label(self) -> str:
+        return _SCREENING_LABELS[self]
+
+    @property
+    def gives_dose(self) -> bool:
+        return self is Screening.ELIGIBLE
+
+
+_SCREENING_LABELS = {
+    Screening.ELIGIBLE: "đủ điều kiện tiêm",
+    Screening.POSTPONE: "tạm hoãn",
+    Screening.CONTRAINDICATED: "chống chỉ định",
+    Screening.REFER: "chuyển bệnh viện",
+}
+
+
+class Aefi(StrEnum):
+    """Adverse event following immunization, as seen during observation."""
+
+    NONE = ""
+    MILD = "mild"  # phản ứng thông thường
+    SEVERE = "severe"  # phản ứng nặng
+
+
+class Source(StrEnum):
+    TYPED = "typed"
+    SCAN = "scan"
+    IMPORT = "import"
+    RETROSPECTIVE = "retrospective"
+    CERTIFICATE = "certificate"
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    VOIDED = "voided"
+
+
+class Mode(StrEnum):
+    LIVE = "live"  # doses given now, at this desk
+    RETROSPECTIVE = "retrospective"  # hồi cứu: doses given earlier, from paper lists
+
+
+@dataclass(frozen=True)
+class Session:
+    """Opened once at a desk; its values are the defaults of every record."""
+
+    session_id: str
+    site_id: str
+    desk_id: str
+    entered_by: str
+    vaccinator: str
+    vaccine: str
+    lot: str
+    session_date: date
+
+
+@dataclass(frozen=True)
+class Record:
+    record_id: str
+    version: int
+    desk_id: str
+    site_id: str
+    session_id: str
+    person: Identity
+    screening: Screening
+    vaccine: str
+    lot: str
+    dose_number: int | None  # None before the store numbers it from the person's history
+    given_on: date
+    given_time: str  # "HH:MM", empty when not known (retrospective)
+    vaccinator: str
+    aefi: Aefi
+    aefi_note: str
+    observed_until: str  # "HH:MM", end of the post-injection observation
+    source: Source
+    entered_by: str
+    status: Status = Status.ACTIVE
+    void_reason: str = ""
+    recorded_at: str = ""  # stamped by the store
+
+    @property
+    def gives_dose(self) -> bool:
+        return self.screening.gives_dose
+
+
+# Form field names, in the order the entry screen shows them.
+FORM_FIELDS: tuple[str, ...] = (
+    "id_number",
+    "full_name",
+    "dob",
+    "sex",
+    "phone",
+    "province",
+    "ward",
+    "address",
+    "vaccine",
+    "lot",
+    "given_on",
+    "dose_number",
+    "aefi",
+    "aefi_note",
+    "screening",
+)
+
+
+@dataclass(frozen=True)
+class EntryContext:
+    session: Session
+    mode: Mode
+    now: datetime
+    source: Source = Source.TYPED
+    original: Record | None = None  # set when correcting: the version being replaced
+    resolve_province: Callable[[str], str] = field(default=lambda text: text)
+    resolve_ward: Callable[[str, str], str] = field(default=lambda province, text: text)
+
+
+def new_record_id() -> str:
+    """A time-ordered UUID (v7): ids sort by creation, and two desks never collide."""
+    return str(uuid7())
+
+
+def parse_screening(text: str) -> Screening:
+    key = fold(text).upper()[:1] or "D"
+    try:
+        return Screening(key)
+    except ValueError:
+        raise FieldError(
+            "screening", "D đủ điều kiện · H hoãn · C chống chỉ định · B bệnh viện"
+        ) from None
+
+
+def parse_aefi(text: str) -> Aefi:
+    key = fold(text)
+    if key in {"", "0", "-", "khong", "none"}:
+        return Aefi.NONE
+    if key in {"1", "mild", "nhe", "thuong", "thong thuong"}:
+        return Aefi.MILD
+    if key in {"2", "severe", "nang"}:
+        return Aefi.SEVERE
+    raise FieldError("aefi", "blank none · 1 thông thường (mild) · 2 nặng (severe)")
+
+
+def parse_vaccine(text: str) -> str:
+    table = vaccine_table()
+    vaccine = table.resolve(text)
+    if vaccine is None:
+        raise FieldError(
+            "vaccine", f"unknown vaccine '{clean_text(text)}': {', '.join(table.choices())}"
+        )
+    return vaccine.code
+
+
+def parse_lot(text: str) -> str:
+    lot = clean_text(text).upper().replace(" ", "")
+    if not lot:
+        raise FieldError("lot", "required")
+    if not _LOT.fullmatch(lot):
+        raise FieldError("lot", "a lot number has letters, digits, '-', '/' and '.' only")
+    return lot
+
+
+def parse_dose_number(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 9:
+        raise FieldError("dose_number", "a dose number from 1 to 9")
+    return int(text)
+
+
+def parse_code(name: str, text: str) -> str:
+    value = clean_text(text)
+    if not _CODE.fullmatch(value):
+        raise FieldError(name, "letters, digits, '-', '_' and '.' only, 1-32 characters")
+    return value
+
+
+def parse_person_name(name: str, text: str) -> str:
+    try:
+        return normalize_name(text)
+    except FieldError as error:
+        raise FieldError(name, error.message) from None
+
+
+def build_session(form: Mapping[str, str], *, today: date, session_id: str = "") -> Session:
+    errors: dict[str, str] = {}
+
+    def take(name: str, parse: Callable[[str], T]) -> T | None:
+        try:
+            return parse(form.get(name, ""))
+        except FieldError as error:
+            errors.setdefault(error.field, error.message)
+            return None
+
+    site = take("site_id", lambda t: parse_code("site_id", t))
+    desk = take("desk_id", lambda t: parse_code("desk_id", t))
+    entered_by = take("entered_by", lambda t: parse_person_name("entered_by", t))
+    vaccinator = take("vaccinator", lambda t: parse_person_name("vaccinator", t))
+    vaccine = take("vaccine", parse_vaccine)
+    lot = take("lot", parse_lot)
+    day = take(
+        "session_date",
+        lambda t: parse_date(t or today.strftime("%d/%m/%Y"), today=today, field="session_date"),
+    )
+    if errors:
+        raise ValidationError(errors)
+    assert site and desk and entered_by and vaccinator and vaccine and lot and day
+    return Session(
+        session_id=session_id or new_record_id(),
+        site_id=site,
+        desk_id=desk,
+        entered_by=entered_by,
+        vaccinator=vaccinator,
+        vaccine=vaccine,
+        lot=lot,
+        session_date=day.to_date(),
+    )
+
+
+def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
+    """Validate a whole form into a Record, or raise ValidationError naming every bad field."""
+    errors: dict[str, str] = {}
+    today = ctx.now.date()
+    retrospective = ctx.mode is Mode.RETROSPECTIVE
+
+    def take(name: str, parse: Callable[[str], T]) -> T | None:
+        try:
+            return parse(form.get(name, ""))
+        except FieldError as error:
+            errors.setdefault(error.field, error.message)
+            return None
+
+    id_number = normalize_id(form.get("id_number", ""))
+    id_type = classify_id(id_number)
+    take("id_number", lambda _: check_id_number(id_type, id_number))
+    full_name = take("full_name", normalize_name)
+    dob = take(
+        "dob",
+        lambda t: parse_date(t, today=today, field="dob", allow_year_only=retrospective),
+    )
+    sex_text = form.get("sex", "")
+    if not sex_text.strip() and id_type is IdType.CCCD and "id_number" not in errors:
+        sex: Sex | None = cccd_century_and_sex(id_number)[1]
+    else:
+        sex = take("sex", parse_sex)
+    phone = take("phone", normalize_phone)
+    province = take("province", ctx.resolve_province)
+    ward = take("ward", lambda t: ctx.resolve_ward(province or "", t))
+    screening = take("screening", parse_screening)
+    gives_dose = screening is None or screening.gives_dose
+
+    original = ctx.original
+    typed_dose = retrospective or original is not None
+    lot_optional = retrospective or (
+        original is not None and original.source is Source.RETROSPECTIVE
+    )
+    if typed_dose:
+        vaccine = take("vaccine", parse_vaccine) if gives_dose else ""
+        lot = take("lot", lambda t: parse_lot(t) if t.strip() or not lot_optional else "")
+        lot = lot if gives_dose else ""
+        given = take("given_on", lambda t: parse_date(t, today=today, field="given_on"))
+        given_on = given.to_date() if given else today
+    else:
+        vaccine = ctx.session.vaccine if gives_dose else ""
+        lot = ctx.session.lot if gives_dose else ""
+        given_on = today
+    if original is not None:
+        given_time = original.given_time
+    else:
+        given_time = "" if retrospective else ctx.now.strftime("%H:%M")
+    dose_number = take("dose_number", parse_dose_number) if gives_dose else None
+    aefi = take("aefi", parse_aefi) if gives_dose else Aefi.NONE
+    aefi_note = clean_text(form.get("aefi_note", ""))[:200]
+    if aefi and not aefi_note:
+        errors.setdefault("aefi_note", "describe the adverse event")
+
+    if id_type is IdType.CCCD and dob and sex and "id_number" not in errors:
+        take("dob", lambda _: check_cccd(id_number, dob, sex))
+    if dob and given_on and dob.is_full and dob.to_date() > given_on:
+        errors.setdefault("given_on", "the dose was given before the person was born")
+    if errors:
+        raise ValidationError({k: errors[k] for k in sorted(errors, key=_field_order)})
+
+    assert full_name is not None and dob is not None and sex is not None and screening
+    if original is not None:
+        observed_until = original.observed_until if gives_dose else ""
+    elif gives_dose and given_time:
+        observed_until = (ctx.now + timedelta(minutes=OBSERVATION_MINUTES)).strftime("%H:%M")
+    else:
+        observed_until = ""
+    person = Identity(
+        id_type=id_type,
+        id_number=id_number,
+        full_name=full_name,
+        dob=dob,
+        sex=sex,
+        phone=phone or "",
+        province_code=province or "",
+        ward_code=ward or "",
+        address=clean_text(form.get("address", ""))[:200],
+    )
+    if original is not None:
+        source = original.source
+    elif retrospective and ctx.source is Source.TYPED:
+        source = Source.RETROSPECTIVE
+    else:
+        source = ctx.source
+    origin = original or ctx.session
+    return Record(
+        record_id=original.record_id if original else new_record_id(),
+        version=original.version + 1 if original else 1,
+        desk_id=origin.desk_id,
+        site_id=origin.site_id,
+        session_id=origin.session_id,
+        person=person,
+        screening=screening,
+        vaccine=vaccine or "",
+        lot=lot or "",
+        dose_number=dose_number,
+        given_on=given_on,
+        given_time=given_time,
+        vaccinator=origin.vaccinator,
+        aefi=aefi or Aefi.NONE,
+        aefi_note=aefi_note if aefi else "",
+        observed_until=observed_until,
+        source=source,
+        entered_by=ctx.session.entered_by,
+    )
+
+
+def _field_order(name: str) -> int:
+    return FORM_FIELDS.index(name) if name in FORM_FIELDS else len(FORM_FIELDS)
+
+
+def record_to_form(record: Record) -> dict[str, str]:
+    """The form that rebuilds this record: used to open a record for correction."""
+    person = record.person
+    return {
+        "id_number": person.id_number,
+        "full_name": person.full_name,
+        "dob": person.dob.display(),
+        "sex": person.sex.value,
+        "phone": person.phone,
+        "province": person.province_code,
+        "ward": person.ward_code,
+        "address": person.address,
+        "vaccine": record.vaccine,
+        "lot": record.lot,
+        "given_on": record.given_on.strftime("%d/%m/%Y"),
+        "dose_number": str(record.dose_number or ""),
+        "aefi": {Aefi.NONE: "", Aefi.MILD: "1", Aefi.SEVERE: "2"}[record.aefi],
+        "aefi_note": record.aefi_note,
+        "screening": record.screening.value,
+    }
+
+
+def identity_to_form(identity: Identity) -> dict[str, str]:
+    """The person's part of a form, as filled by a scan."""
+    return {
+        "id_number": identity.id_number,
+        "full_name": identity.full_name,
+        "dob": identity.dob.display(),
+        "sex": identity.sex.value,
+        "phone": identity.phone,
+        "province": identity.province_code,
+        "ward": identity.ward_code,
+        "address": identity.address,
+    }

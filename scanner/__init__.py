@@ -1,0 +1,1 @@
+"""Frames in, identities out: capture, decoding and payload parsing (no Textual here)."""

@@ -1,0 +1,76 @@
+"""The desk app and the one factory that builds it, for the CLI and the tests alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from domain.record import Session
+from store import Store, open_store
+from tui.screens.entry import EntryScreen
+from tui.screens.session import SessionScreen
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class VaxdeskApp(App[None]):
+    """Session first, then the entry screen for every citizen of the session."""
+
+    CSS_PATH = "vaxdesk.tcss"
+    TITLE = "vaxdesk"
+    SUB_TITLE = "vaccination desk"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        site_id: str = "",
+        desk_id: str = "",
+        clock: Callable[[], datetime] = local_now,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.site_id = site_id
+        self.desk_id = desk_id
+        self.clock = clock
+        self.session: Session | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(
+            SessionScreen(self.store, None, self.clock, site_id=self.site_id, desk_id=self.desk_id),
+            self.session_opened,
+        )
+
+    def session_opened(self, session: Session | None) -> None:
+        if session is None:
+            return
+        self.session = session
+        self.sub_title = f"site {session.site_id} · desk {session.desk_id}"
+        self.push_screen(EntryScreen(self.store, session, self.clock))
+
+    @property
+    def entry(self) -> EntryScreen:
+        screen = self.screen
+        if not isinstance(screen, EntryScreen):
+            raise LookupError("the entry screen is not showing")
+        return screen
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+
+def make_app(
+    db_path: str | Path,
+    *,
+    site_id: str = "",
+    desk_id: str = "",
+    clock: Callable[[], datetime] = local_now,
+) -> VaxdeskApp:
+    return VaxdeskApp(open_store(db_path), site_id=site_id, desk_id=desk_id, clock=clock)

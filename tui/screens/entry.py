@@ -1,0 +1,378 @@
+"""The entry screen: one citizen after another, keyboard only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Header, Input, Static
+
+from domain.errors import ValidationError
+from domain.identity import Identity, IdType, cccd_century_and_sex, classify_id, normalize_id
+from domain.places import province_name, resolve_province, resolve_ward, ward_name
+from domain.record import (
+    EntryContext,
+    Mode,
+    Record,
+    Session,
+    Source,
+    build_record,
+    identity_to_form,
+    record_to_form,
+)
+from domain.tables import vaccine_table
+from domain.text import mask
+from store import DuplicateDose, Store, StoreError
+from tui.screens.session import SessionScreen
+from tui.screens.today import TodayScreen
+from tui.widgets.form import Form, FormField
+from tui.widgets.suggest import province_suggester, ward_suggester
+
+# Fields the session fills in live mode; typed per record in retrospective mode and corrections.
+SESSION_FIELDS = ("vaccine", "lot", "given_on")
+# The person's fields a scan fills; after a scan, focus goes to the first of these left empty.
+REQUIRED_PERSON_FIELDS = ("full_name", "dob", "sex")
+# Kept from one retrospective record to the next: paper lists run by vaccine and date.
+RETRO_KEPT = ("vaccine", "lot", "given_on")
+
+
+def describe_history(history: list[Record]) -> str:
+    if not history:
+        return "No earlier doses recorded for this person."
+    doses = " · ".join(
+        f"{r.dose_number}) {r.vaccine} {r.given_on.strftime('%d/%m/%Y')} ({r.site_id})"
+        for r in history
+    )
+    last = history[-1]
+    vaccine = vaccine_table().by_code(last.vaccine)
+    if vaccine is None:
+        return f"Earlier doses: {doses}"
+    primary_done = (last.dose_number or 0) >= vaccine.primary_doses
+    wait = vaccine.booster_interval_days if primary_done else vaccine.min_interval_days
+    due = (last.given_on + timedelta(days=wait)).strftime("%d/%m/%Y")
+    return f"Earlier doses: {doses} — next dose {(last.dose_number or 0) + 1} from {due}"
+
+
+class EntryScreen(Screen[None]):
+    """Type or scan a citizen; Enter moves on; Enter on the last field saves."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "clear", "Clear"),
+        Binding("f2", "session", "Session"),
+        Binding("f3", "today", "Today's list"),
+        Binding("f4", "toggle_mode", "Live/Hồi cứu"),
+    ]
+
+    mode: var[Mode] = var(Mode.LIVE, init=False)
+    editing: var[Record | None] = var(None, init=False)
+
+    def __init__(self, store: Store, session: Session, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.store = store
+        self.session = session
+        self.clock = clock
+        self.source = Source.TYPED
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="session-bar")
+        with Form(id="entry-form"), Horizontal():
+            with Vertical(classes="column"):
+                yield FormField("id_number", "ID number", placeholder="CCCD, CMND or passport")
+                yield FormField("full_name", "Full name", max_length=80)
+                yield FormField("dob", "Born", placeholder="150892 or 15/8/1992")
+                yield FormField("sex", "Sex", placeholder="1 Nam · 2 Nữ")
+                yield FormField("phone", "Phone", placeholder="optional")
+                yield FormField("province", "Province", suggester=province_suggester())
+                yield FormField(
+                    "ward", "Ward/commune", suggester=ward_suggester(self._province_code)
+                )
+                yield FormField("address", "Address", placeholder="street, hamlet")
+            with Vertical(classes="column"):
+                yield FormField(
+                    "vaccine",
+                    "Vaccine",
+                    suggester=SuggestFromList(vaccine_table().choices(), case_sensitive=False),
+                    hint=" ".join(vaccine_table().choices()),
+                )
+                yield FormField("lot", "Lot")
+                yield FormField("given_on", "Given on", placeholder="150821")
+                yield FormField("dose_number", "Dose no.", placeholder="auto", hint="")
+                yield FormField("aefi", "AEFI", hint="blank none · 1 mild · 2 severe")
+                yield FormField("aefi_note", "AEFI note")
+                yield FormField(
+                    "screening",
+                    "Screening",
+                    hint="D đủ ĐK · H hoãn · C chống CĐ · B bệnh viện",
+                )
+        yield Static(id="history")
+        yield Static(id="message")
+        yield Static(id="status")
+        yield Footer()
+
+    @property
+    def form(self) -> Form:
+        return self.query_one("#entry-form", Form)
+
+    def on_mount(self) -> None:
+        self._apply_mode()
+        self.clear_form()
+        self.refresh_status()
+        self.set_interval(30, self.refresh_status)
+
+    # -- what the volunteer sees -------------------------------------------------------
+
+    def _province_code(self) -> str:
+        try:
+            return resolve_province(self.form.field("province").value)
+        except ValueError:
+            return ""
+
+    def _entry_context(self) -> EntryContext:
+        return EntryContext(
+            session=self.session,
+            mode=self.mode,
+            now=self.clock(),
+            source=self.source,
+            original=self.editing,
+            resolve_province=resolve_province,
+            resolve_ward=resolve_ward,
+        )
+
+    def _apply_mode(self) -> None:
+        typed = self.mode is Mode.RETROSPECTIVE or self.editing is not None
+        for name in SESSION_FIELDS:
+            self.form.field(name).input.disabled = not typed
+        self.form.field("aefi_note").input.disabled = not self.form.field("aefi").value.strip()
+        session = self.session
+        mode = "HỒI CỨU (retrospective)" if self.mode is Mode.RETROSPECTIVE else "LIVE"
+        editing = f" · CORRECTING v{self.editing.version}" if self.editing else ""
+        self.query_one("#session-bar", Static).update(
+            f"{mode}{editing} · site {session.site_id} · desk {session.desk_id} · "
+            f"{session.vaccine} lot {session.lot} · {session.session_date:%d/%m/%Y} · "
+            f"vaccinator {session.vaccinator} · entered by {session.entered_by}"
+        )
+        self.set_class(self.mode is Mode.RETROSPECTIVE, "-retrospective")
+        self.set_class(self.editing is not None, "-correcting")
+
+    def watch_mode(self) -> None:
+        self._apply_mode()
+        self.clear_form()
+
+    def watch_editing(self) -> None:
+        self._apply_mode()
+
+    def refresh_status(self) -> None:
+        stats = self.store.stats(self.session.desk_id, self.clock())
+        backlog = "all synced" if stats.backlog == 0 else f"backlog {stats.backlog} unsynced"
+        self.query_one("#status", Static).update(
+            f"Today {stats.today} · last hour {stats.last_hour}/h · {backlog}"
+        )
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#message", Static)
+        message.update(text)
+        message.set_class(error, "-error")
+
+    def clear_form(self) -> None:
+        kept = RETRO_KEPT if self.mode is Mode.RETROSPECTIVE and not self.editing else ()
+        self.form.clear(keep=kept)
+        if self.mode is Mode.LIVE or self.editing:
+            self._show_session_values()
+        self.form.field("screening").value = "D"
+        self.form.field("aefi_note").input.disabled = True
+        self.query_one("#history", Static).update("")
+        self.source = Source.TYPED
+        first = self.form.first_enabled()
+        if first is not None:
+            first.input.focus()
+
+    def _show_session_values(self) -> None:
+        self.form.set_values(
+            {
+                "vaccine": self.session.vaccine,
+                "lot": self.session.lot,
+                "given_on": self.session.session_date.strftime("%d/%m/%Y"),
+            }
+        )
+
+    # -- filling -----------------------------------------------------------------------
+
+    def fill_identity(self, identity: Identity, source: Source = Source.SCAN) -> None:
+        """Fill the person's fields (from a scan); focus the first that still needs typing."""
+        values = identity_to_form(identity)
+        if identity.province_code:
+            values["province"] = province_name(identity.province_code)
+            values["ward"] = ward_name(identity.province_code, identity.ward_code)
+        self.form.set_values(values)
+        self.source = source
+        self._show_history(identity.id_number)
+        for name in REQUIRED_PERSON_FIELDS:
+            if not self.form.field(name).value.strip():
+                self.form.focus_field(name)
+                return
+        self.form.focus_field("screening")
+
+    def open_for_correction(self, record: Record) -> None:
+        self.editing = record
+        self.form.clear()
+        values = record_to_form(record)
+        values["province"] = province_name(record.person.province_code)
+        values["ward"] = ward_name(record.person.province_code, record.person.ward_code)
+        self.form.set_values(values)
+        self._apply_mode()
+        self.say(f"Correcting the record of {record.person.full_name}: Ctrl+S saves, Esc cancels")
+        self.form.focus_field("id_number")
+
+    def _show_history(self, id_text: str) -> list[Record]:
+        number = normalize_id(id_text)
+        id_type = classify_id(number)
+        if id_type is IdType.NONE:
+            self.query_one("#history", Static).update("")
+            return []
+        history = [
+            r
+            for r in self.store.history(f"{id_type.value}:{number}")
+            if not self.editing or r.record_id != self.editing.record_id
+        ]
+        self.query_one("#history", Static).update(describe_history(history))
+        if not self.editing and not self.form.field("dose_number").value.strip():
+            next_dose = max((r.dose_number or 0 for r in history), default=0) + 1
+            self.form.field("dose_number").value = str(next_dose)
+        if history:
+            # Dose 2 of a person seen before: bring back who they are.
+            known = history[-1].person
+            for name, text in identity_to_form(known).items():
+                field = self.form.field(name)
+                if not field.value.strip():
+                    field.value = text
+            if known.province_code and self.form.field("province").value == known.province_code:
+                self.form.field("province").value = province_name(known.province_code)
+                self.form.field("ward").value = ward_name(known.province_code, known.ward_code)
+        return history
+
+    # -- moving on ---------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def field_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        field = event.input.parent
+        if not isinstance(field, FormField):
+            return
+        name = field.field_name
+        if not self._check_field(field):
+            return
+        self._after_field(field)
+        following = self.form.next_after(name)
+        if following is None:
+            self.action_save()
+        else:
+            following.input.focus()
+
+    def _check_field(self, field: FormField) -> bool:
+        """Validate the whole form but report only this field: one rule book, early feedback."""
+        try:
+            build_record(self.form.values(), self._entry_context())
+        except ValidationError as error:
+            field.error = error.errors.get(field.field_name, "")
+            return not field.error
+        field.error = ""
+        return True
+
+    def _after_field(self, field: FormField) -> None:
+        name = field.field_name
+        value = field.value
+        if name == "id_number":
+            number = normalize_id(value)
+            field.value = number
+            if classify_id(number) is IdType.CCCD and not self.form.field("sex").value.strip():
+                self.form.field("sex").value = cccd_century_and_sex(number)[1].value
+            self._show_history(number)
+        elif name == "province" and value.strip():
+            field.value = province_name(resolve_province(value))
+        elif name == "ward" and value.strip():
+            code = self._province_code()
+            field.value = ward_name(code, resolve_ward(code, value))
+        elif name == "vaccine" and value.strip():
+            resolved = vaccine_table().resolve(value)
+            if resolved:
+                field.value = resolved.code
+        elif name == "aefi":
+            note = self.form.field("aefi_note")
+            note.input.disabled = not value.strip()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        try:
+            record = build_record(self.form.values(), self._entry_context())
+        except ValidationError as error:
+            self.form.show_errors(error.errors)
+            self.say(f"Not saved: {len(error.errors)} field(s) to fix", error=True)
+            self.app.bell()
+            return
+        self.form.show_errors({})
+        try:
+            stored = self.store.correct(record) if self.editing else self.store.save(record)
+        except DuplicateDose as duplicate:
+            self.form.show_errors({"dose_number": str(duplicate)})
+            self.say("Not saved: this dose is recorded already", error=True)
+            self.app.bell()
+            return
+        except StoreError as error:
+            self.say(f"Not saved: {error}", error=True)
+            self.app.bell()
+            return
+        what = (
+            f"dose {stored.dose_number} {stored.vaccine}"
+            if stored.gives_dose
+            else f"screening {stored.screening.label}"
+        )
+        verb = f"Corrected (v{stored.version})" if self.editing else "Saved"
+        self.say(f"{verb} ✓ {stored.person.full_name} · {mask(stored.person.id_number)} · {what}")
+        self.editing = None
+        self.clear_form()
+        self.refresh_status()
+
+    def action_clear(self) -> None:
+        if self.editing is not None:
+            self.editing = None
+            self.say("Correction cancelled; nothing changed")
+        self.clear_form()
+
+    def action_toggle_mode(self) -> None:
+        if self.editing is not None:
+            self.say("Finish or cancel (Esc) the correction first", error=True)
+            return
+        self.mode = Mode.LIVE if self.mode is Mode.RETROSPECTIVE else Mode.RETROSPECTIVE
+        self.say(
+            "Retrospective entry: vaccine, lot and date typed per record; born may be a year"
+            if self.mode is Mode.RETROSPECTIVE
+            else "Live entry: vaccine, lot and date come from the session"
+        )
+
+    def action_session(self) -> None:
+        def changed(session: Session | None) -> None:
+            if session is not None:
+                self.session = session
+                self._apply_mode()
+                self.clear_form()
+                self.say("Session changed")
+
+        self.app.push_screen(SessionScreen(self.store, self.session, self.clock), changed)
+
+    def action_today(self) -> None:
+        def chosen(record: Record | None) -> None:
+            self.refresh_status()
+            if record is not None:
+                self.open_for_correction(record)
+
+        self.app.push_screen(TodayScreen(self.store, self.session, self.clock), chosen)

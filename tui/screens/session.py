@@ -1,0 +1,127 @@
+"""The session screen: opened once at a desk; its values become every record's defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Header, Input, Static
+
+from domain.errors import ValidationError
+from domain.record import Session, build_session
+from domain.tables import vaccine_table
+from store import Store
+from tui.widgets.form import Form, FormField
+from tui.widgets.suggest import LiveListSuggester
+
+
+class SessionScreen(Screen[Session | None]):
+    """Returns the opened Session, or None when cancelled (only if a session is open)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "open_session", "Open session"),
+        Binding("escape", "cancel", "Back"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        current: Session | None,
+        clock: Callable[[], datetime],
+        *,
+        site_id: str = "",
+        desk_id: str = "",
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.current = current
+        self.clock = clock
+        self.defaults = current or store.last_session()
+        self.site_id = site_id
+        self.desk_id = desk_id
+
+    def compose(self) -> ComposeResult:
+        codes = vaccine_table().choices()
+        yield Header()
+        with Vertical(id="session-box"):
+            yield Static("Open a session: these values fill every record", id="session-title")
+            with Form(id="session-form"):
+                yield FormField("site_id", "Site", placeholder="site code, e.g. TV-CAUNGANG-01")
+                yield FormField("desk_id", "Desk", placeholder="desk code, e.g. desk-3")
+                yield FormField("entered_by", "Volunteer", placeholder="your name")
+                yield FormField("vaccinator", "Vaccinator", placeholder="doctor or nurse")
+                yield FormField(
+                    "vaccine",
+                    "Vaccine",
+                    suggester=SuggestFromList(codes, case_sensitive=False),
+                    hint=" ".join(codes),
+                )
+                yield FormField("lot", "Lot", suggester=LiveListSuggester(self._lots))
+                yield FormField("session_date", "Date", placeholder="today")
+            yield Static(id="session-message")
+        yield Footer()
+
+    @property
+    def form(self) -> Form:
+        return self.query_one("#session-form", Form)
+
+    def _lots(self) -> list[str]:
+        resolved = vaccine_table().resolve(self.form.field("vaccine").value)
+        return self.store.lots(resolved.code) if resolved else []
+
+    def on_mount(self) -> None:
+        today = self.clock().date()
+        previous = self.defaults
+        values = {
+            "site_id": self.site_id,
+            "desk_id": self.desk_id,
+            "session_date": today.strftime("%d/%m/%Y"),
+        }
+        if previous is not None:
+            values.update(
+                site_id=self.site_id or previous.site_id,
+                desk_id=self.desk_id or previous.desk_id,
+                entered_by=previous.entered_by,
+                vaccinator=previous.vaccinator,
+                vaccine=previous.vaccine,
+                lot=previous.lot,
+            )
+        self.form.set_values(values)
+        first_empty = next((f for f in self.form.fields() if not f.value), None)
+        (first_empty or self.form.fields()[0]).input.focus()
+
+    @on(Input.Submitted)
+    def field_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        field = event.input.parent
+        if not isinstance(field, FormField):
+            return
+        if field.field_name == "vaccine" and (hit := vaccine_table().resolve(field.value)):
+            field.value = hit.code
+        following = self.form.next_after(field.field_name)
+        if following is None:
+            self.action_open_session()
+        else:
+            following.input.focus()
+
+    def action_open_session(self) -> None:
+        try:
+            session = build_session(self.form.values(), today=self.clock().date())
+        except ValidationError as error:
+            self.form.show_errors(error.errors)
+            self.query_one("#session-message", Static).update(
+                f"Not opened: {len(error.errors)} field(s) to fix"
+            )
+            return
+        self.store.open_session(session)
+        self.dismiss(session)
+
+    def action_cancel(self) -> None:
+        if self.current is not None:
+            self.dismiss(None)

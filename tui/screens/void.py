@@ -1,0 +1,46 @@
+"""Confirm voiding a record; returns the reason, or None when cancelled."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+
+class VoidModal(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    DEFAULT_CSS = """
+    VoidModal { align: center middle; }
+    VoidModal > Vertical {
+        width: 70; height: auto; padding: 1 2; border: thick $error; background: $surface;
+    }
+    VoidModal Input { margin: 1 0 0 0; }
+    VoidModal .error { color: $error; }
+    """
+
+    def __init__(self, summary: str) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Void {self.summary}?")
+            yield Label("The record stays in the history, marked void. Reason (Enter confirms):")
+            yield Input(placeholder="e.g. entered twice, wrong person", id="void-reason")
+            yield Static("", classes="error", id="void-error")
+
+    @on(Input.Submitted)
+    def confirm(self, event: Input.Submitted) -> None:
+        event.stop()
+        reason = event.value.strip()
+        if len(reason) < 3:
+            self.query_one("#void-error", Static).update("A reason is required.")
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

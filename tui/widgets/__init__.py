@@ -1,0 +1,1 @@
+"""Reusable widgets, each with its own look in DEFAULT_CSS."""

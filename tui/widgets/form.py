@@ -1,0 +1,134 @@
+"""A labelled form of one-line inputs, each with its error beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.suggester import Suggester
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+
+class FormField(Horizontal):
+    """Label, input and error message on one line."""
+
+    DEFAULT_CSS = """
+    FormField { height: 1; margin: 0 0 1 0; }
+    FormField > Label { width: 14; text-align: right; padding: 0 1 0 0; color: $text-muted; }
+    FormField > Input { width: 30; }
+    FormField > .hint { width: 1fr; padding: 0 0 0 1; color: $text-muted; }
+    FormField.-invalid > Label { color: $error; text-style: bold; }
+    FormField.-invalid > .hint { color: $error; text-style: bold; }
+    FormField.-invalid > Input { background: $error 20%; }
+    """
+
+    error: reactive[str] = reactive("")
+
+    def __init__(
+        self,
+        field_name: str,
+        label: str,
+        *,
+        placeholder: str = "",
+        hint: str = "",
+        suggester: Suggester | None = None,
+        max_length: int = 0,
+    ) -> None:
+        super().__init__(id=f"field-{field_name}")
+        self.field_name = field_name
+        self.label = label
+        self.hint = hint
+        self._input = Input(
+            placeholder=placeholder,
+            suggester=suggester,
+            compact=True,
+            max_length=max_length,
+            id=f"input-{field_name}",
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label)
+        yield self._input
+        yield Static(self.hint, classes="hint")
+
+    @property
+    def input(self) -> Input:
+        return self._input
+
+    @property
+    def value(self) -> str:
+        return self._input.value
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self._input.value = text
+
+    @property
+    def enabled(self) -> bool:
+        return not self._input.disabled
+
+    def watch_error(self, message: str) -> None:
+        self.set_class(bool(message), "-invalid")
+        if self.is_mounted:
+            self.query_one(".hint", Static).update(message or self.hint)
+
+
+class Form(Widget):
+    """A column of FormFields; knows their values, errors and the order of moving on."""
+
+    DEFAULT_CSS = """
+    Form { height: auto; layout: vertical; }
+    """
+
+    def fields(self) -> list[FormField]:
+        return list(self.query(FormField))
+
+    def field(self, name: str) -> FormField:
+        return self.query_one(f"#field-{name}", FormField)
+
+    def has_field(self, name: str) -> bool:
+        return bool(self.query(f"#field-{name}"))
+
+    def values(self) -> dict[str, str]:
+        return {f.field_name: f.value for f in self.fields()}
+
+    def set_values(self, values: Mapping[str, str]) -> None:
+        for name, text in values.items():
+            if self.has_field(name):
+                self.field(name).value = text
+
+    def clear(self, keep: Iterable[str] = ()) -> None:
+        kept = set(keep)
+        for f in self.fields():
+            f.error = ""
+            if f.field_name not in kept:
+                f.value = ""
+
+    def show_errors(self, errors: Mapping[str, str]) -> FormField | None:
+        """Put each message beside its field; focus the first field at fault."""
+        first: FormField | None = None
+        for f in self.fields():
+            f.error = errors.get(f.field_name, "")
+            if f.error and first is None and f.enabled:
+                first = f
+        if first is not None:
+            first.input.focus()
+        return first
+
+    def next_after(self, name: str) -> FormField | None:
+        """The next enabled field after `name`, or None when `name` is the last."""
+        fields = self.fields()
+        names = [f.field_name for f in fields]
+        for f in fields[names.index(name) + 1 :]:
+            if f.enabled:
+                return f
+        return None
+
+    def focus_field(self, name: str) -> None:
+        self.field(name).input.focus()
+
+    def first_enabled(self) -> FormField | None:
+        return next((f for f in self.fields() if f.enabled), None)

@@ -1,0 +1,45 @@
+"""Inline completion for places typed without diacritics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.suggester import Suggester
+
+from domain.places import Place, provinces, suggest, wards
+
+
+class PlaceSuggester(Suggester):
+    """Completes a province, or a ward of the province another field names."""
+
+    def __init__(self, places: Callable[[], tuple[Place, ...]]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self._places = places
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return suggest(self._places(), value)
+
+
+def province_suggester() -> PlaceSuggester:
+    return PlaceSuggester(provinces)
+
+
+def ward_suggester(province_code: Callable[[], str]) -> PlaceSuggester:
+    return PlaceSuggester(lambda: wards(province_code()))
+
+
+class LiveListSuggester(Suggester):
+    """Completes from a list computed when asked (e.g. lots used before with a vaccine)."""
+
+    def __init__(self, items: Callable[[], list[str]]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self._items = items
+
+    async def get_suggestion(self, value: str) -> str | None:
+        key = value.casefold()
+        if not key:
+            return None
+        for item in self._items():
+            if item.casefold().startswith(key):
+                return value + item[len(value) :]
+        return None

@@ -1,0 +1,3 @@
+from vaxdesk.cli import main
+
+main()

@@ -1,0 +1,119 @@
+"""The `vaxdesk` command: the desk by default, and headless commands for technicians."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from vaxdesk import __version__
+from vaxdesk.settings import Settings, SettingsError, load_settings
+
+
+def _settings(ctx: click.Context, **flags: object) -> Settings:
+    root = ctx.find_root().params
+    try:
+        return load_settings(config_file=root.get("config"), flags=flags)
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file (TOML). Default: $XDG_CONFIG_HOME/vaxdesk/config.toml.",
+)
+@click.version_option(__version__)
+@click.pass_context
+def main(ctx: click.Context, config: Path | None) -> None:
+    """vaxdesk: keyboard-only entry of vaccination records at a site's desk.
+
+    Without a command, opens the desk.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(desk)
+
+
+@main.command()
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite file.")
+@click.option("--site", "site_id", help="Site code, pre-filled in the session screen.")
+@click.option("--desk", "desk_id", help="Desk code, pre-filled in the session screen.")
+@click.pass_context
+def desk(ctx: click.Context, db: Path | None, site_id: str | None, desk_id: str | None) -> None:
+    """Open the desk: a session, then record after record."""
+    settings = _settings(ctx, db=db, site_id=site_id, desk_id=desk_id)
+    from store.schema import SchemaTooNew
+    from tui.app import make_app
+
+    try:
+        app = make_app(settings.db, site_id=settings.site_id, desk_id=settings.desk_id)
+    except (OSError, SchemaTooNew) as error:
+        raise click.ClickException(f"cannot open {settings.db}: {error}") from None
+    except Exception as error:  # sqlite3.DatabaseError: not a database, locked, ...
+        raise click.ClickException(f"cannot open {settings.db}: {error}") from None
+    app.run()
+
+
+@main.command()
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="SQLite file to read. Default: the desk's.",
+)
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False, writable=True),
+    help="Write here instead of standard output.",
+)
+@click.pass_context
+def export(ctx: click.Context, db: Path | None, fmt: str, output: Path | None) -> None:
+    """Write every record's current version (columns: see README)."""
+    settings = _settings(ctx, db=db)
+    if not settings.db.exists():
+        raise click.ClickException(f"no database at {settings.db}")
+    from store import open_store
+    from store.export import write_csv
+
+    try:
+        with open_store(settings.db) as store:
+            if output is None:
+                count = write_csv(store, sys.stdout)
+            else:
+                with output.open("w", encoding="utf-8", newline="") as out:
+                    count = write_csv(store, out)
+    except Exception as error:
+        raise click.ClickException(f"cannot export {settings.db}: {error}") from None
+    click.echo(f"{count} record(s) exported", err=True)
+
+
+@main.command()
+@click.pass_context
+def info(ctx: click.Context) -> None:
+    """Where settings and data live, and the state of the database."""
+    from vaxdesk.settings import default_config_file
+
+    settings = _settings(ctx)
+    root = ctx.find_root().params
+    click.echo(f"config file : {root.get('config') or default_config_file()}")
+    click.echo(f"database    : {settings.db}")
+    click.echo(f"site / desk : {settings.site_id or '-'} / {settings.desk_id or '-'}")
+    if not settings.db.exists():
+        click.echo("state       : no database yet (the desk creates it)")
+        return
+    from store import open_store
+    from store.schema import SCHEMA_VERSION
+
+    try:
+        with open_store(settings.db) as store:
+            version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+            check = store.conn.execute("PRAGMA quick_check").fetchone()[0]
+            click.echo(f"schema      : {version} (this vaxdesk: {SCHEMA_VERSION})")
+            click.echo(f"integrity   : {check}")
+            click.echo(f"versions    : {store.count_versions()} record version(s)")
+            click.echo(f"backlog     : {store.backlog()} not yet acknowledged by a hub")
+    except Exception as error:
+        raise click.ClickException(f"cannot read {settings.db}: {error}") from None
