@@ -240,7 +240,7 @@ def build_session(form: Mapping[str, str], *, today: date, session_id: str = "")
             errors.setdefault(error.field, error.message)
             return None
 
-    site = take("site_id", lambda t: parse_code("site_id", t))
+    site = take("site_id", lambda t: parse_code("site_id", t).upper())
     desk = take("desk_id", lambda t: parse_code("desk_id", t))
     entered_by = take("entered_by", lambda t: parse_person_name("entered_by", t))
     vaccinator = take("vaccinator", lambda t: parse_person_name("vaccinator", t))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -39,14 +40,17 @@ class VaccineTable:
         return next((v for v in self.vaccines if v.code == code), None)
 
     def resolve(self, text: str) -> Vaccine | None:
-        """A code, or the unique vaccine whose code or name starts with the text."""
+        """A code, or the unique vaccine whose code or a word of whose name starts with the text."""
         if exact := self.by_code(text):
             return exact
         key = fold(text)
         if not key:
             return None
         hits = [
-            v for v in self.vaccines if fold(v.code).startswith(key) or fold(v.name).startswith(key)
+            v
+            for v in self.vaccines
+            if fold(v.code).startswith(key)
+            or any(word.startswith(key) for word in re.split(r"[^a-z0-9]+", fold(v.name)))
         ]
         return hits[0] if len(hits) == 1 else None
 

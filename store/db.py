@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -48,8 +48,8 @@ class DeskStats:
     backlog: int  # outbox rows not yet acknowledged by the hub
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+def system_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 def record_to_row(record: Record) -> dict[str, Any]:
@@ -124,15 +124,16 @@ def row_to_record(row: dict[str, Any]) -> Record:
     )
 
 
-def open_store(path: str | Path) -> Store:
-    return Store(Path(path))
+def open_store(path: str | Path, clock: Callable[[], datetime] = system_clock) -> Store:
+    return Store(Path(path), clock)
 
 
 class Store:
     """One SQLite file in WAL mode with synchronous=FULL: a commit that returned is on disk."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Callable[[], datetime] = system_clock) -> None:
         self.path = path
+        self.clock = clock
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():
@@ -148,6 +149,9 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def _now(self) -> str:
+        return _utc(self.clock())
 
     def __enter__(self) -> Store:
         return self
@@ -174,7 +178,7 @@ class Store:
             self.db.table("sessions").insert(
                 {
                     "session_id": session.session_id,
-                    "opened_at": utc_now(),
+                    "opened_at": self._now(),
                     "site_id": session.site_id,
                     "desk_id": session.desk_id,
                     "entered_by": session.entered_by,
@@ -186,7 +190,7 @@ class Store:
             )
 
     def last_session(self) -> Session | None:
-        rows = list(self.db["sessions"].rows_where(order_by="opened_at desc", limit=1))
+        rows = list(self.db["sessions"].rows_where(order_by="opened_at desc, rowid desc", limit=1))
         if not rows:
             return None
         row = rows[0]
@@ -203,7 +207,7 @@ class Store:
 
     def lots(self, vaccine: str) -> list[str]:
         """Lots used before with this vaccine, most recent first, for completion."""
-        sql = "SELECT lot FROM sessions WHERE vaccine = ? GROUP BY lot ORDER BY MAX(opened_at) DESC"
+        sql = "SELECT lot FROM sessions WHERE vaccine = ? GROUP BY lot ORDER BY MAX(opened_at) DESC, MAX(rowid) DESC"
         return [row[0] for row in self.conn.execute(sql, [vaccine])]
 
     # -- records ----------------------------------------------------------------------
@@ -219,9 +223,7 @@ class Store:
         with self._write():
             if self._exists(record.record_id):
                 raise StoreError(f"record {record.record_id} exists already")
-            stored = self._numbered(record)
-            self._append(stored)
-        return stored
+            return self._append(self._numbered(record))
 
     def correct(self, corrected: Record) -> Record:
         """Store the next version of a record; the earlier versions stay as history."""
@@ -233,9 +235,7 @@ class Store:
                 raise StoreError(
                     f"the record changed meanwhile (now version {current.version}); reopen it"
                 )
-            stored = self._numbered(corrected)
-            self._append(stored)
-        return stored
+            return self._append(self._numbered(corrected))
 
     def void(self, record_id: str, reason: str, entered_by: str) -> Record:
         """Mark a mistaken record void, with a reason, as a new version."""
@@ -253,8 +253,7 @@ class Store:
                 void_reason=reason[:200],
                 entered_by=entered_by,
             )
-            self._append(voided)
-        return voided
+            return self._append(voided)
 
     def _exists(self, record_id: str) -> bool:
         sql = "SELECT 1 FROM records WHERE record_id = ? LIMIT 1"
@@ -285,8 +284,9 @@ class Store:
                 raise DuplicateDose(other)
         return record
 
-    def _append(self, record: Record) -> None:
-        row = record_to_row(replace(record, recorded_at=utc_now()))
+    def _append(self, record: Record) -> Record:
+        record = replace(record, recorded_at=self._now())
+        row = record_to_row(record)
         self.db.table("records").insert(row)
         self.db.table("outbox").insert(
             {
@@ -295,6 +295,7 @@ class Store:
                 "enqueued_at": row["recorded_at"],
             }
         )
+        return record
 
     def get(self, record_id: str) -> Record:
         return self._current(record_id)

@@ -73,4 +73,4 @@ def make_app(
     desk_id: str = "",
     clock: Callable[[], datetime] = local_now,
 ) -> VaxdeskApp:
-    return VaxdeskApp(open_store(db_path), site_id=site_id, desk_id=desk_id, clock=clock)
+    return VaxdeskApp(open_store(db_path, clock), site_id=site_id, desk_id=desk_id, clock=clock)

@@ -165,6 +165,8 @@ class EntryScreen(Screen[None]):
 
     def watch_mode(self) -> None:
         self._apply_mode()
+        if self.mode is Mode.RETROSPECTIVE:
+            self.form.set_values(dict.fromkeys(RETRO_KEPT, ""))
         self.clear_form()
 
     def watch_editing(self) -> None:

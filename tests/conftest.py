@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from domain.record import EntryContext, Mode, Session, build_session
+from store import Store, open_store
+
+ICT = timezone(timedelta(hours=7))  # Indochina Time, where the desks are
+
+
+@dataclass
+class FakeClock:
+    """A desk clock the test moves by hand."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 23, 9, 30, tzinfo=ICT))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "desk.db"
+
+
+@pytest.fixture
+def store(db_path: Path, clock: FakeClock) -> Iterator[Store]:
+    with open_store(db_path, clock) as opened:
+        yield opened
+
+
+SESSION_FORM = {
+    "site_id": "TV-CN-01",
+    "desk_id": "desk-1",
+    "entered_by": "Lê Thị Hoa",
+    "vaccinator": "Nguyễn Văn Bình",
+    "vaccine": "AZ",
+    "lot": "NX1234",
+}
+
+
+@pytest.fixture
+def session(clock: FakeClock) -> Session:
+    return build_session(SESSION_FORM, today=clock().date())
+
+
+@pytest.fixture
+def live(session: Session, clock: FakeClock) -> EntryContext:
+    return EntryContext(session=session, mode=Mode.LIVE, now=clock())
+
+
+# People who look real: (form, description). CCCD digit 4 is century and sex.
+AN = {  # HCM, male, 1992
+    "id_number": "079092001234",
+    "full_name": "Nguyễn Văn An",
+    "dob": "15/08/1992",
+    "phone": "0912345678",
+}
+YEN = {  # Trà Vinh, female, 1985
+    "id_number": "084185000321",
+    "full_name": "Ngô Ngọc Yến",
+    "dob": "020385",
+    "sex": "2",
+}
