@@ -207,7 +207,10 @@ class Store:
 
     def lots(self, vaccine: str) -> list[str]:
         """Lots used before with this vaccine, most recent first, for completion."""
-        sql = "SELECT lot FROM sessions WHERE vaccine = ? GROUP BY lot ORDER BY MAX(opened_at) DESC, MAX(rowid) DESC"
+        sql = (
+            "SELECT lot FROM sessions WHERE vaccine = ? GROUP BY lot "
+            "ORDER BY MAX(opened_at) DESC, MAX(rowid) DESC"
+        )
         return [row[0] for row in self.conn.execute(sql, [vaccine])]
 
     # -- records ----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
 from domain.record import EntryContext, Mode, Session, build_session
 from store import Store, open_store
 

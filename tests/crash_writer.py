@@ -11,7 +11,6 @@ from pathlib import Path
 
 from domain.record import EntryContext, Mode, build_record, build_session
 from store import open_store
-
 from tests.conftest import SESSION_FORM
 
 

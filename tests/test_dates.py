@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from domain.dates import PartialDate, parse_date
-from domain.errors import FieldError
 from hypothesis import given
 from hypothesis import strategies as st
+
+from domain.dates import PartialDate, parse_date
+from domain.errors import FieldError
 
 TODAY = date(2026, 11, 23)
 

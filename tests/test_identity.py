@@ -3,6 +3,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from domain.dates import PartialDate
 from domain.errors import FieldError
 from domain.identity import (
@@ -20,8 +23,6 @@ from domain.identity import (
 )
 from domain.tables import cccd_province_codes
 from domain.text import fold, mask, mask_phone
-from hypothesis import given
-from hypothesis import strategies as st
 
 TODAY = date(2026, 11, 23)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from domain.errors import FieldError
 from domain.places import (
     province_name,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+
 from domain.dates import PartialDate
 from domain.errors import ValidationError
 from domain.identity import IdType, Sex
@@ -18,7 +19,6 @@ from domain.record import (
     record_to_form,
 )
 from domain.tables import vaccine_table
-
 from tests.conftest import AN, SESSION_FORM, YEN
 
 

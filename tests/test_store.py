@@ -8,12 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
 from domain.record import EntryContext, Mode, Source, Status, build_record, record_to_form
 from store import DuplicateDose, RecordNotFound, StoreError, open_store
 from store.db import Store
 from store.export import CSV_COLUMNS, write_csv
 from store.schema import SCHEMA_VERSION, SchemaTooNew
-
 from tests.conftest import AN, YEN, FakeClock
 
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
 from domain.dates import PartialDate
 from domain.identity import Identity, IdType, Sex
 from domain.record import Mode, Source, Status
 from store import open_store
-from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from tests.conftest import SESSION_FORM, FakeClock
 from tui.app import VaxdeskApp, make_app
 from tui.screens.entry import EntryScreen
 from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
 from tui.screens.void import VoidModal
-
-from tests.conftest import SESSION_FORM, FakeClock
 
 SIZE = (140, 42)
 
