@@ -8,14 +8,21 @@ from datetime import datetime, timedelta
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from domain.errors import ValidationError
-from domain.identity import Identity, IdType, cccd_century_and_sex, classify_id, normalize_id
+from domain.identity import (
+    Identity,
+    IdType,
+    cccd_century_and_sex,
+    classify_id,
+    normalize_id,
+    normalize_name,
+)
 from domain.places import province_name, resolve_province, resolve_ward, ward_name
 from domain.record import (
     EntryContext,
@@ -33,6 +40,7 @@ from store import DuplicateDose, Store, StoreError
 from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
 from tui.widgets.form import Form, FormField
+from tui.widgets.keybar import KeyBar
 from tui.widgets.suggest import province_suggester, ward_suggester
 
 # Fields the session fills in live mode; typed per record in retrospective mode and corrections.
@@ -41,6 +49,12 @@ SESSION_FIELDS = ("vaccine", "lot", "given_on")
 REQUIRED_PERSON_FIELDS = ("full_name", "dob", "sex")
 # Kept from one retrospective record to the next: paper lists run by vaccine and date.
 RETRO_KEPT = ("vaccine", "lot", "given_on")
+
+
+LEGEND = (
+    "Screening: D đủ điều kiện · H tạm hoãn · C chống chỉ định · B chuyển bệnh viện\n"
+    "AEFI: 1 thông thường · 2 nặng     Vaccines: " + " ".join(vaccine_table().choices())
+)
 
 
 def describe_history(history: list[Record]) -> str:
@@ -84,39 +98,37 @@ class EntryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="session-bar")
-        with Form(id="entry-form"), Horizontal():
-            with Vertical(classes="column"):
-                yield FormField("id_number", "ID number", placeholder="CCCD, CMND or passport")
-                yield FormField("full_name", "Full name", max_length=80)
-                yield FormField("dob", "Born", placeholder="150892 or 15/8/1992")
-                yield FormField("sex", "Sex", placeholder="1 Nam · 2 Nữ")
-                yield FormField("phone", "Phone", placeholder="optional")
-                yield FormField("province", "Province", suggester=province_suggester())
-                yield FormField(
-                    "ward", "Ward/commune", suggester=ward_suggester(self._province_code)
-                )
-                yield FormField("address", "Address", placeholder="street, hamlet")
-            with Vertical(classes="column"):
-                yield FormField(
-                    "vaccine",
-                    "Vaccine",
-                    suggester=SuggestFromList(vaccine_table().choices(), case_sensitive=False),
-                    hint=" ".join(vaccine_table().choices()),
-                )
-                yield FormField("lot", "Lot")
-                yield FormField("given_on", "Given on", placeholder="150821")
-                yield FormField("dose_number", "Dose no.", placeholder="auto", hint="")
-                yield FormField("aefi", "AEFI", hint="blank none · 1 mild · 2 severe")
-                yield FormField("aefi_note", "AEFI note")
-                yield FormField(
-                    "screening",
-                    "Screening",
-                    hint="D đủ ĐK · H hoãn · C chống CĐ · B bệnh viện",
-                )
-        yield Static(id="history")
-        yield Static(id="message")
+        with VerticalScroll(id="entry-main"):
+            with Form(id="entry-form"), Horizontal():
+                with Vertical(classes="column"):
+                    yield FormField("id_number", "ID number", placeholder="CCCD, CMND, passport")
+                    yield FormField("full_name", "Full name", max_length=80)
+                    yield FormField("dob", "Born", placeholder="150892 or 15/8/1992")
+                    yield FormField("sex", "Sex", placeholder="1 Nam · 2 Nữ")
+                    yield FormField("phone", "Phone", placeholder="optional")
+                    yield FormField("province", "Province", suggester=province_suggester())
+                    yield FormField(
+                        "ward", "Ward/commune", suggester=ward_suggester(self._province_code)
+                    )
+                    yield FormField("address", "Address", placeholder="street, hamlet")
+                with Vertical(classes="column"):
+                    yield FormField(
+                        "vaccine",
+                        "Vaccine",
+                        placeholder="AZ PF MD VC …",
+                        suggester=SuggestFromList(vaccine_table().choices(), case_sensitive=False),
+                    )
+                    yield FormField("lot", "Lot")
+                    yield FormField("given_on", "Given on", placeholder="150821")
+                    yield FormField("dose_number", "Dose no.", placeholder="auto")
+                    yield FormField("aefi", "AEFI", placeholder="blank: none")
+                    yield FormField("aefi_note", "AEFI note")
+                    yield FormField("screening", "Screening")
+            yield Static(LEGEND, id="legend")
+            yield Static(id="history")
+            yield Static(id="message")
         yield Static(id="status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def form(self) -> Form:
@@ -298,6 +310,8 @@ class EntryScreen(Screen[None]):
             if classify_id(number) is IdType.CCCD and not self.form.field("sex").value.strip():
                 self.form.field("sex").value = cccd_century_and_sex(number)[1].value
             self._show_history(number)
+        elif name == "full_name" and value.strip():
+            field.value = normalize_name(value)
         elif name == "province" and value.strip():
             field.value = province_name(resolve_province(value))
         elif name == "ward" and value.strip():

@@ -11,13 +11,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from domain.errors import ValidationError
 from domain.record import Session, build_session
 from domain.tables import vaccine_table
 from store import Store
 from tui.widgets.form import Form, FormField
+from tui.widgets.keybar import KeyBar
 from tui.widgets.suggest import LiveListSuggester
 
 
@@ -65,7 +66,7 @@ class SessionScreen(Screen[Session | None]):
                 yield FormField("lot", "Lot", suggester=LiveListSuggester(self._lots))
                 yield FormField("session_date", "Date", placeholder="today")
             yield Static(id="session-message")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def form(self) -> Form:
@@ -122,6 +123,10 @@ class SessionScreen(Screen[Session | None]):
         self.store.open_session(session)
         self.dismiss(session)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return self.current is not None  # nothing to go back to before the first session
+        return True
+
     def action_cancel(self) -> None:
-        if self.current is not None:
-            self.dismiss(None)
+        self.dismiss(None)

@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from domain.record import Record, Session, Status
 from domain.text import mask
 from store import Store, StoreError
 from tui.screens.void import VoidModal
+from tui.widgets.keybar import KeyBar
 
 
 class TodayScreen(Screen[Record | None]):
@@ -39,7 +40,7 @@ class TodayScreen(Screen[Record | None]):
         yield Input(placeholder="search by name or ID number, ↓ to the list", id="search")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="records")
         yield Static(id="today-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

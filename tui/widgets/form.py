@@ -16,13 +16,15 @@ class FormField(Horizontal):
     """Label, input and error message on one line."""
 
     DEFAULT_CSS = """
-    FormField { height: 1; margin: 0 0 1 0; }
-    FormField > Label { width: 14; text-align: right; padding: 0 1 0 0; color: $text-muted; }
-    FormField > Input { width: 30; }
-    FormField > .hint { width: 1fr; padding: 0 0 0 1; color: $text-muted; }
+    FormField { height: auto; margin: 0 0 0 0; }
+    FormField > Label { width: 13; text-align: right; padding: 0 1 0 0; color: $text-muted; }
+    FormField > Input { width: 24; background: $boost; }
+    FormField > Input:focus { background: $accent 25%; }
+    FormField > Input:disabled { background: transparent; color: $text-muted; }
+    FormField > .hint { width: 1fr; height: auto; padding: 0 0 0 1; color: $text-muted; }
     FormField.-invalid > Label { color: $error; text-style: bold; }
     FormField.-invalid > .hint { color: $error; text-style: bold; }
-    FormField.-invalid > Input { background: $error 20%; }
+    FormField.-invalid > Input { background: $error 25%; }
     """
 
     error: reactive[str] = reactive("")
