@@ -85,14 +85,22 @@ class Form(Widget):
     Form { height: auto; layout: vertical; }
     """
 
+    _by_name: dict[str, FormField] | None = None
+
+    def _index(self) -> dict[str, FormField]:
+        # DOM queries cost milliseconds each; the fields never change after compose.
+        if self._by_name is None:
+            self._by_name = {f.field_name: f for f in self.query(FormField)}
+        return self._by_name
+
     def fields(self) -> list[FormField]:
-        return list(self.query(FormField))
+        return list(self._index().values())
 
     def field(self, name: str) -> FormField:
-        return self.query_one(f"#field-{name}", FormField)
+        return self._index()[name]
 
     def has_field(self, name: str) -> bool:
-        return bool(self.query(f"#field-{name}"))
+        return name in self._index()
 
     def values(self) -> dict[str, str]:
         return {f.field_name: f.value for f in self.fields()}
