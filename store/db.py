@@ -161,15 +161,24 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once so a check and its write see the same data."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One write transaction, taken at once so a check and its write see the same data.
+
+        A busy, full or read-only file becomes a StoreError the screen can show; nothing of
+        the transaction is kept.
+        """
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"the database cannot be written now: {error}") from error
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException as error:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError):
+                raise StoreError(f"the database cannot be written now: {error}") from error
+            raise
 
     # -- sessions ---------------------------------------------------------------------
 
@@ -206,12 +215,18 @@ class Store:
         )
 
     def lots(self, vaccine: str) -> list[str]:
-        """Lots used before with this vaccine, most recent first, for completion."""
-        sql = (
+        """Lots used before with this vaccine, for completion: sessions' first, newest first."""
+        sessions = (
             "SELECT lot FROM sessions WHERE vaccine = ? GROUP BY lot "
             "ORDER BY MAX(opened_at) DESC, MAX(rowid) DESC"
         )
-        return [row[0] for row in self.conn.execute(sql, [vaccine])]
+        records = (
+            "SELECT lot FROM records WHERE vaccine = ? AND lot != '' GROUP BY lot "
+            "ORDER BY MAX(recorded_at) DESC"
+        )
+        lots = [row[0] for row in self.conn.execute(sessions, [vaccine])]
+        lots += [row[0] for row in self.conn.execute(records, [vaccine]) if row[0] not in lots]
+        return lots
 
     # -- records ----------------------------------------------------------------------
 

@@ -171,3 +171,13 @@ def test_retrospective_doses_numbered_in_order(store: Store, live: EntryContext)
     two = store.save(build_record({**YEN, "vaccine": "VC", "given_on": "010921"}, retro))
     assert (one.dose_number, two.dose_number) == (1, 2)
     assert one.source is Source.RETROSPECTIVE
+
+
+def test_a_busy_database_is_a_clear_refusal(db_path: Path, clock: FakeClock, live) -> None:
+    with open_store(db_path, clock) as store, open_store(db_path, clock) as other:
+        store.conn.execute("PRAGMA busy_timeout = 50")
+        other.conn.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        with pytest.raises(StoreError, match="cannot be written now: database is locked"):
+            store.save(build_record(AN, live))
+        other.conn.execute("ROLLBACK")
+        assert store.save(build_record(AN, live)).dose_number == 1

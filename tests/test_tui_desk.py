@@ -307,3 +307,66 @@ async def test_session_refuses_bad_values(db_path: Path, clock: FakeClock) -> No
         assert screen.form.field("site_id").error
         assert app.focused is screen.form.field("site_id").input
         assert isinstance(app.focused, Input)
+
+
+async def test_the_log_names_records_not_people(
+    db_path: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    import logging
+
+    from vaxdesk.logs import setup_logging
+
+    log_file = setup_logging(tmp_path / "desk.log")
+    app = make_app(db_path, clock=clock)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_session(pilot)
+            screen = entry(app)
+            screen.form.set_values(
+                {"id_number": "079092001234", "full_name": "Nguyễn Văn An", "dob": "150892",
+                 "phone": "0912345678"}
+            )  # fmt: skip
+            await pilot.press("ctrl+s")
+            await pilot.press("f3", "v")
+            await type_text(pilot, "wrong person")
+            await pilot.press("enter")
+    finally:
+        for handler in logging.getLogger("vaxdesk").handlers[:]:
+            logging.getLogger("vaxdesk").removeHandler(handler)
+            handler.close()
+    [row] = rows(db_path)
+    text = log_file.read_text("utf-8")
+    assert f"saved record {row['record_id']} v1" in text
+    assert f"voided record {row['record_id']}" in text
+    for personal in ("079092001234", "Nguyễn Văn An", "Nguyen Van An", "0912345678", "1992-08-15"):
+        assert personal not in text
+
+
+async def test_completion_of_vaccines_lots_and_places(db_path: Path, clock: FakeClock) -> None:
+    app = make_app(db_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_session(pilot)
+        await pilot.press("f4")  # retrospective: vaccine and lot typed per record
+        screen = entry(app)
+        screen.form.focus_field("vaccine")
+        await type_text(pilot, "a")
+        await pilot.pause()
+        await pilot.press("right")  # accept the inline suggestion
+        assert screen.form.field("vaccine").value == "AZ"
+        await pilot.press("enter")
+        await type_text(pilot, "n")
+        await pilot.pause()
+        await pilot.press("right")
+        assert screen.form.field("lot").value == "nX1234"  # completed from the session's lot
+        screen.form.focus_field("province")
+        await type_text(pilot, "quang n")
+        await pilot.pause()
+        await pilot.press("right")
+        assert screen.form.field("province").value == "quang ninh"
+        await pilot.press("enter")
+        assert screen.form.field("province").value == "Quảng Ninh"
+        await type_text(pilot, "ha lo")
+        await pilot.pause()
+        await pilot.press("right")
+        await pilot.press("enter")
+        assert screen.form.field("ward").value == "Phường Hạ Long"

@@ -44,6 +44,9 @@ def main(ctx: click.Context, config: Path | None) -> None:
 def desk(ctx: click.Context, db: Path | None, site_id: str | None, desk_id: str | None) -> None:
     """Open the desk: a session, then record after record."""
     settings = _settings(ctx, db=db, site_id=site_id, desk_id=desk_id)
+    from vaxdesk.logs import setup_logging
+
+    setup_logging()
     from store.schema import SchemaTooNew
     from tui.app import make_app
 

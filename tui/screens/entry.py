@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -41,7 +42,9 @@ from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
 from tui.widgets.form import Form, FormField
 from tui.widgets.keybar import KeyBar
-from tui.widgets.suggest import province_suggester, ward_suggester
+from tui.widgets.suggest import lot_suggester, province_suggester, ward_suggester
+
+log = logging.getLogger("vaxdesk.desk")
 
 # Fields the session fills in live mode; typed per record in retrospective mode and corrections.
 SESSION_FIELDS = ("vaccine", "lot", "given_on")
@@ -118,7 +121,13 @@ class EntryScreen(Screen[None]):
                         placeholder="AZ PF MD VC …",
                         suggester=SuggestFromList(vaccine_table().choices(), case_sensitive=False),
                     )
-                    yield FormField("lot", "Lot")
+                    yield FormField(
+                        "lot",
+                        "Lot",
+                        suggester=lot_suggester(
+                            self.store, lambda: self.form.field("vaccine").value
+                        ),
+                    )
                     yield FormField("given_on", "Given on", placeholder="150821")
                     yield FormField("dose_number", "Dose no.", placeholder="auto")
                     yield FormField("aefi", "AEFI", placeholder="blank: none")
@@ -347,6 +356,21 @@ class EntryScreen(Screen[None]):
             self.say(f"Not saved: {error}", error=True)
             self.app.bell()
             return
+        except Exception as error:  # never lose the form to a bug: say so, keep it, log it
+            log.exception("save failed: %s", type(error).__name__)
+            self.say(f"Not saved: unexpected {type(error).__name__}; the form is kept", error=True)
+            self.app.bell()
+            return
+        log.info(
+            "%s record %s v%d desk=%s dose=%s vaccine=%s source=%s",
+            "corrected" if self.editing else "saved",
+            stored.record_id,
+            stored.version,
+            stored.desk_id,
+            stored.dose_number,
+            stored.vaccine,
+            stored.source.value,
+        )
         what = (
             f"dose {stored.dose_number} {stored.vaccine}"
             if stored.gives_dose

@@ -19,7 +19,7 @@ from domain.tables import vaccine_table
 from store import Store
 from tui.widgets.form import Form, FormField
 from tui.widgets.keybar import KeyBar
-from tui.widgets.suggest import LiveListSuggester
+from tui.widgets.suggest import lot_suggester
 
 
 class SessionScreen(Screen[Session | None]):
@@ -63,7 +63,11 @@ class SessionScreen(Screen[Session | None]):
                     suggester=SuggestFromList(codes, case_sensitive=False),
                     hint=" ".join(codes),
                 )
-                yield FormField("lot", "Lot", suggester=LiveListSuggester(self._lots))
+                yield FormField(
+                    "lot",
+                    "Lot",
+                    suggester=lot_suggester(self.store, lambda: self.form.field("vaccine").value),
+                )
                 yield FormField("session_date", "Date", placeholder="today")
             yield Static(id="session-message")
         yield KeyBar()
@@ -71,10 +75,6 @@ class SessionScreen(Screen[Session | None]):
     @property
     def form(self) -> Form:
         return self.query_one("#session-form", Form)
-
-    def _lots(self) -> list[str]:
-        resolved = vaccine_table().resolve(self.form.field("vaccine").value)
-        return self.store.lots(resolved.code) if resolved else []
 
     def on_mount(self) -> None:
         today = self.clock().date()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -16,6 +17,8 @@ from domain.text import mask
 from store import Store, StoreError
 from tui.screens.void import VoidModal
 from tui.widgets.keybar import KeyBar
+
+log = logging.getLogger("vaxdesk.desk")
 
 
 class TodayScreen(Screen[Record | None]):
@@ -116,6 +119,7 @@ class TodayScreen(Screen[Record | None]):
             except StoreError as error:
                 self.query_one("#today-message", Static).update(f"Not voided: {error}")
                 return
+            log.info("voided record %s", record.record_id)
             self.reload(self.query_one("#search", Input).value)
             self.query_one("#today-message", Static).update(
                 f"Voided: {record.person.full_name} ({reason})"

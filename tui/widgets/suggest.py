@@ -7,6 +7,8 @@ from collections.abc import Callable
 from textual.suggester import Suggester
 
 from domain.places import Place, provinces, suggest, wards
+from domain.tables import vaccine_table
+from store import Store
 
 
 class PlaceSuggester(Suggester):
@@ -43,3 +45,13 @@ class LiveListSuggester(Suggester):
             if item.casefold().startswith(key):
                 return value + item[len(value) :]
         return None
+
+
+def lot_suggester(store: Store, vaccine_text: Callable[[], str]) -> LiveListSuggester:
+    """Lots used before with the vaccine another field names."""
+
+    def lots() -> list[str]:
+        vaccine = vaccine_table().resolve(vaccine_text())
+        return store.lots(vaccine.code) if vaccine else []
+
+    return LiveListSuggester(lots)
