@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.dates import PartialDate
 from domain.errors import ValidationError
 from domain.identity import IdType, Sex
 from domain.places import province_name, resolve_province, resolve_ward
 from domain.record import (
+    FORM_FIELDS,
     Aefi,
     EntryContext,
     Mode,
@@ -19,7 +23,10 @@ from domain.record import (
     record_to_form,
 )
 from domain.tables import vaccine_table
-from tests.conftest import AN, SESSION_FORM, YEN
+from tests.conftest import AN, ICT, SESSION_FORM, YEN
+
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=ICT)
+TODAY = NOW.date()
 
 
 def test_live_record_takes_the_session_defaults(live: EntryContext) -> None:
@@ -138,3 +145,34 @@ def test_vaccine_table_is_versioned_data() -> None:
 def test_people_without_documents(live: EntryContext) -> None:
     record = build_record({"full_name": "Bé Na", "dob": "010519", "sex": "2"}, live)
     assert record.person.id_type is IdType.NONE
+
+
+form_values = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["079092001234", "150892", "1992", "AZ", "D", "1", "2", "0912345678", ""]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    form=st.dictionaries(st.sampled_from(FORM_FIELDS), form_values),
+    mode=st.sampled_from(Mode),
+)
+def test_any_form_is_a_record_or_named_errors(form: dict[str, str], mode: Mode) -> None:
+    session = build_session(SESSION_FORM, today=TODAY)
+    ctx = EntryContext(
+        session=session,
+        mode=mode,
+        now=NOW,
+        resolve_province=resolve_province,
+        resolve_ward=resolve_ward,
+    )
+    try:
+        record = build_record(form, ctx)
+    except ValidationError as error:
+        assert error.errors and all(error.errors.values())
+        assert set(error.errors) <= set(FORM_FIELDS)
+    else:
+        # Whatever was accepted is valid by the same rules when read back.
+        assert record.person.validated(today=TODAY) == record.person
+        assert record.gives_dose == bool(record.vaccine)

@@ -97,12 +97,14 @@ def export(ctx: click.Context, db: Path | None, fmt: str, output: Path | None) -
 @click.pass_context
 def info(ctx: click.Context) -> None:
     """Where settings and data live, and the state of the database."""
+    from vaxdesk.logs import default_log_file
     from vaxdesk.settings import default_config_file
 
     settings = _settings(ctx)
     root = ctx.find_root().params
     click.echo(f"config file : {root.get('config') or default_config_file()}")
     click.echo(f"database    : {settings.db}")
+    click.echo(f"log file    : {default_log_file()}")
     click.echo(f"site / desk : {settings.site_id or '-'} / {settings.desk_id or '-'}")
     if not settings.db.exists():
         click.echo("state       : no database yet (the desk creates it)")
