@@ -1,0 +1,154 @@
+"""Where frames come from: a webcam (OpenCV), a folder of images or a video file, or nothing.
+
+Every source yields grayscale frames until it runs out or `stop` is set, and releases its
+device in `finally`. Decoding wants the newest frame only, about ten a second.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+
+DECODE_FPS = 10.0
+
+
+class CameraError(RuntimeError):
+    """A camera that cannot be used, with a message a technician can act on."""
+
+
+class FrameSource(Protocol):
+    name: str
+    simulated: bool
+
+    def frames(self, stop: threading.Event) -> Iterator[np.ndarray]: ...
+
+
+def video_devices() -> list[str]:
+    return sorted(glob.glob("/dev/video*"), key=lambda p: int(p.removeprefix("/dev/video") or 0))
+
+
+class CameraSource:
+    simulated = False
+
+    def __init__(self, device: int | str = 0, width: int = 1280, height: int = 720) -> None:
+        self.device = device
+        self.width = width
+        self.height = height
+        self.name = f"camera {device}"
+
+    def open(self) -> Any:
+        import cv2
+
+        path = f"/dev/video{self.device}" if isinstance(self.device, int) else self.device
+        if path.startswith("/dev/") and not os.path.exists(path):
+            raise CameraError(f"no camera at {path} (cameras here: {video_devices() or 'none'})")
+        if path.startswith("/dev/") and not os.access(path, os.R_OK | os.W_OK):
+            raise CameraError(
+                f"no permission to open {path}: add this user to the 'video' group and log in again"
+            )
+        capture = cv2.VideoCapture(self.device)
+        if not capture.isOpened():
+            capture.release()
+            raise CameraError(f"{path} cannot be opened: busy (another program uses it?)")
+        # MJPEG where offered: 1280x720 at full rate over USB 2.
+        capture.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*"MJPG"))
+        capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
+        capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
+        capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+        return capture
+
+    def frames(self, stop: threading.Event) -> Iterator[np.ndarray]:
+        import cv2
+
+        capture = self.open()
+        try:
+            next_at = 0.0
+            while not stop.is_set():
+                if not capture.grab():
+                    raise CameraError(f"camera {self.device} stopped sending frames")
+                now = time.monotonic()
+                if now < next_at:
+                    continue  # drop it: only the newest frame is worth decoding
+                next_at = now + 1 / DECODE_FPS
+                ok, frame = capture.retrieve()
+                if ok:
+                    yield cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
+        finally:
+            capture.release()
+
+
+def read_image(path: Path) -> np.ndarray | None:
+    """An image file by its content, whatever its extension; None when it is not an image."""
+    import cv2
+    import numpy as np
+
+    data = np.fromfile(path, dtype=np.uint8)
+    if data.size == 0:
+        return None
+    return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+
+
+class FileSource:
+    """Images (a folder of them, or one) and video files, replayed as a camera would see them.
+
+    `fps` paces the frames (0: as fast as they are asked for, for tests); `hold` repeats
+    each image, like a card held in front of the camera; `loop` starts again at the end.
+    """
+
+    simulated = True
+
+    def __init__(
+        self, path: Path, *, fps: float = DECODE_FPS, hold: int = 1, loop: bool = False,
+        name: str = "",
+    ) -> None:  # fmt: skip
+        self.path = path
+        self.fps = fps
+        self.hold = hold
+        self.loop = loop
+        self.name = name or f"files {path}"
+
+    def _files(self) -> list[Path]:
+        if self.path.is_dir():
+            return sorted(p for p in self.path.iterdir() if p.is_file())
+        return [self.path]
+
+    def _frames_of(self, path: Path, stop: threading.Event) -> Iterator[np.ndarray]:
+        image = read_image(path)
+        if image is not None:
+            for _ in range(self.hold):
+                yield image
+            return
+        import cv2
+
+        capture = cv2.VideoCapture(str(path))
+        try:
+            while not stop.is_set():
+                ok, frame = capture.read()
+                if not ok:
+                    return
+                yield cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
+        finally:
+            capture.release()
+
+    def frames(self, stop: threading.Event) -> Iterator[np.ndarray]:
+        files = self._files()
+        if not files:
+            raise CameraError(f"no images or videos in {self.path}")
+        while not stop.is_set():
+            for path in files:
+                for frame in self._frames_of(path, stop):
+                    if stop.is_set():
+                        return
+                    yield frame
+                    if self.fps and stop.wait(1 / self.fps):
+                        return
+            if not self.loop:
+                return

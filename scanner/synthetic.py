@@ -1,0 +1,182 @@
+"""Generated codes and webcam-like frames: for the demo, the tests and the benchmark.
+
+Distortion classes follow what the desks' webcams see: rotation, perspective, blur, motion,
+low light, noise, JPEG, glare, a phone screen (light on dark), a small code far away.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from domain.identity import Identity
+
+if TYPE_CHECKING:
+    import numpy as np
+
+DISTORTIONS = (
+    "clean",
+    "rotation",
+    "perspective",
+    "blur",
+    "motion",
+    "low-light",
+    "noise",
+    "jpeg",
+    "glare",
+    "inverted",
+    "small",
+)
+
+
+def cccd_payload(person: Identity, issued: str = "01022021") -> str:
+    """The chip card's QR text: `ID12|CMND9|Full name|DDMMYYYY|Nam/Nữ|Address|DDMMYYYY`."""
+    born = person.dob.to_date().strftime("%d%m%Y")
+    return "|".join(
+        [person.id_number, person.old_id, person.full_name, born, person.sex.value,
+         person.address, issued]
+    )  # fmt: skip
+
+
+def qr_modules(text: str | bytes) -> np.ndarray:
+    """The QR's modules (1 = dark) with its 4-module quiet zone, UTF-8 without ECI as CCCDs."""
+    import numpy as np
+    import segno
+
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    qr = segno.make_qr(data, error="m")
+    matrix = np.array([list(row) for row in qr.matrix], dtype=np.uint8)
+    return np.pad(matrix, 4)
+
+
+def code128_modules(text: str) -> np.ndarray:
+    """A Code 128 barcode as one row of modules (1 = bar), with quiet zones."""
+    import barcode
+    import numpy as np
+
+    row = barcode.get("code128", text).build()[0]
+    return np.pad(np.array([int(c) for c in row], dtype=np.uint8)[None, :], ((0, 0), (10, 10)))
+
+
+def render(modules: np.ndarray, module_px: int, bar_height: int = 0) -> np.ndarray:
+    """Dark modules black on white, each module_px pixels (a 1-row barcode gets a height)."""
+    import numpy as np
+
+    image = np.where(modules == 1, 0, 255).astype(np.uint8)
+    if modules.shape[0] == 1:
+        image = np.repeat(image, max(bar_height, 1), axis=0)
+        return np.repeat(image, module_px, axis=1)
+    return np.kron(image, np.ones((module_px, module_px), dtype=np.uint8))
+
+
+def frame_with(
+    code: np.ndarray,
+    size: tuple[int, int] = (1280, 720),
+    rng: random.Random | None = None,
+    code_width: int | None = None,
+) -> np.ndarray:
+    """The code on a card, somewhere in a grey webcam-like scene (grayscale)."""
+    import cv2
+    import numpy as np
+
+    rng = rng or random.Random(0)
+    width, height = size
+    scene: np.ndarray = np.full((height, width), rng.randint(90, 150), dtype=np.uint8)
+    scene = cv2.add(scene, np.linspace(0, 40, width, dtype=np.uint8)[None, :].repeat(height, 0))
+    target = code_width or int(min(width, height) * rng.uniform(0.35, 0.55))
+    scale = target / code.shape[1]
+    resized = cv2.resize(code, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    h, w = resized.shape
+    h, w = min(h, height - 4), min(w, width - 4)
+    y = rng.randint(0, height - h)
+    x = rng.randint(0, width - w)
+    scene[y : y + h, x : x + w] = resized[:h, :w]
+    return scene
+
+
+def distort(frame: np.ndarray, kind: str, rng: random.Random) -> np.ndarray:
+    import cv2
+    import numpy as np
+
+    height, width = frame.shape
+    center = (width / 2, height / 2)
+
+    def rotation() -> np.ndarray:
+        matrix = cv2.getRotationMatrix2D(center, rng.uniform(-30, 30), 1.0)
+        return cv2.warpAffine(frame, matrix, (width, height), borderValue=128)
+
+    def perspective() -> np.ndarray:
+        d = min(width, height) * 0.12
+        src = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+        jitter = [rng.uniform(0, d) for _ in range(8)]
+        corners = [
+            [jitter[0], jitter[1]],
+            [width - jitter[2], jitter[3]],
+            [width - jitter[4], height - jitter[5]],
+            [jitter[6], height - jitter[7]],
+        ]
+        dst = np.array(corners, dtype=np.float32)
+        matrix = cv2.getPerspectiveTransform(src, dst)
+        return cv2.warpPerspective(frame, matrix, (width, height), borderValue=128)
+
+    def motion() -> np.ndarray:
+        length = rng.randint(5, 9)
+        kernel = np.zeros((length, length), dtype=np.float32)
+        kernel[length // 2, :] = 1 / length
+        return cv2.filter2D(frame, -1, kernel)
+
+    def noise() -> np.ndarray:
+        grain = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 18, frame.shape)
+        return np.clip(frame + grain, 0, 255).astype(np.uint8)
+
+    def low_light() -> np.ndarray:
+        dark = (frame.astype(np.float32) * 0.3 + 10).astype(np.uint8)
+        grain = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 5, frame.shape)
+        return np.clip(dark + grain, 0, 255).astype(np.uint8)
+
+    def jpeg() -> np.ndarray:
+        _, data = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 25])
+        return np.asarray(cv2.imdecode(data, cv2.IMREAD_GRAYSCALE))
+
+    def glare() -> np.ndarray:
+        light = np.zeros_like(frame)
+        cv2.circle(light, (rng.randint(0, width), rng.randint(0, height)),
+                   int(min(width, height) * 0.25), 120, -1)  # fmt: skip
+        return cv2.add(frame, cv2.GaussianBlur(light, (0, 0), 40))
+
+    def inverted() -> np.ndarray:
+        return (255 - frame).astype(np.uint8)
+
+    kinds: dict[str, Callable[[], np.ndarray]] = {
+        "clean": lambda: frame,
+        "rotation": rotation,
+        "perspective": perspective,
+        "blur": lambda: cv2.GaussianBlur(frame, (0, 0), 1.5),
+        "motion": motion,
+        "low-light": low_light,
+        "noise": noise,
+        "jpeg": jpeg,
+        "glare": glare,
+        "inverted": inverted,
+        "small": lambda: frame,
+    }
+    return kinds[kind]()
+
+
+def scene(
+    payload: str | bytes, kind: str, rng: random.Random, size: tuple[int, int] = (1280, 720)
+) -> np.ndarray:
+    """One frame of a distortion class holding a QR of the payload."""
+    code = render(qr_modules(payload), 4)
+    width = 150 if kind == "small" else None
+    return distort(frame_with(code, size, rng, code_width=width), kind, rng)
+
+
+def empty_frame(rng: random.Random, size: tuple[int, int] = (1280, 720)) -> np.ndarray:
+    import numpy as np
+
+    width, height = size
+    base = np.full((height, width), rng.randint(60, 160), dtype=np.uint8)
+    grain = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 6, base.shape)
+    return np.clip(base + grain, 0, 255).astype(np.uint8)
