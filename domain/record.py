@@ -158,6 +158,7 @@ class EntryContext:
     now: datetime
     source: Source = Source.TYPED
     original: Record | None = None  # set when correcting: the version being replaced
+    vaccinator: str = ""  # who gave the dose, when not the session's (imported certificates)
     resolve_province: Callable[[str], str] = field(default=lambda text: text)
     resolve_ward: Callable[[str, str], str] = field(default=lambda province, text: text)
 
@@ -367,7 +368,7 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
         dose_number=dose_number,
         given_on=given_on,
         given_time=given_time,
-        vaccinator=origin.vaccinator,
+        vaccinator=ctx.vaccinator or origin.vaccinator,
         aefi=aefi or Aefi.NONE,
         aefi_note=aefi_note if aefi else "",
         observed_until=observed_until,

@@ -152,3 +152,64 @@ class FileSource:
                         return
             if not self.loop:
                 return
+
+
+def demo_frames(folder: Path, citizens: int = 12, seed: int = 2021) -> Path:
+    """Frames of generated citizens' CCCD QR codes (and two codes that are not), for the demo."""
+    import random
+
+    import cv2
+
+    from scanner.synthetic import (
+        cccd_payload,
+        code128_modules,
+        empty_frame,
+        frame_with,
+        people,
+        render,
+        scene,
+    )
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if len(list(folder.glob("*.png"))) >= citizens:
+        return folder
+    rng = random.Random(seed)
+    stream = people(seed)
+    kinds = ["clean", "rotation", "perspective", "blur", "glare", "inverted"]
+    for number in range(citizens):
+        person = next(stream)
+        if number == 4:
+            frame = scene("https://example.org/not-an-id", "clean", rng)
+        elif number == 8:
+            frame = frame_with(render(code128_modules(person.id_number), 3, bar_height=60),
+                               rng=rng, code_width=520)  # fmt: skip
+        else:
+            frame = scene(cccd_payload(person), kinds[number % len(kinds)], rng)
+        cv2.imwrite(str(folder / f"{number:02d}-code.png"), frame)
+        cv2.imwrite(str(folder / f"{number:02d}-none.png"), empty_frame(rng))
+    return folder
+
+
+def demo_source() -> FileSource:
+    from platformdirs import user_cache_path
+
+    folder = demo_frames(user_cache_path("vaxdesk") / "demo-frames")
+    return FileSource(folder, fps=DECODE_FPS, hold=40, loop=True, name="demo")
+
+
+def open_source(spec: str, size: tuple[int, int] = (1280, 720)) -> FrameSource | None:
+    """`none`, `demo`, `auto` (the first webcam, else the demo), a device, a folder or file."""
+    if spec == "none":
+        return None
+    if spec == "demo":
+        return demo_source()
+    if spec == "auto":
+        return CameraSource(0, *size) if video_devices() else demo_source()
+    if spec.isdigit():
+        return CameraSource(int(spec), *size)
+    if spec.startswith("/dev/"):
+        return CameraSource(spec, *size)
+    path = Path(spec).expanduser()
+    if path.exists():
+        return FileSource(path)
+    raise CameraError(f"'{spec}' is no camera, folder or file (try none, auto, demo, 0)")

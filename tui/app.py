@@ -10,6 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from domain.record import Session
+from scanner.sources import FrameSource, open_source
 from store import Store, open_store
 from tui.screens.entry import EntryScreen
 from tui.screens.session import SessionScreen
@@ -34,12 +35,16 @@ class VaxdeskApp(App[None]):
         site_id: str = "",
         desk_id: str = "",
         clock: Callable[[], datetime] = local_now,
+        camera: Callable[[], FrameSource | None] = lambda: None,
+        decoder: str = "zxing",
     ) -> None:
         super().__init__()
         self.store = store
         self.site_id = site_id
         self.desk_id = desk_id
         self.clock = clock
+        self.camera = camera
+        self.decoder = decoder
         self.session: Session | None = None
 
     def on_mount(self) -> None:
@@ -53,7 +58,9 @@ class VaxdeskApp(App[None]):
             return
         self.session = session
         self.sub_title = f"site {session.site_id} · desk {session.desk_id}"
-        self.push_screen(EntryScreen(self.store, session, self.clock))
+        self.push_screen(
+            EntryScreen(self.store, session, self.clock, camera=self.camera, decoder=self.decoder)
+        )
 
     @property
     def entry(self) -> EntryScreen:
@@ -72,5 +79,28 @@ def make_app(
     site_id: str = "",
     desk_id: str = "",
     clock: Callable[[], datetime] = local_now,
+    camera: str = "none",
+    camera_size: tuple[int, int] = (1280, 720),
+    decoder: str = "zxing",
+    frame_source: FrameSource | None = None,
 ) -> VaxdeskApp:
-    return VaxdeskApp(open_store(db_path, clock), site_id=site_id, desk_id=desk_id, clock=clock)
+    """The desk on a SQLite file. `camera`: none, auto, demo, a device, a folder or a video;
+    `frame_source` instead hands over frames directly (tests, benchmarks)."""
+    if frame_source is not None:
+        source: FrameSource | None = frame_source
+
+        def make_source() -> FrameSource | None:
+            return source
+    else:
+
+        def make_source() -> FrameSource | None:
+            return open_source(camera, camera_size)
+
+    return VaxdeskApp(
+        open_store(db_path, clock),
+        site_id=site_id,
+        desk_id=desk_id,
+        clock=clock,
+        camera=make_source,
+        decoder=decoder,
+    )

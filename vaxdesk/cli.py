@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -36,27 +37,93 @@ def main(ctx: click.Context, config: Path | None) -> None:
         ctx.invoke(desk)
 
 
+CAMERA_HELP = (
+    "none, auto (a webcam, else the demo), demo, a device (0, /dev/video2), a folder or a video."
+)
+
+
+def _run_desk(settings: Settings) -> None:
+    from vaxdesk.logs import setup_logging
+
+    setup_logging()
+    from tui.app import make_app
+
+    try:
+        app = make_app(
+            settings.db,
+            site_id=settings.site_id,
+            desk_id=settings.desk_id,
+            camera=settings.camera,
+            camera_size=settings.camera_dimensions(),
+            decoder=settings.decoder,
+        )
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+    except Exception as error:  # OSError, sqlite3.DatabaseError, a schema too new, ...
+        raise click.ClickException(f"cannot open {settings.db}: {error}") from None
+    app.run()
+
+
 @main.command()
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite file.")
 @click.option("--site", "site_id", help="Site code, pre-filled in the session screen.")
 @click.option("--desk", "desk_id", help="Desk code, pre-filled in the session screen.")
+@click.option("--camera", help=CAMERA_HELP)
+@click.option("--camera-size", help="Capture size, WIDTHxHEIGHT (default 1280x720).")
+@click.option("--decoder", type=click.Choice(["zxing", "zbar"]), help="Barcode decoder.")
 @click.pass_context
-def desk(ctx: click.Context, db: Path | None, site_id: str | None, desk_id: str | None) -> None:
+def desk(ctx: click.Context, **flags: object) -> None:
     """Open the desk: a session, then record after record."""
-    settings = _settings(ctx, db=db, site_id=site_id, desk_id=desk_id)
-    from vaxdesk.logs import setup_logging
+    _run_desk(_settings(ctx, **flags))
 
-    setup_logging()
-    from store.schema import SchemaTooNew
-    from tui.app import make_app
 
-    try:
-        app = make_app(settings.db, site_id=settings.site_id, desk_id=settings.desk_id)
-    except (OSError, SchemaTooNew) as error:
-        raise click.ClickException(f"cannot open {settings.db}: {error}") from None
-    except Exception as error:  # sqlite3.DatabaseError: not a database, locked, ...
-        raise click.ClickException(f"cannot open {settings.db}: {error}") from None
-    app.run()
+@main.command()
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="SQLite file. Default: a demo file beside the desk's, never the desk's own.",
+)
+@click.pass_context
+def demo(ctx: click.Context, db: Path | None) -> None:
+    """The desk with a simulated camera showing generated citizens' QR codes."""
+    settings = _settings(ctx, camera="demo")
+    _run_desk(
+        replace(
+            settings,
+            db=db or settings.db.with_name("demo.db"),
+            site_id=settings.site_id or "DEMO-SITE",
+        )
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.option("--decoder", type=click.Choice(["zxing", "zbar"]), default="zxing")
+def decode(files: tuple[Path, ...], as_json: bool, decoder: str) -> None:
+    """Decode image files (by content, whatever the extension) as the desk would.
+
+    Exit status 1 when any file held no readable code.
+    """
+    from vaxdesk.diagnose import decode_files
+
+    if not decode_files(list(files), as_json=as_json, decoder=decoder):
+        sys.exit(1)
+
+
+@main.command("camera-check")
+@click.option("--camera", default="auto", show_default=True, help=CAMERA_HELP)
+@click.option("--seconds", type=float, default=10, show_default=True, help="How long to watch.")
+@click.option(
+    "--save", type=click.Path(path_type=Path, dir_okay=False), help="Save one frame here (PNG)."
+)
+@click.option("--decoder", type=click.Choice(["zxing", "zbar"]), default="zxing")
+def camera_check(camera: str, seconds: float, save: Path | None, decoder: str) -> None:
+    """List cameras; show frames and decodes per second live; optionally save a frame."""
+    from vaxdesk.diagnose import check_camera
+
+    if not check_camera(camera, seconds=seconds, save=save, decoder=decoder):
+        sys.exit(1)
 
 
 @main.command()

@@ -40,6 +40,15 @@ class Settings:
     db: Path
     site_id: str = ""
     desk_id: str = ""
+    camera: str = "auto"  # none, auto (webcam, else the demo), demo, 0, /dev/video2, a folder
+    camera_size: str = "1280x720"
+    decoder: str = "zxing"  # or zbar
+
+    def camera_dimensions(self) -> tuple[int, int]:
+        width, _, height = self.camera_size.partition("x")
+        if not (width.isdigit() and height.isdigit()):
+            raise SettingsError(f"camera_size '{self.camera_size}' is not WIDTHxHEIGHT")
+        return int(width), int(height)
 
     @classmethod
     def defaults(cls) -> Settings:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from textual import on
@@ -37,11 +39,21 @@ from domain.record import (
 )
 from domain.tables import vaccine_table
 from domain.text import mask
+from scanner.payloads import (
+    CertificateScan,
+    IdentityScan,
+    IdNumberScan,
+    Rejected,
+    Scan,
+    parse_payload,
+)
+from scanner.sources import FrameSource
 from store import DuplicateDose, Store, StoreError
 from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
-from tui.widgets.form import Form, FormField
+from tui.widgets.form import Form, FormField, ScanInput
 from tui.widgets.keybar import KeyBar
+from tui.widgets.scanner import ScannerPanel
 from tui.widgets.suggest import lot_suggester, province_suggester, ward_suggester
 
 log = logging.getLogger("vaxdesk.desk")
@@ -50,6 +62,9 @@ log = logging.getLogger("vaxdesk.desk")
 SESSION_FIELDS = ("vaccine", "lot", "given_on")
 # The person's fields a scan fills; after a scan, focus goes to the first of these left empty.
 REQUIRED_PERSON_FIELDS = ("full_name", "dob", "sex")
+# Any of these typed means the form is in use: a scan then waits instead of overwriting.
+PERSON_FIELDS = ("id_number", "full_name", "dob", "phone", "address")
+SCAN_QUEUE_SIZE = 5
 # Kept from one retrospective record to the next: paper lists run by vaccine and date.
 RETRO_KEPT = ("vaccine", "lot", "given_on")
 
@@ -58,6 +73,16 @@ LEGEND = (
     "Screening: D đủ điều kiện · H tạm hoãn · C chống chỉ định · B chuyển bệnh viện\n"
     "AEFI: 1 thông thường · 2 nặng     Vaccines: " + " ".join(vaccine_table().choices())
 )
+
+
+def describe_scan(scan: Scan) -> str:
+    if isinstance(scan, IdentityScan):
+        return f"CCCD {mask(scan.identity.id_number)}"
+    if isinstance(scan, IdNumberScan):
+        return f"{scan.id_type.value.upper()} {mask(scan.id_number)}"
+    if isinstance(scan, CertificateScan):
+        return f"certificate {scan.issuer_country}, {len(scan.doses)} dose(s)"
+    return "unrecognised code"
 
 
 def describe_history(history: list[Record]) -> str:
@@ -91,12 +116,23 @@ class EntryScreen(Screen[None]):
     mode: var[Mode] = var(Mode.LIVE, init=False)
     editing: var[Record | None] = var(None, init=False)
 
-    def __init__(self, store: Store, session: Session, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        session: Session,
+        clock: Callable[[], datetime],
+        camera: Callable[[], FrameSource | None] = lambda: None,
+        decoder: str = "zxing",
+    ) -> None:
         super().__init__()
         self.store = store
         self.session = session
         self.clock = clock
+        self.camera = camera
+        self.decoder = decoder
         self.source = Source.TYPED
+        self.scan_queue: deque[Scan] = deque(maxlen=SCAN_QUEUE_SIZE)
+        self.certificate: CertificateScan | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -136,7 +172,9 @@ class EntryScreen(Screen[None]):
             yield Static(LEGEND, id="legend")
             yield Static(id="history")
             yield Static(id="message")
+            yield Static(id="scan-queue")
         yield Static(id="status")
+        yield ScannerPanel(self.camera, self.decoder, today=lambda: self.clock().date())
         yield KeyBar()
 
     @property
@@ -214,6 +252,7 @@ class EntryScreen(Screen[None]):
         self.form.field("aefi_note").input.disabled = True
         self.query_one("#history", Static).update("")
         self.source = Source.TYPED
+        self.certificate = None
         first = self.form.first_enabled()
         if first is not None:
             first.input.focus()
@@ -334,9 +373,127 @@ class EntryScreen(Screen[None]):
             note = self.form.field("aefi_note")
             note.input.disabled = not value.strip()
 
+    # -- scans -------------------------------------------------------------------------
+
+    @on(ScannerPanel.Scanned)
+    def camera_scanned(self, message: ScannerPanel.Scanned) -> None:
+        self.receive_scan(message.scan)
+
+    @on(ScanInput.Scanned)
+    def wedge_scanned(self, message: ScanInput.Scanned) -> None:
+        self.receive_scan(parse_payload(message.text.encode("utf-8"), today=self.clock().date()))
+
+    def receive_scan(self, scan: Scan) -> None:
+        """A new code: fill the form, or wait in the queue while the form is in use."""
+        self.app.bell()
+        if isinstance(scan, Rejected):
+            self.say(f"Scan: {scan.reason}; nothing filled", error=True)
+            return
+        if self._form_in_use():
+            self.scan_queue.append(scan)
+            self._show_queue()
+            self.say(f"Scan waiting: {describe_scan(scan)} (after this record)")
+            return
+        self._apply_scan(scan)
+
+    def _form_in_use(self) -> bool:
+        return (
+            self.editing is not None
+            or self.certificate is not None
+            or any(self.form.field(name).value.strip() for name in PERSON_FIELDS)
+        )
+
+    def _show_queue(self) -> None:
+        waiting = ", ".join(describe_scan(scan) for scan in self.scan_queue)
+        self.query_one("#scan-queue", Static).update(
+            f"Scans waiting ({len(self.scan_queue)}): {waiting}" if self.scan_queue else ""
+        )
+
+    def take_queued_scan(self, done: str = "") -> None:
+        """The form is free again: the oldest waiting scan fills it."""
+        if self.scan_queue:
+            self._apply_scan(self.scan_queue.popleft(), done)
+            self._show_queue()
+
+    def _apply_scan(self, scan: Scan, done: str = "") -> None:
+        if isinstance(scan, IdentityScan):
+            self.fill_identity(scan.identity, Source.SCAN)
+        elif isinstance(scan, IdNumberScan):
+            field = self.form.field("id_number")
+            field.value = scan.id_number
+            self.source = Source.SCAN
+            self._after_field(field)
+            empty = [n for n in REQUIRED_PERSON_FIELDS if not self.form.field(n).value.strip()]
+            self.form.focus_field(empty[0] if empty else "screening")
+        elif isinstance(scan, CertificateScan):
+            self._offer_certificate(scan)
+        else:
+            return
+        self.say(f"{done} — next: " * bool(done) + f"Scanned ✓ {describe_scan(scan)}")
+
+    def _offer_certificate(self, scan: CertificateScan) -> None:
+        self.certificate = scan
+        self.form.set_values({"full_name": scan.full_name, "dob": scan.dob.display()})
+        doses = " · ".join(
+            f"dose {d.dose_number} {d.vaccine or d.product} {d.given_on:%d/%m/%Y} ({d.country})"
+            for d in scan.doses
+        )
+        self.query_one("#history", Static).update(
+            f"Certificate {scan.issuer_country}: {doses}. Give the ID number and sex, "
+            f"then Ctrl+S imports {len(scan.doses)} dose(s) given elsewhere; Esc drops it."
+        )
+        self.form.focus_field("id_number")
+
+    def _import_certificate(self, scan: CertificateScan) -> None:
+        """Each dose of the certificate becomes a record (source: certificate)."""
+        base = self.form.values()
+        imported, known = 0, 0
+        for dose in scan.doses:
+            form = {
+                **base,
+                "vaccine": dose.vaccine or dose.product,
+                "lot": "",
+                "given_on": dose.given_on.strftime("%d/%m/%Y"),
+                "dose_number": str(dose.dose_number),
+                "screening": "D",
+                "aefi": "",
+            }
+            ctx = replace(
+                self._entry_context(),
+                mode=Mode.RETROSPECTIVE,
+                source=Source.CERTIFICATE,
+                vaccinator=f"{dose.issuer} ({dose.country})"[:80],
+            )
+            try:
+                record = build_record(form, ctx)
+            except ValidationError as error:
+                self.form.show_errors(error.errors)
+                self.say(f"Not imported: {'; '.join(error.errors.values())}", error=True)
+                return
+            try:
+                self.store.save(record)
+            except DuplicateDose:
+                known += 1
+                continue
+            except StoreError as error:
+                self.say(f"Not imported: {error}", error=True)
+                return
+            imported += 1
+            log.info("imported record %s from a certificate", record.record_id)
+        done = f"Imported {imported} dose(s) from the certificate" + (
+            f"; {known} recorded already" if known else ""
+        )
+        self.say(done)
+        self.clear_form()
+        self.refresh_status()
+        self.take_queued_scan(done)
+
     # -- actions -----------------------------------------------------------------------
 
     def action_save(self) -> None:
+        if self.certificate is not None:
+            self._import_certificate(self.certificate)
+            return
         try:
             record = build_record(self.form.values(), self._entry_context())
         except ValidationError as error:
@@ -377,16 +534,19 @@ class EntryScreen(Screen[None]):
             else f"screening {stored.screening.label}"
         )
         verb = f"Corrected (v{stored.version})" if self.editing else "Saved"
-        self.say(f"{verb} ✓ {stored.person.full_name} · {mask(stored.person.id_number)} · {what}")
+        done = f"{verb} ✓ {stored.person.full_name} · {mask(stored.person.id_number)} · {what}"
+        self.say(done)
         self.editing = None
         self.clear_form()
         self.refresh_status()
+        self.take_queued_scan(done)
 
     def action_clear(self) -> None:
         if self.editing is not None:
             self.editing = None
             self.say("Correction cancelled; nothing changed")
         self.clear_form()
+        self.take_queued_scan()
 
     def action_toggle_mode(self) -> None:
         if self.editing is not None:

@@ -3,13 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from time import monotonic
+from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.reactive import reactive
 from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
+
+from scanner.wedge import WedgeDetector
+
+
+class ScanInput(Input):
+    """An Input that knows a USB barcode scanner's burst from typing (see WedgeDetector)."""
+
+    class Scanned(Message):
+        """A keyboard-wedge scanner typed this payload into the field."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._wedge = WedgeDetector()
+        self._enter_at = 0.0
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character is not None:
+            self._wedge.key(event.character, event.time)
+        elif event.key == "enter":
+            self._enter_at = event.time  # when it was pressed, not when we got to it
+        await super()._on_key(event)
+
+    async def action_submit(self) -> None:
+        burst = self._wedge.enter(self._enter_at or monotonic())
+        self._enter_at = 0.0
+        if burst is not None and self.value.endswith(burst):
+            # Not typing: put the field back as it was and hand the payload over.
+            self.value = self.value[: -len(burst)]
+            self.post_message(self.Scanned(burst))
+            return
+        await super().action_submit()
 
 
 class FormField(Horizontal):
@@ -43,7 +82,7 @@ class FormField(Horizontal):
         self.field_name = field_name
         self.label = label
         self.hint = hint
-        self._input = Input(
+        self._input = ScanInput(
             placeholder=placeholder,
             suggester=suggester,
             compact=True,

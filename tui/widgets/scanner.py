@@ -1,0 +1,101 @@
+"""The camera at the desk: runs the scan loop in its own thread and says what it sees."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+
+from textual.message import Message
+from textual.widgets import Static
+
+from scanner.decode import Code, make_decoder
+from scanner.loop import CameraState, ScanLoop
+from scanner.payloads import Scan
+from scanner.sources import FrameSource
+
+
+class ScannerPanel(Static):
+    """One line: the camera's state. Posts `Scanned` for every new code in view."""
+
+    DEFAULT_CSS = """
+    ScannerPanel { height: 1; padding: 0 1; color: $text-muted; background: $panel; }
+    ScannerPanel.-simulated { color: $warning; }
+    ScannerPanel.-error { color: $error; }
+    """
+
+    class Scanned(Message):
+        def __init__(self, scan: Scan, format: str) -> None:
+            super().__init__()
+            self.scan = scan
+            self.format = format
+
+    class StateChanged(Message):
+        def __init__(self, state: CameraState) -> None:
+            super().__init__()
+            self.state = state
+
+    def __init__(
+        self,
+        source: Callable[[], FrameSource | None],
+        decoder: str = "zxing",
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__("camera: starting…", id="scanner")
+        self._make_source = source
+        self._decoder = decoder
+        self._today = today
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def on_mount(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="vaxdesk-scanner", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        # OpenCV and the decoder load here, off the UI thread and after the first paint.
+        try:
+            source = self._make_source()
+            if source is None:
+                self.post_message(self.StateChanged(CameraState("none", False, running=False)))
+                return
+            decoder = make_decoder(self._decoder)
+        except Exception as error:
+            self.post_message(
+                self.StateChanged(CameraState("camera", False, error=str(error), running=False))
+            )
+            return
+        ScanLoop(source, decoder, self._scanned, self._state, today=self._today).run(self._stop)
+
+    def _scanned(self, scan: Scan, code: Code) -> None:
+        self.post_message(self.Scanned(scan, code.format))
+
+    def _state(self, state: CameraState) -> None:
+        self.post_message(self.StateChanged(state))
+
+    def on_scanner_panel_state_changed(self, message: StateChanged) -> None:
+        state = message.state
+        self.set_class(state.simulated, "-simulated")
+        self.set_class(bool(state.error), "-error")
+        if state.error:
+            text = f"camera: {state.error} — type, or use a USB scanner"
+        elif state.source == "none":
+            text = "camera: none (typing and USB scanners only)"
+        elif not state.running:
+            text = f"camera: {state.source} ended"
+        else:
+            demo = " — DEMO: generated test citizens" if state.simulated else ""
+            text = (
+                f"camera: {state.source}{demo} · {state.frames_per_second:.1f} fps · "
+                f"{state.decodes_per_second:.1f} codes/s"
+            )
+        self.update(text)
+
+    def stop(self, timeout: float = 3.0) -> None:
+        """Stop the loop and wait for the camera to be released."""
+        self._stop.set()
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def on_unmount(self) -> None:
+        self.stop()

@@ -1,0 +1,147 @@
+"""Technicians' commands: decode image files, check a camera. Output for an SSH window."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def scan_fields(scan: Any) -> dict[str, Any]:
+    """The parsed fields of a scan, as JSON-ready values."""
+    from scanner.payloads import CertificateScan, IdentityScan
+
+    fields = _plain(scan)
+    fields.pop("kind", None)
+    if isinstance(scan, IdentityScan):
+        fields = {**fields.pop("identity"), **fields}
+        fields["dob"] = scan.identity.dob.iso()
+        fields["id_type"] = scan.identity.id_type.value
+        fields["sex"] = scan.identity.sex.value
+    elif isinstance(scan, CertificateScan):
+        fields["dob"] = scan.dob.iso()
+        fields["full_name"] = scan.full_name
+    return fields
+
+
+def decode_files(files: list[Path], *, as_json: bool, decoder: str) -> bool:
+    """One line a file; False when any file held no readable code."""
+    from scanner.decode import make_decoder
+    from scanner.payloads import Rejected, parse_payload
+    from scanner.sources import read_image
+
+    try:
+        reader = make_decoder(decoder)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    all_read = True
+    for path in files:
+        result: dict[str, Any] = {"file": str(path)}
+        image = read_image(path) if path.is_file() else None
+        codes = reader.decode(image) if image is not None else []
+        if image is None:
+            result.update(kind="error", error="not an image file")
+        elif not codes:
+            result.update(kind="none", error="no readable code")
+        else:
+            scan = parse_payload(codes[0].data, today=date.today())
+            result.update(kind=scan.kind, format=codes[0].format, fields=scan_fields(scan))
+            if isinstance(scan, Rejected):
+                result["error"] = scan.reason
+        if result["kind"] in ("error", "none"):
+            all_read = False
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            click.echo(f"{path}: {_summary(result)}")
+    return all_read
+
+
+def _summary(result: dict[str, Any]) -> str:
+    from domain.text import mask
+
+    kind = result["kind"]
+    fields = result.get("fields", {})
+    if kind == "cccd":
+        return (
+            f"CCCD {mask(fields['id_number'])} {fields['full_name']}, born {fields['dob']}, "
+            f"{fields['sex']}"
+        )
+    if kind == "id-number":
+        return f"{fields['id_type'].upper()} number {mask(fields['id_number'])}"
+    if kind == "certificate":
+        doses = ", ".join(
+            f"dose {d['dose_number']} {d['vaccine'] or d['product']} {d['given_on']}"
+            for d in fields["doses"]
+        )
+        return f"certificate {fields['issuer_country']}: {fields['full_name']}, {doses}"
+    return f"{kind}: {result.get('error', '')}"
+
+
+def check_camera(spec: str, *, seconds: float, save: Path | None, decoder: str) -> bool:
+    from scanner.decode import make_decoder
+    from scanner.sources import CameraError, open_source, video_devices
+
+    devices = video_devices()
+    click.echo(f"cameras: {', '.join(devices) if devices else 'none found (/dev/video*)'}")
+    try:
+        source = open_source(spec)
+        reader = make_decoder(decoder)
+    except (CameraError, RuntimeError) as error:
+        click.echo(f"error: {error}", err=True)
+        return False
+    if source is None:
+        click.echo("camera: none (typing and USB scanners only)")
+        return True
+    click.echo(f"watching {source.name} for {seconds:g} s (Ctrl+C stops)")
+    stop = threading.Event()
+    frames = codes = 0
+    start = window = time.monotonic()
+    try:
+        for frame in source.frames(stop):
+            if save is not None and frames == 0:
+                import cv2
+
+                cv2.imwrite(str(save), frame)
+                click.echo(f"saved a frame to {save} ({frame.shape[1]}x{frame.shape[0]})")
+            frames += 1
+            codes += bool(reader.decode(frame))
+            now = time.monotonic()
+            if now - window >= 1 or now - start >= seconds:
+                span = now - start
+                sys.stdout.write(
+                    f"\r{frames / span:5.1f} frames/s  {codes / span:5.1f} decodes/s  "
+                    f"{frames} frames"
+                )
+                sys.stdout.flush()
+                window = now
+            if now - start >= seconds:
+                break
+    except CameraError as error:
+        click.echo(f"\nerror: {error}", err=True)
+        return False
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+    click.echo()
+    return frames > 0
