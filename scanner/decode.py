@@ -47,13 +47,8 @@ class ZxingDecoder:
         import zxingcpp
 
         self._zx = zxingcpp
-        self._formats = (
-            zxingcpp.BarcodeFormat.QRCode
-            | zxingcpp.BarcodeFormat.Code128
-            | zxingcpp.BarcodeFormat.Code39
-            | zxingcpp.BarcodeFormat.EAN13
-            | zxingcpp.BarcodeFormat.PDF417
-        )
+        formats = zxingcpp.BarcodeFormat
+        self._formats = [formats.QRCode, formats.Code128, formats.Code39, formats.EAN13]
         self.second_pass = second_pass
 
     def _read(self, gray: np.ndarray) -> list[Code]:

@@ -106,7 +106,7 @@ def distort(frame: np.ndarray, kind: str, rng: random.Random) -> np.ndarray:
     center = (width / 2, height / 2)
 
     def rotation() -> np.ndarray:
-        matrix = cv2.getRotationMatrix2D(center, rng.uniform(-30, 30), 1.0)
+        matrix = cv2.getRotationMatrix2D(center, rng.uniform(-30, 30), 0.8)  # keep it in view
         return cv2.warpAffine(frame, matrix, (width, height), borderValue=128)
 
     def perspective() -> np.ndarray:
