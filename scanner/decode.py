@@ -52,7 +52,11 @@ class ZxingDecoder:
         self.second_pass = second_pass
 
     def _read(self, gray: np.ndarray) -> list[Code]:
-        found = self._zx.read_barcodes(gray, formats=self._formats, try_invert=True)
+        found = self._zx.read_barcodes(
+            gray,
+            formats=self._formats,  # type: ignore[arg-type]  # a list is the current API
+            try_invert=True,
+        )
         return [Code(str(r.format).replace(" ", ""), bytes(r.bytes)) for r in found if r.valid]
 
     def decode(self, gray: np.ndarray) -> list[Code]:

@@ -75,7 +75,7 @@ def write_frames(folder: Path) -> None:
     folder.mkdir()
     cv2.imwrite(str(folder / "a.png"), scene(PAYLOAD, "clean", random.Random(1)))
     # A JPEG under a .png name, as some published samples are: read by content.
-    ok, jpeg = cv2.imencode(".jpg", scene(b"079092001234", "clean", random.Random(2)))
+    _, jpeg = cv2.imencode(".jpg", scene(b"079092001234", "clean", random.Random(2)))
     (folder / "b.png").write_bytes(jpeg.tobytes())
     (folder / "c.txt").write_text("not an image")
 
@@ -129,8 +129,13 @@ def test_bad_codes_come_out_as_refusals(tmp_path: Path) -> None:
     folder.mkdir()
     cv2.imwrite(str(folder / "url.png"), scene(b"https://example.org", "clean", random.Random(3)))
     scans: list[Scan] = []
-    ScanLoop(FileSource(folder, fps=0), make_decoder("zxing"),
-             lambda scan, code: scans.append(scan), lambda state: None).run(threading.Event())  # fmt: skip
+    loop = ScanLoop(
+        FileSource(folder, fps=0),
+        make_decoder("zxing"),
+        on_scan=lambda scan, code: scans.append(scan),
+        on_state=lambda state: None,
+    )
+    loop.run(threading.Event())
     assert scans == [Rejected("not a recognised ID code")]
 
 

@@ -25,7 +25,10 @@ from scanner.synthetic import cccd_payload, people
 
 TODAY = date(2026, 11, 23)
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "dcc"
-GOOD = "079092001234|025123456|Nguyễn Văn An|15081992|Nam|Số 1 Lê Lợi, Phường Bến Thành, TP HCM|01022021"
+GOOD = (
+    "079092001234|025123456|Nguyễn Văn An|15081992|Nam|"
+    "Số 1 Lê Lợi, Phường Bến Thành, TP HCM|01022021"
+)
 
 
 def parse(text: str | bytes) -> object:
