@@ -1,0 +1,188 @@
+"""Benchmark of the scan path: decoders on generated webcam-like frames, and frame-to-form time.
+
+    python bench/scan.py [--frames 20] [--seed 2021]
+
+For each decoder: the share of frames read exactly right per distortion class and size, the
+wrong texts (a read that is not the payload: mojibake), and milliseconds per frame (median,
+p95) with a code and on empty frames. Then, with the default decoder inside the real desk
+(Textual pilot), the time from a frame leaving the camera to the form filled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+from scanner.decode import make_decoder  # noqa: E402
+from scanner.synthetic import DISTORTIONS, cccd_payload, empty_frame, people, scene  # noqa: E402
+
+SIZES = ((640, 480), (1280, 720))
+
+
+def opencv_reader() -> Callable[[np.ndarray], list[bytes]]:
+    import cv2
+
+    detector = cv2.QRCodeDetector()
+
+    def read(gray: np.ndarray) -> list[bytes]:
+        text, _, _ = detector.detectAndDecode(gray)
+        return [text.encode("utf-8")] if text else []
+
+    return read
+
+
+def zbar_text_mode() -> Callable[[np.ndarray], list[bytes]]:
+    """pyzbar as most code uses it: zbar guesses the charset (mojibake for some Vietnamese)."""
+    from pyzbar import pyzbar
+
+    def read(gray: np.ndarray) -> list[bytes]:
+        return [d.data for d in pyzbar.decode(gray, symbols=[pyzbar.ZBarSymbol.QRCODE])]
+
+    return read
+
+
+def ours(name: str, **options: object) -> Callable[[np.ndarray], list[bytes]]:
+    decoder = make_decoder(name)
+    for key, value in options.items():
+        setattr(decoder, key, value)
+    return lambda gray: [code.data for code in decoder.decode(gray)]
+
+
+READERS: dict[str, Callable[[], Callable[[np.ndarray], list[bytes]]]] = {
+    "zxing (default: + sharpened 2nd pass)": lambda: ours("zxing"),
+    "zxing, one pass": lambda: ours("zxing", second_pass=False),
+    "zbar binary + inverted (ours)": lambda: ours("zbar"),
+    "zbar binary, no inverted": lambda: ours("zbar", try_inverted=False),
+    "pyzbar default text mode": zbar_text_mode,
+    "opencv QRCodeDetector": opencv_reader,
+}
+
+
+def frames(count: int, seed: int) -> list[tuple[str, tuple[int, int], bytes, np.ndarray]]:
+    rng = random.Random(seed)
+    stream = people(seed)
+    out = []
+    for size in SIZES:
+        for kind in DISTORTIONS:
+            for _ in range(count):
+                payload = cccd_payload(next(stream)).encode("utf-8")
+                out.append((kind, size, payload, scene(payload, kind, rng, size)))
+        for _ in range(count):
+            out.append(("empty", size, b"", empty_frame(rng, size)))
+    return out
+
+
+def pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def run_decoders(count: int, seed: int) -> None:
+    data = frames(count, seed)
+    print(f"{len(data)} frames: {len(DISTORTIONS)} classes + empty, {count} each, sizes "
+          f"{', '.join(f'{w}x{h}' for w, h in SIZES)}")  # fmt: skip
+    for label, make in READERS.items():
+        read = make()
+        hits: dict[tuple[str, int], list[bool]] = defaultdict(list)
+        wrong = 0
+        ms_code: list[float] = []
+        ms_empty: list[float] = []
+        for kind, size, payload, frame in data:
+            start = time.perf_counter()
+            got = read(frame)
+            elapsed = (time.perf_counter() - start) * 1000
+            if kind == "empty":
+                ms_empty.append(elapsed)
+                continue
+            ms_code.append(elapsed)
+            hits[(kind, size[0])].append(payload in got)
+            wrong += sum(1 for g in got if g != payload)
+        total = [h for values in hits.values() for h in values]
+        print(f"\n{label}: {100 * sum(total) / len(total):.0f}% read exactly, {wrong} wrong texts; "
+              f"ms/frame with code p50 {statistics.median(ms_code):.1f} p95 {pct(ms_code, 95):.1f}, "
+              f"empty p50 {statistics.median(ms_empty):.1f}")  # fmt: skip
+        for width in (w for w, _ in SIZES):
+            row = "  ".join(
+                f"{kind} {100 * sum(hits[(kind, width)]) / len(hits[(kind, width)]):3.0f}%"
+                for kind in DISTORTIONS
+            )
+            print(f"  {width:4d}: {row}")
+
+
+class TimedSource:
+    """Yields one frame per citizen when asked, noting when each left the 'camera'."""
+
+    name = "bench"
+    simulated = True
+
+    def __init__(self, frames: list[np.ndarray]) -> None:
+        self._frames = frames
+        self.sent: list[float] = []
+        self.next = threading.Event()
+
+    def frames(self, stop: threading.Event) -> Iterator[np.ndarray]:
+        for frame in self._frames:
+            if not self.next.wait(30) or stop.is_set():
+                return
+            self.next.clear()
+            self.sent.append(time.perf_counter())
+            yield frame
+
+
+async def frame_to_form(citizens: int, seed: int) -> list[float]:
+    from tui.app import make_app
+    from tui.screens.entry import EntryScreen
+
+    rng = random.Random(seed)
+    stream = people(seed + 1)
+    source = TimedSource([scene(cccd_payload(next(stream)), "clean", rng) for _ in range(citizens)])
+    filled: list[float] = []
+    original = EntryScreen.fill_identity
+
+    def fill_identity(self: EntryScreen, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        filled.append(time.perf_counter())
+
+    EntryScreen.fill_identity = fill_identity  # type: ignore[method-assign]
+    with tempfile.TemporaryDirectory() as tmp:
+        app = make_app(Path(tmp) / "bench.db", site_id="BENCH", desk_id="d1", frame_source=source)
+        async with app.run_test(size=(120, 36)) as pilot:
+            app.screen.form.set_values(  # type: ignore[attr-defined]
+                {"entered_by": "Lê Thị Hoa", "vaccinator": "Nguyễn Văn Bình", "vaccine": "AZ",
+                 "lot": "NX1234"}
+            )  # fmt: skip
+            await pilot.press("ctrl+s")
+            for n in range(citizens):
+                source.next.set()
+                while len(filled) <= n:
+                    await asyncio.sleep(0.001)
+                await pilot.press("enter")  # save, so the next scan fills a free form
+    return [(f - s) * 1000 for s, f in zip(source.sent, filled, strict=True)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--frames", type=int, default=20, help="frames per class and size")
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--citizens", type=int, default=30, help="for frame-to-form time")
+    args = parser.parse_args()
+    run_decoders(args.frames, args.seed)
+    latency = asyncio.run(frame_to_form(args.citizens, args.seed))
+    print(f"\nframe leaves the camera -> form filled, in the desk (zxing, 1280x720), "
+          f"{len(latency)} citizens: p50 {statistics.median(latency):.0f} ms, "
+          f"p95 {pct(latency, 95):.0f} ms, max {max(latency):.0f} ms")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
