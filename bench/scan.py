@@ -24,9 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
-from scanner.decode import make_decoder  # noqa: E402
-from scanner.synthetic import DISTORTIONS, cccd_payload, empty_frame, people, scene  # noqa: E402
+import numpy as np
+
+from scanner.decode import make_decoder
+from scanner.synthetic import DISTORTIONS, cccd_payload, empty_frame, people, scene
 
 SIZES = ((640, 480), (1280, 720))
 
@@ -109,8 +110,9 @@ def run_decoders(count: int, seed: int) -> None:
             hits[(kind, size[0])].append(payload in got)
             wrong += sum(1 for g in got if g != payload)
         total = [h for values in hits.values() for h in values]
-        print(f"\n{label}: {100 * sum(total) / len(total):.0f}% read exactly, {wrong} wrong texts; "
-              f"ms/frame with code p50 {statistics.median(ms_code):.1f} p95 {pct(ms_code, 95):.1f}, "
+        share = 100 * sum(total) / len(total)
+        print(f"\n{label}: {share:.0f}% read exactly, {wrong} wrong texts; ms/frame with code "
+              f"p50 {statistics.median(ms_code):.1f} p95 {pct(ms_code, 95):.1f}, "
               f"empty p50 {statistics.median(ms_empty):.1f}")  # fmt: skip
         for width in (w for w, _ in SIZES):
             row = "  ".join(

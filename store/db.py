@@ -124,14 +124,20 @@ def row_to_record(row: dict[str, Any]) -> Record:
     )
 
 
-def open_store(path: str | Path, clock: Callable[[], datetime] = system_clock) -> Store:
-    return Store(Path(path), clock)
+def open_store(
+    path: str | Path, clock: Callable[[], datetime] = system_clock, *, any_thread: bool = False
+) -> Store:
+    """`any_thread`: the connection may be used from one thread after another (never two at
+    once), as the sync worker does through asyncio.to_thread."""
+    return Store(Path(path), clock, any_thread=any_thread)
 
 
 class Store:
     """One SQLite file in WAL mode with synchronous=FULL: a commit that returned is on disk."""
 
-    def __init__(self, path: Path, clock: Callable[[], datetime] = system_clock) -> None:
+    def __init__(
+        self, path: Path, clock: Callable[[], datetime] = system_clock, *, any_thread: bool = False
+    ) -> None:
         self.path = path
         self.clock = clock
         if str(path) != ":memory:":
@@ -139,7 +145,9 @@ class Store:
             if not path.exists():
                 # Health data: the file is the owner's alone from its first byte.
                 os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=15)
+        conn = sqlite3.connect(
+            str(path), isolation_level=None, timeout=15, check_same_thread=not any_thread
+        )
         self.db = Database(conn)
         self.conn = conn
         conn.execute("PRAGMA journal_mode=WAL")
@@ -325,13 +333,117 @@ class Store:
         return [row_to_record(row) for row in rows]
 
     def history(self, person_key: str) -> list[Record]:
-        """The person's doses (current, not voided), in the order given."""
-        rows = self.db.query(
-            "SELECT * FROM current_records WHERE person_key = ? AND status = 'active' "
-            "AND screening = 'D' ORDER BY given_on, dose_number",
-            [person_key],
+        """The person's doses (current, not voided), in the order given: this desk's, and
+        those the hub said other desks recorded."""
+        local = [
+            row_to_record(row)
+            for row in self.db.query(
+                "SELECT * FROM current_records WHERE person_key = ? AND status = 'active' "
+                "AND screening = 'D'",
+                [person_key],
+            )
+        ]
+        known = {r.record_id for r in local}
+        remote = [
+            row_to_record(row)
+            for row in self.db.query(
+                "SELECT r.* FROM remote_records r WHERE person_key = ? AND version = "
+                "(SELECT MAX(version) FROM remote_records v WHERE v.record_id = r.record_id)",
+                [person_key],
+            )
+            if row["record_id"] not in known
+        ]
+        doses = [r for r in local + remote if r.status is Status.ACTIVE and r.gives_dose]
+        return sorted(doses, key=lambda r: (r.given_on, r.dose_number or 0))
+
+    def remember_remote(self, rows: list[dict[str, Any]]) -> None:
+        """Keep doses recorded at other desks (from the hub) for numbering and duplicates."""
+        with self._write():
+            for row in rows:
+                self.db.table("remote_records").insert(
+                    {c: row.get(c) for c in RECORD_COLUMNS}, replace=True
+                )
+
+    # -- outbox: pending -> inflight -> acked | conflict ---------------------------------
+
+    def outbox_reset_inflight(self) -> int:
+        """Rows a crash left in flight go back to pending: the hub may never have seen them."""
+        with self._write():
+            cursor = self.conn.execute(
+                "UPDATE outbox SET state = 'pending' WHERE state = 'inflight'"
+            )
+        return cursor.rowcount
+
+    def outbox_claim(self, limit: int) -> list[tuple[int, dict[str, Any]]]:
+        """Up to `limit` pending rows, oldest first, marked in flight; with their record rows."""
+        with self._write():
+            rows = list(
+                self.db.query(
+                    "SELECT o.seq AS outbox_seq, r.* FROM outbox o JOIN records r "
+                    "ON r.record_id = o.record_id AND r.version = o.version "
+                    "WHERE o.state = 'pending' ORDER BY o.seq LIMIT ?",
+                    [limit],
+                )
+            )
+            seqs = [row.pop("outbox_seq") for row in rows]
+            self.conn.executemany(
+                "UPDATE outbox SET state = 'inflight', attempts = attempts + 1 WHERE seq = ?",
+                [(seq,) for seq in seqs],
+            )
+        return list(zip(seqs, rows, strict=True))
+
+    def outbox_settle(
+        self, acked: list[int], conflicts: dict[int, str], retry: list[int], error: str = ""
+    ) -> None:
+        """Record the hub's answer: acked rows, conflicts (with what is at fault), and rows to
+        send again (not mentioned in the reply, or the call failed)."""
+        with self._write():
+            self.conn.executemany(
+                "UPDATE outbox SET state = 'acked', last_error = '' WHERE seq = ?",
+                [(seq,) for seq in acked],
+            )
+            self.conn.executemany(
+                "UPDATE outbox SET state = 'conflict', last_error = ? WHERE seq = ?",
+                [(message, seq) for seq, message in conflicts.items()],
+            )
+            self.conn.executemany(
+                "UPDATE outbox SET state = 'pending', last_error = ? WHERE seq = ?",
+                [(error, seq) for seq in retry],
+            )
+
+    def outbox_counts(self) -> dict[str, int]:
+        rows = self.conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state")
+        return {state: count for state, count in rows}
+
+    def outbox_conflicts(self) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "SELECT record_id, version, last_error FROM outbox WHERE state = 'conflict' "
+                "ORDER BY seq"
+            )
         )
-        return [row_to_record(row) for row in rows]
+
+    def acked_keys(self, after_seq: int, limit: int) -> list[tuple[int, str, int]]:
+        """Acknowledged (seq, record id, version), for reconciliation with the hub."""
+        return [
+            (seq, rid, version)
+            for seq, rid, version in self.conn.execute(
+                "SELECT seq, record_id, version FROM outbox WHERE state = 'acked' AND seq > ? "
+                "ORDER BY seq LIMIT ?",
+                [after_seq, limit],
+            )
+        ]
+
+    def outbox_requeue(self, keys: list[tuple[str, int]]) -> None:
+        """The hub lost these (restored from a backup?): send them again."""
+        with self._write():
+            self.conn.executemany(
+                "UPDATE outbox SET state = 'pending' WHERE record_id = ? AND version = ?", keys
+            )
+
+    def last_recorded_at(self) -> str:
+        row = self.conn.execute("SELECT MAX(recorded_at) FROM records").fetchone()
+        return row[0] or ""
 
     def recorded_between(
         self, desk_id: str, start: datetime, end: datetime, search: str = ""
@@ -369,7 +481,7 @@ class Store:
         return DeskStats(today=today, last_hour=hour, backlog=self.backlog())
 
     def backlog(self) -> int:
-        sql = "SELECT COUNT(*) FROM outbox WHERE state != 'acked'"
+        sql = "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'inflight')"
         return int(self.conn.execute(sql).fetchone()[0])
 
     def current_rows(self) -> Iterator[dict[str, Any]]:

@@ -86,7 +86,21 @@ CREATE TABLE sessions (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# Doses of this desk's people recorded at other desks, pulled from the hub: they number
+# doses and refuse duplicates here too. Same columns as records; replaced, not versioned.
+_V2 = f"""
+CREATE TABLE remote_records (
+    {
+    ", ".join(
+        f"{c} {'INTEGER' if c in ('version', 'dose_number') else 'TEXT'}" for c in RECORD_COLUMNS
+    )
+},
+    PRIMARY KEY (record_id, version)
+);
+CREATE INDEX remote_records_person ON remote_records (person_key);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

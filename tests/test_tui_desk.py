@@ -83,7 +83,7 @@ async def test_a_typed_record_is_stored_and_counted(db_path: Path, clock: FakeCl
         await pilot.press("enter", "enter", "enter", "enter", "enter")
         await pilot.pause()
         assert "Saved ✓ Nguyễn Văn An · ********1234 · dose 1 AZ" in text_of(app, "#message")
-        assert "Today 1 · last hour 1/h · backlog 1 unsynced" in text_of(app, "#status")
+        assert "Today 1 · last hour 1/h · backlog 1 (no hub set)" in text_of(app, "#status")
         assert screen.form.field("id_number").value == ""  # ready for the next citizen
         assert app.focused is screen.form.field("id_number").input
     [row] = rows(db_path)

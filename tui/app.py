@@ -12,6 +12,7 @@ from textual.binding import Binding
 from domain.record import Session
 from scanner.sources import FrameSource, open_source
 from store import Store, open_store
+from sync.worker import HubConfig
 from tui.screens.entry import EntryScreen
 from tui.screens.session import SessionScreen
 
@@ -37,6 +38,8 @@ class VaxdeskApp(App[None]):
         clock: Callable[[], datetime] = local_now,
         camera: Callable[[], FrameSource | None] = lambda: None,
         decoder: str = "zxing",
+        hub: HubConfig | None = None,
+        software_version: str = "",
     ) -> None:
         super().__init__()
         self.store = store
@@ -45,6 +48,8 @@ class VaxdeskApp(App[None]):
         self.clock = clock
         self.camera = camera
         self.decoder = decoder
+        self.hub = hub
+        self.software_version = software_version
         self.session: Session | None = None
 
     def on_mount(self) -> None:
@@ -59,7 +64,15 @@ class VaxdeskApp(App[None]):
         self.session = session
         self.sub_title = f"site {session.site_id} · desk {session.desk_id}"
         self.push_screen(
-            EntryScreen(self.store, session, self.clock, camera=self.camera, decoder=self.decoder)
+            EntryScreen(
+                self.store,
+                session,
+                self.clock,
+                camera=self.camera,
+                decoder=self.decoder,
+                hub=self.hub,
+                software_version=self.software_version,
+            )
         )
 
     @property
@@ -83,6 +96,8 @@ def make_app(
     camera_size: tuple[int, int] = (1280, 720),
     decoder: str = "zxing",
     frame_source: FrameSource | None = None,
+    hub: HubConfig | None = None,
+    software_version: str = "",
 ) -> VaxdeskApp:
     """The desk on a SQLite file. `camera`: none, auto, demo, a device, a folder or a video;
     `frame_source` instead hands over frames directly (tests, benchmarks)."""
@@ -103,4 +118,6 @@ def make_app(
         clock=clock,
         camera=make_source,
         decoder=decoder,
+        hub=hub,
+        software_version=software_version,
     )

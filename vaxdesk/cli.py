@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from vaxdesk import __version__
-from vaxdesk.settings import Settings, SettingsError, load_settings
+from vaxdesk.settings import Settings, SettingsError, default_hub_db, load_settings
 
 
 def _settings(ctx: click.Context, **flags: object) -> Settings:
@@ -46,6 +46,7 @@ def _run_desk(settings: Settings) -> None:
     from vaxdesk.logs import setup_logging
 
     setup_logging()
+    from sync.worker import HubConfig
     from tui.app import make_app
 
     try:
@@ -56,6 +57,10 @@ def _run_desk(settings: Settings) -> None:
             camera=settings.camera,
             camera_size=settings.camera_dimensions(),
             decoder=settings.decoder,
+            hub=HubConfig(settings.hub_url, settings.hub_token, settings.hub_ca)
+            if settings.hub_url
+            else None,
+            software_version=__version__,
         )
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
@@ -158,6 +163,136 @@ def export(ctx: click.Context, db: Path | None, fmt: str, output: Path | None) -
     except Exception as error:
         raise click.ClickException(f"cannot export {settings.db}: {error}") from None
     click.echo(f"{count} record(s) exported", err=True)
+
+
+@main.command()
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite file.")
+@click.option("--hub", "hub_url", help="Hub URL, e.g. https://hub.lan:8470.")
+@click.option("--token", "hub_token", help="This desk's token (from `vaxdesk hub enrol`).")
+@click.option("--ca", "hub_ca", help="CA file for a site-made hub certificate.")
+@click.option("--once", is_flag=True, help="Drain the backlog and exit (status 1 if it could not).")
+@click.pass_context
+def sync(ctx: click.Context, once: bool, **flags: object) -> None:
+    """Upload the outbox to the hub, without a screen (the desk app does this by itself)."""
+    import asyncio
+
+    from vaxdesk.logs import setup_logging
+
+    settings = _settings(ctx, **flags)
+    if not settings.hub_url or not settings.hub_token:
+        raise click.ClickException("no hub: give --hub and --token (or hub_url, hub_token)")
+    if not settings.db.exists():
+        raise click.ClickException(f"no database at {settings.db}")
+    setup_logging()
+    from sync.worker import HubClient, SyncState, SyncWorker
+
+    def show(state: SyncState) -> None:
+        if state.refused:
+            click.echo(f"error: {state.error}", err=True)
+        elif state.unreachable_since:
+            click.echo(f"hub unreachable since {state.unreachable_since:%H:%M}: {state.error}")
+        else:
+            click.echo(f"synced; backlog {state.backlog}, conflicts {state.conflicts}")
+
+    async def run() -> bool:
+        client = HubClient(settings.hub_url, settings.hub_token, ca_file=settings.hub_ca or None)
+        worker = SyncWorker(settings.db, client, software_version=__version__, on_state=show)
+        try:
+            return await worker.run(once=once)
+        finally:
+            await client.close()
+
+    try:
+        drained = asyncio.run(run())
+    except KeyboardInterrupt:
+        drained = False
+    if once and not drained:
+        sys.exit(1)
+
+
+@main.group(invoke_without_command=True)
+@click.option(
+    "--db", "hub_db", help="sqlite:///PATH (default: hub.db in the data dir) or postgresql://…"
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8470, show_default=True)
+@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="Serve HTTPS.")
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def hub(ctx: click.Context, hub_db: str | None, host: str, port: int,
+        tls_cert: str | None, tls_key: str | None) -> None:  # fmt: skip
+    """Run the hub that desks upload to (default: SQLite, loopback, port 8470)."""
+    ctx.obj = hub_db or f"sqlite:///{default_hub_db()}"
+    if ctx.invoked_subcommand is not None:
+        return
+    if bool(tls_cert) != bool(tls_key):
+        raise click.ClickException("HTTPS needs both --tls-cert and --tls-key")
+    import logging
+
+    import uvicorn
+
+    from sync.hub import create_hub
+    from sync.hubdb import HubDB
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        db = HubDB(ctx.obj)
+    except Exception as error:
+        raise click.ClickException(f"cannot open the hub's database: {error}") from None
+    scheme = "https" if tls_cert else "http"
+    click.echo(f"hub on {scheme}://{host}:{port}{'/api/v1'} storing in {_safe_url(ctx.obj)}")
+    uvicorn.run(create_hub(db), host=host, port=port, access_log=False, log_level="warning",
+                ssl_certfile=tls_cert, ssl_keyfile=tls_key)  # fmt: skip
+
+
+def _safe_url(url: str) -> str:
+    """A database URL without its password, for printing."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
+
+
+@hub.command()
+@click.option("--desk", "desk_id", required=True, help="Desk code, as in its settings.")
+@click.option("--site", "site_id", required=True, help="Site code of the desk.")
+@click.pass_obj
+def enrol(hub_db: str, desk_id: str, site_id: str) -> None:
+    """Issue a desk's token (shown once; the hub keeps only its hash)."""
+    from datetime import UTC, datetime
+
+    from domain.errors import FieldError
+    from domain.record import parse_code
+    from sync.hubdb import HubDB
+    from sync.protocol import new_token, token_hash
+
+    try:
+        desk_id, site_id = parse_code("desk", desk_id), parse_code("site", site_id).upper()
+    except FieldError as error:
+        raise click.ClickException(f"{error.field}: {error.message}") from None
+    token = new_token()
+    db = HubDB(hub_db)
+    db.enrol(desk_id, site_id, token_hash(token), datetime.now(UTC))
+    db.close()
+    click.echo(f"desk {desk_id} enrolled at site {site_id}. Its token (shown once):", err=True)
+    click.echo(token)
+
+
+@hub.command()
+@click.option("--desk", "desk_id", required=True)
+@click.pass_obj
+def revoke(hub_db: str, desk_id: str) -> None:
+    """Revoke a desk's token: the hub refuses it from now on."""
+    from sync.hubdb import HubDB
+
+    db = HubDB(hub_db)
+    found = db.revoke(desk_id)
+    db.close()
+    if not found:
+        raise click.ClickException(f"no desk {desk_id} at this hub")
+    click.echo(f"desk {desk_id} revoked")
 
 
 @main.command()

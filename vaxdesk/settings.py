@@ -27,6 +27,10 @@ def default_db() -> Path:
     return user_data_path("vaxdesk") / "vaxdesk.db"
 
 
+def default_hub_db() -> Path:
+    return user_data_path("vaxdesk") / "hub.db"
+
+
 def default_config_file() -> Path:
     return user_config_path("vaxdesk") / "config.toml"
 
@@ -43,6 +47,9 @@ class Settings:
     camera: str = "auto"  # none, auto (webcam, else the demo), demo, 0, /dev/video2, a folder
     camera_size: str = "1280x720"
     decoder: str = "zxing"  # or zbar
+    hub_url: str = ""  # e.g. https://hub.site.lan:8470; empty: no uploads
+    hub_token: str = ""  # from `vaxdesk hub enrol`
+    hub_ca: str = ""  # CA file for a site-made hub certificate
 
     def camera_dimensions(self) -> tuple[int, int]:
         width, _, height = self.camera_size.partition("x")

@@ -49,6 +49,7 @@ from scanner.payloads import (
 )
 from scanner.sources import FrameSource
 from store import DuplicateDose, Store, StoreError
+from sync.worker import HubConfig, HubRefused, HubUnavailable, SyncState, SyncWorker
 from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
 from tui.widgets.form import Form, FormField, ScanInput
@@ -73,6 +74,23 @@ LEGEND = (
     "Screening: D đủ điều kiện · H tạm hoãn · C chống chỉ định · B chuyển bệnh viện\n"
     "AEFI: 1 thông thường · 2 nặng     Vaccines: " + " ".join(vaccine_table().choices())
 )
+
+
+def describe_sync(configured: bool, state: SyncState, backlog: int) -> str:
+    """The sync part of the status line: synced / backlog N / hub unreachable since HH:MM."""
+    if not configured:
+        return f"backlog {backlog} (no hub set)" if backlog else "no hub set"
+    if state.refused:
+        text = f"hub refused this desk: {state.error}"
+    elif state.unreachable_since is not None:
+        text = f"hub unreachable since {state.unreachable_since:%H:%M} · backlog {backlog}"
+    else:
+        text = f"backlog {backlog}" if backlog else "synced"
+    if state.conflicts:
+        text += f" · {state.conflicts} conflict(s): see F3"
+    if state.clock_flagged:
+        text += " · this desk's clock is off: set the time"
+    return text
 
 
 def describe_scan(scan: Scan) -> str:
@@ -123,8 +141,14 @@ class EntryScreen(Screen[None]):
         clock: Callable[[], datetime],
         camera: Callable[[], FrameSource | None] = lambda: None,
         decoder: str = "zxing",
+        hub: HubConfig | None = None,
+        software_version: str = "",
     ) -> None:
         super().__init__()
+        self.hub = hub
+        self.software_version = software_version
+        self.sync_worker: SyncWorker | None = None
+        self.sync_state = SyncState()
         self.store = store
         self.session = session
         self.clock = clock
@@ -186,6 +210,48 @@ class EntryScreen(Screen[None]):
         self.clear_form()
         self.refresh_status()
         self.set_interval(30, self.refresh_status)
+        if self.hub is not None:
+            self.run_worker(self._sync(self.hub), group="sync", exclusive=True)
+
+    async def _sync(self, hub: HubConfig) -> None:
+        """Upload in the background for as long as the screen lives; never blocks typing."""
+        client = hub.client()
+        self.sync_worker = SyncWorker(
+            self.store.path,
+            client,
+            software_version=self.software_version,
+            camera=lambda: str(self.query_one(ScannerPanel).render())[:80],
+            on_state=self._sync_changed,
+        )
+        try:
+            await self.sync_worker.run()
+        finally:
+            await client.close()
+
+    def _sync_changed(self, state: SyncState) -> None:
+        self.sync_state = state
+        self.refresh_status()
+
+    async def _pull_history(self, person_key: str) -> None:
+        """Doses given at other desks of the site, so numbering and duplicates see them."""
+        if self.hub is None:
+            return
+        client = self.hub.client(timeout=3.0)
+        try:
+            rows = await client.doses(person_key)
+        except (HubUnavailable, HubRefused):
+            return
+        finally:
+            await client.close()
+        if rows:
+            self.store.remember_remote(rows)
+            if self._person_key() == person_key:
+                self._show_history(self.form.field("id_number").value, refresh_dose=True)
+
+    def _person_key(self) -> str:
+        number = normalize_id(self.form.field("id_number").value)
+        id_type = classify_id(number)
+        return "" if id_type is IdType.NONE else f"{id_type.value}:{number}"
 
     # -- what the volunteer sees -------------------------------------------------------
 
@@ -233,9 +299,9 @@ class EntryScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         stats = self.store.stats(self.session.desk_id, self.clock())
-        backlog = "all synced" if stats.backlog == 0 else f"backlog {stats.backlog} unsynced"
         self.query_one("#status", Static).update(
-            f"Today {stats.today} · last hour {stats.last_hour}/h · {backlog}"
+            f"Today {stats.today} · last hour {stats.last_hour}/h · "
+            + describe_sync(self.hub is not None, self.sync_state, stats.backlog)
         )
 
     def say(self, text: str, *, error: bool = False) -> None:
@@ -294,7 +360,7 @@ class EntryScreen(Screen[None]):
         self.say(f"Correcting the record of {record.person.full_name}: Ctrl+S saves, Esc cancels")
         self.form.focus_field("id_number")
 
-    def _show_history(self, id_text: str) -> list[Record]:
+    def _show_history(self, id_text: str, refresh_dose: bool = False) -> list[Record]:
         number = normalize_id(id_text)
         id_type = classify_id(number)
         if id_type is IdType.NONE:
@@ -306,7 +372,7 @@ class EntryScreen(Screen[None]):
             if not self.editing or r.record_id != self.editing.record_id
         ]
         self.query_one("#history", Static).update(describe_history(history))
-        if not self.editing and not self.form.field("dose_number").value.strip():
+        if not self.editing and (refresh_dose or not self.form.field("dose_number").value.strip()):
             next_dose = max((r.dose_number or 0 for r in history), default=0) + 1
             self.form.field("dose_number").value = str(next_dose)
         if history:
@@ -319,6 +385,10 @@ class EntryScreen(Screen[None]):
             if known.province_code and self.form.field("province").value == known.province_code:
                 self.form.field("province").value = province_name(known.province_code)
                 self.form.field("ward").value = ward_name(known.province_code, known.ward_code)
+        if self.hub is not None and not refresh_dose:
+            self.run_worker(
+                self._pull_history(f"{id_type.value}:{number}"), group="history", exclusive=True
+            )
         return history
 
     # -- moving on ---------------------------------------------------------------------
@@ -539,6 +609,8 @@ class EntryScreen(Screen[None]):
         self.editing = None
         self.clear_form()
         self.refresh_status()
+        if self.sync_worker is not None:
+            self.sync_worker.nudge()
         self.take_queued_scan(done)
 
     def action_clear(self) -> None:

@@ -1,0 +1,301 @@
+"""The desk's sync worker: outbox to hub, exactly once, never in the volunteer's way.
+
+Rows move pending -> inflight -> acked (or conflict). A row is acked only when the hub's reply
+names it as stored or duplicate; whatever the reply does not mention goes back to pending. A
+failed call (connection refused or dropped, timeout, 5xx, 429) puts the batch back and waits
+with exponential backoff and full jitter, so a site's desks coming back at once do not
+stampede the hub. Runs inside the desk app (an async worker) or alone (`vaxdesk sync`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from store import Store, open_store
+from sync.protocol import ACKNOWLEDGED, API, CONFLICT, DESK_TIME_HEADER, record_body
+
+log = logging.getLogger("vaxdesk.sync")
+
+
+class HubUnavailable(Exception):
+    """Worth trying again later: the hub is down, slow, overloaded or the link dropped."""
+
+
+class HubRefused(Exception):
+    """The hub said no (bad token, bad request): trying again as is will not help."""
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    url: str
+    token: str
+    ca_file: str = ""
+
+    def client(self, timeout: float = 10.0) -> HubClient:
+        return HubClient(self.url, self.token, ca_file=self.ca_file or None, timeout=timeout)
+
+
+@dataclass(frozen=True)
+class SyncState:
+    backlog: int = 0
+    conflicts: int = 0
+    unreachable_since: datetime | None = None
+    error: str = ""
+    refused: bool = False  # the hub said no (token): not a network problem
+    clock_flagged: bool = False
+
+
+class HubClient:
+    """The hub's API over httpx, with explicit timeouts; TLS verified (a CA file for
+    site-made certificates)."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        ca_file: str | None = None,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=url.rstrip("/"),
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
+            verify=ca_file or True,
+            transport=transport,
+        )
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        headers = {DESK_TIME_HEADER: datetime.now(UTC).isoformat()}
+        try:
+            response = await self._client.post(f"{API}{path}", json=payload, headers=headers)
+        except httpx.TransportError as error:  # refused, reset, timed out, TLS failure
+            raise HubUnavailable(f"{type(error).__name__}: {error}".rstrip(": ")) from error
+        return self._checked(response)
+
+    async def get(self, path: str) -> dict[str, Any]:
+        try:
+            response = await self._client.get(f"{API}{path}")
+        except httpx.TransportError as error:
+            raise HubUnavailable(f"{type(error).__name__}: {error}".rstrip(": ")) from error
+        return self._checked(response)
+
+    @staticmethod
+    def _checked(response: httpx.Response) -> dict[str, Any]:
+        if response.status_code >= 500 or response.status_code == 429:
+            raise HubUnavailable(f"hub answered {response.status_code}")
+        try:
+            body = response.json()
+        except ValueError:
+            raise HubUnavailable(f"hub answered {response.status_code} without JSON") from None
+        if response.status_code >= 400:
+            raise HubRefused(f"hub refused ({response.status_code}): {body.get('error', '')}")
+        if not isinstance(body, dict):
+            raise HubUnavailable("hub answered something that is not an object")
+        return body
+
+    async def upload(self, bodies: list[dict[str, Any]]) -> dict[str, Any]:
+        return await self._post("/records", {"records": bodies})
+
+    async def heartbeat(self, beat: dict[str, Any]) -> dict[str, Any]:
+        return await self._post("/heartbeat", beat)
+
+    async def missing(self, keys: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        reply = await self._post("/reconcile", {"keys": [list(k) for k in keys]})
+        return [(str(rid), int(version)) for rid, version in reply.get("missing", [])]
+
+    async def doses(self, person_key: str) -> list[dict[str, Any]]:
+        reply = await self._post("/people/doses", {"person_key": person_key})
+        return list(reply.get("doses", []))
+
+
+def backoff_delay(attempt: int, rng: random.Random, base: float, cap: float) -> float:
+    """Full jitter: anywhere between 0 and the exponential ceiling."""
+    return rng.uniform(0, min(cap, base * 2**attempt))
+
+
+@dataclass
+class SyncWorker:
+    store_path: Path
+    client: HubClient
+    software_version: str = ""
+    batch_size: int = 100
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    poll_seconds: float = 5.0
+    heartbeat_seconds: float = 30.0
+    camera: Callable[[], str] = lambda: ""
+    on_state: Callable[[SyncState], None] = lambda state: None
+    rng: random.Random = field(default_factory=random.Random)
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _store: Store | None = None
+    _state: SyncState = field(default_factory=SyncState)
+
+    def nudge(self) -> None:
+        """A record was saved: upload now rather than at the next poll."""
+        self._wake.set()
+
+    async def _db(self, call: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.to_thread(call, *args)
+
+    def _open(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.store_path, any_thread=True)
+        return self._store
+
+    async def upload_batch(self) -> int:
+        """One batch: returns how many rows were acknowledged (0: nothing was pending)."""
+        store = self._open()
+        claimed = await self._db(store.outbox_claim, self.batch_size)
+        if not claimed:
+            return 0
+        seqs = {(row["record_id"], row["version"]): seq for seq, row in claimed}
+        try:
+            reply = await self.client.upload([record_body(row) for _, row in claimed])
+        except BaseException as error:  # failed, refused or cancelled: all of it goes back
+            await asyncio.shield(
+                self._db(store.outbox_settle, [], {}, list(seqs.values()), str(error)[:200])
+            )
+            raise
+        acked, conflicts = [], {}
+        for result in reply.get("results", []):
+            seq = seqs.pop((result.get("record_id"), result.get("version")), None)
+            if seq is None:
+                continue
+            if result.get("result") in ACKNOWLEDGED:
+                acked.append(seq)
+            elif result.get("result") == CONFLICT:
+                conflicts[seq] = f"conflict: {result.get('field', '')}"
+            else:
+                conflicts[seq] = f"refused: {result.get('message', '')}"[:200]
+        # Rows the reply does not mention are not acknowledged: they go again.
+        await self._db(store.outbox_settle, acked, conflicts, list(seqs.values()))
+        if reply.get("clock_flagged"):
+            self._state = _replace(self._state, clock_flagged=True)
+        if conflicts:
+            log.warning("%d record(s) in conflict with the hub", len(conflicts))
+        return len(acked) + len(conflicts)
+
+    async def drain(self) -> int:
+        total = 0
+        while True:
+            done = await self.upload_batch()
+            if not done:
+                return total
+            total += done
+
+    async def send_heartbeat(self) -> None:
+        store = self._open()
+        counts = await self._db(store.outbox_counts)
+        reply = await self.client.heartbeat(
+            {
+                "software_version": self.software_version,
+                "backlog": counts.get("pending", 0) + counts.get("inflight", 0),
+                "camera": self.camera(),
+                "last_record_at": await self._db(store.last_recorded_at),
+            }
+        )
+        self._state = _replace(self._state, clock_flagged=bool(reply.get("clock_flagged")))
+
+    async def reconcile(self, chunk: int = 500) -> int:
+        """Ask the hub which acknowledged records it lacks (a restored hub, a lost reply) and
+        queue those again. Returns how many were requeued."""
+        store = self._open()
+        after, requeued = 0, 0
+        while True:
+            keys = await self._db(store.acked_keys, after, chunk)
+            if not keys:
+                return requeued
+            after = keys[-1][0]
+            missing = await self.client.missing([(rid, version) for _, rid, version in keys])
+            if missing:
+                await self._db(store.outbox_requeue, missing)
+                requeued += len(missing)
+
+    async def pull_history(self, person_key: str) -> int:
+        """Doses of this person recorded at other desks, kept for numbering and duplicates."""
+        rows = await self.client.doses(person_key)
+        if rows:
+            await self._db(self._open().remember_remote, rows)
+        return len(rows)
+
+    async def _publish(self, **changes: Any) -> None:
+        store = self._open()
+        counts = await self._db(store.outbox_counts)
+        self._state = _replace(
+            self._state,
+            backlog=counts.get("pending", 0) + counts.get("inflight", 0),
+            conflicts=counts.get("conflict", 0),
+            **changes,
+        )
+        self.on_state(self._state)
+
+    async def run(self, stop: asyncio.Event | None = None, *, once: bool = False) -> bool:
+        """Sync until stopped (or, with `once`, until the backlog is drained: True if it was)."""
+        stop = stop or asyncio.Event()
+        store = self._open()
+        reset = await self._db(store.outbox_reset_inflight)
+        if reset:
+            log.info("%d outbox row(s) left in flight went back to pending", reset)
+        attempt = 0
+        reconciled = False
+        last_beat = float("-inf")
+        loop = asyncio.get_running_loop()
+        try:
+            while not stop.is_set():
+                try:
+                    if not reconciled:
+                        await self.reconcile()
+                        reconciled = True
+                    await self.drain()
+                    if loop.time() - last_beat >= self.heartbeat_seconds:
+                        await self.send_heartbeat()
+                        last_beat = loop.time()
+                    attempt = 0
+                    await self._publish(unreachable_since=None, error="", refused=False)
+                    if once:
+                        return True
+                    delay = self.poll_seconds
+                except (HubUnavailable, HubRefused) as error:
+                    refused = isinstance(error, HubRefused)
+                    since = self._state.unreachable_since or datetime.now().astimezone()
+                    log.warning("hub %s: %s", "refused" if refused else "unreachable", error)
+                    await self._publish(
+                        unreachable_since=since, error=str(error)[:200], refused=refused
+                    )
+                    if once and (refused or attempt >= 8):
+                        return False
+                    delay = backoff_delay(attempt, self.rng, self.base_delay, self.max_delay)
+                    attempt += 1
+                self._wake.clear()
+                waiters = [
+                    asyncio.ensure_future(stop.wait()),
+                    asyncio.ensure_future(self._wake.wait()),
+                ]
+                await asyncio.wait(waiters, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+                for waiter in waiters:
+                    waiter.cancel()
+            return False
+        finally:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+def _replace(state: SyncState, **changes: Any) -> SyncState:
+    from dataclasses import replace
+
+    return replace(state, **changes)
