@@ -59,10 +59,16 @@ class TodayScreen(Screen[Record | None]):
         self.records = self.store.recorded_between(
             self.session.desk_id, midnight, midnight + timedelta(days=1), search
         )
+        problems = {
+            (row["record_id"], row["version"]): row["last_error"]
+            for row in self.store.outbox_conflicts()
+        }
         table = self.query_one(DataTable)
         table.clear()
         for r in self.records:
             status = "void: " + r.void_reason if r.status is Status.VOIDED else f"v{r.version}"
+            if problem := problems.get((r.record_id, r.version)):
+                status += f" ⚠ hub {problem}"
             table.add_row(
                 r.given_time or "—",
                 mask(r.person.id_number),
