@@ -116,8 +116,10 @@ def main() -> None:
             server = HubServer(db).start()
             rate = asyncio.run(ingest(server.url, enrol(db, "desk-1"), bodies, args.batch))
             server.stop()
-            print(f"hub ingest, {name}: {rate:,.0f} records/s "
-                  f"({args.records} records, batches of {args.batch}, HTTP on loopback)")  # fmt: skip
+            print(
+                f"hub ingest, {name}: {rate:,.0f} records/s "
+                f"({args.records} records, batches of {args.batch}, HTTP on loopback)"
+            )
             with db._tx() as cur:
                 cur.execute("DELETE FROM records")
                 cur.execute("DELETE FROM heartbeats")
