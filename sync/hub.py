@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from domain.errors import FieldError
+from domain.text import mask
 from store.db import row_to_record
 from sync.hubdb import Desk, HubDB
 from sync.protocol import API, DESK_TIME_HEADER, INVALID, SKEW_LIMIT_SECONDS, token_hash
@@ -59,6 +60,8 @@ def check_body(body: Any, desk: Desk, today: date) -> str:
 
 
 def create_hub(db: HubDB, clock: Callable[[], datetime] = utc_now) -> Starlette:
+    """The hub's app; `clock` is the hub's own time (tests move it)."""
+
     async def authorised(request: Request) -> Desk:
         header = request.headers.get("authorization", "")
         if not header.startswith("Bearer "):
@@ -68,6 +71,24 @@ def create_hub(db: HubDB, clock: Callable[[], datetime] = utc_now) -> Starlette:
             raise ApiError(403, "unknown or revoked token")
         request.state.desk = desk.desk_id
         return desk
+
+    async def site_reader(request: Request) -> str:
+        """A supervisor of the site (or one of its desks) may read its figures."""
+        header = request.headers.get("authorization", "")
+        if not header.startswith("Bearer "):
+            raise ApiError(401, "a token is required")
+        hashed = token_hash(header.removeprefix("Bearer "))
+        site_id = request.path_params["site_id"]
+        supervised = await run_in_threadpool(db.supervisor_site, hashed)
+        if supervised is not None:
+            request.state.desk = "supervisor"
+            if supervised != site_id:
+                raise ApiError(403, "this supervisor token is for another site")
+            return site_id
+        desk = await authorised(request)
+        if site_id != desk.site_id:
+            raise ApiError(403, f"desk {desk.desk_id} belongs to another site")
+        return site_id
 
     async def json_body(request: Request) -> Any:
         try:
@@ -152,15 +173,27 @@ def create_hub(db: HubDB, clock: Callable[[], datetime] = utc_now) -> Starlette:
         )
 
     async def stats(request: Request) -> Response:
-        desk = await authorised(request)
-        site_id = request.path_params["site_id"]
-        if site_id != desk.site_id:
-            raise ApiError(403, f"desk {desk.desk_id} belongs to another site")
+        site_id = await site_reader(request)
         now = clock()
-        today = now.astimezone(SITE_TZ).date().isoformat()
-        desks = await run_in_threadpool(db.site_stats, site_id, now, today)
+        local = now.astimezone(SITE_TZ)
+        today = local.date().isoformat()
+        day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        desks = await run_in_threadpool(db.site_stats, site_id, now, today, day_start)
+        totals = await run_in_threadpool(db.site_totals, site_id, today)
         return JSONResponse({"site_id": site_id, "day": today, "generated_at": now.isoformat(),
-                             "desks": desks})  # fmt: skip
+                             "desks": desks, "totals": totals})  # fmt: skip
+
+    async def recent(request: Request) -> Response:
+        site_id = await site_reader(request)
+        desk_id = request.path_params["desk_id"]
+        rows = await run_in_threadpool(db.recent, site_id, desk_id, 50)
+        return JSONResponse({"site_id": site_id, "desk_id": desk_id, "records": [
+            {**{k: row[k] for k in ("record_id", "version", "status", "given_on", "given_time",
+                                    "vaccine", "dose_number", "screening", "aefi", "source",
+                                    "received_at")},
+             "id_number": mask(row["id_number"])}
+            for row in rows
+        ]})  # fmt: skip
 
     async def doses(request: Request) -> Response:
         await authorised(request)
@@ -197,6 +230,9 @@ def create_hub(db: HubDB, clock: Callable[[], datetime] = utc_now) -> Starlette:
         Route(f"{API}/reconcile", guarded(reconcile), methods=["POST"]),
         Route(f"{API}/heartbeat", guarded(heartbeat), methods=["POST"]),
         Route(f"{API}/sites/{{site_id}}/stats", guarded(stats), methods=["GET"]),
+        Route(
+            f"{API}/sites/{{site_id}}/desks/{{desk_id}}/recent", guarded(recent), methods=["GET"]
+        ),
         Route(f"{API}/people/doses", guarded(doses), methods=["POST"]),
     ]
     return Starlette(routes=routes)

@@ -71,7 +71,14 @@ SCHEMA = [
         backlog INTEGER NOT NULL,
         camera TEXT NOT NULL,
         last_record_at TEXT NOT NULL,
-        clock_skew_seconds REAL NOT NULL
+        clock_skew_seconds REAL NOT NULL,
+        last_error TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE IF NOT EXISTS supervisors (
+        token_hash TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        enrolled_at TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
     )""",
 ]
 
@@ -138,6 +145,22 @@ class HubDB:
                 "enrolled_at = excluded.enrolled_at, revoked = 0",
                 (desk_id, site_id, hashed_token, iso(now)),
             )
+
+    def enrol_supervisor(self, site_id: str, hashed_token: str, now: datetime) -> None:
+        with self._tx() as cur:
+            cur.execute(
+                "INSERT INTO supervisors (token_hash, site_id, enrolled_at) VALUES (?, ?, ?)",
+                (hashed_token, site_id, iso(now)),
+            )
+
+    def supervisor_site(self, hashed_token: str) -> str | None:
+        with self._tx() as cur:
+            cur.execute(
+                "SELECT site_id FROM supervisors WHERE token_hash = ? AND revoked = 0",
+                (hashed_token,),
+            )
+            row = cur.fetchone()
+        return str(row[0]) if row else None
 
     def revoke(self, desk_id: str) -> bool:
         with self._tx() as cur:
@@ -252,18 +275,23 @@ class HubDB:
         with self._tx() as cur:
             cur.execute(
                 "INSERT INTO heartbeats (desk_id, site_id, seen_at, software_version, backlog, "
-                "camera, last_record_at, clock_skew_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "camera, last_record_at, clock_skew_seconds, last_error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (desk_id) DO UPDATE SET site_id = excluded.site_id, "
                 "seen_at = excluded.seen_at, software_version = excluded.software_version, "
                 "backlog = excluded.backlog, camera = excluded.camera, "
                 "last_record_at = excluded.last_record_at, "
-                "clock_skew_seconds = excluded.clock_skew_seconds",
+                "clock_skew_seconds = excluded.clock_skew_seconds, "
+                "last_error = excluded.last_error",
                 (desk.desk_id, desk.site_id, iso(now), str(beat.get("software_version", ""))[:40],
                  int(beat.get("backlog", 0)), str(beat.get("camera", ""))[:80],
-                 str(beat.get("last_record_at", ""))[:40], skew),
+                 str(beat.get("last_record_at", ""))[:40], skew,
+                 str(beat.get("last_error", ""))[:200]),
             )  # fmt: skip
 
-    def site_stats(self, site_id: str, now: datetime, today: str) -> list[dict[str, Any]]:
+    def site_stats(
+        self, site_id: str, now: datetime, today: str, day_start: datetime | None = None
+    ) -> list[dict[str, Any]]:
         hour, quarter = iso(now - timedelta(hours=1)), iso(now - timedelta(minutes=15))
         desks: dict[str, dict[str, Any]] = {}
 
@@ -272,7 +300,8 @@ class HubDB:
                 desk_id,
                 {"desk_id": desk_id, "today": 0, "last_hour": 0, "last_15_min": 0,
                  "backlog": None, "last_seen": None, "camera": "", "software_version": "",
-                 "clock_skew_seconds": 0.0, "conflicts": 0},
+                 "clock_skew_seconds": 0.0, "conflicts": 0, "last_error": "",
+                 "hourly": [0] * 24},
             )  # fmt: skip
 
         with self._tx() as cur:
@@ -297,13 +326,14 @@ class HubDB:
                 for desk_id, count in cur.fetchall():
                     desk(desk_id)[column] = count
             cur.execute(
-                "SELECT desk_id, seen_at, backlog, camera, software_version, clock_skew_seconds "
-                "FROM heartbeats WHERE site_id = ?",
+                "SELECT desk_id, seen_at, backlog, camera, software_version, clock_skew_seconds, "
+                "last_error FROM heartbeats WHERE site_id = ?",
                 (site_id,),
             )
-            for desk_id, seen, backlog, camera, version, skew in cur.fetchall():
+            for desk_id, seen, backlog, camera, version, skew, error in cur.fetchall():
                 desk(desk_id).update(last_seen=seen, backlog=backlog, camera=camera,
-                                     software_version=version, clock_skew_seconds=skew)  # fmt: skip
+                                     software_version=version, clock_skew_seconds=skew,
+                                     last_error=error)  # fmt: skip
             cur.execute(
                 "SELECT c.desk_id, COUNT(*) FROM conflicts c JOIN desks d ON d.desk_id = c.desk_id "
                 "WHERE d.site_id = ? GROUP BY c.desk_id",
@@ -311,7 +341,55 @@ class HubDB:
             )
             for desk_id, count in cur.fetchall():
                 desk(desk_id)["conflicts"] = count
+            if day_start is not None:
+                cur.execute(
+                    "SELECT desk_id, received_at FROM records WHERE site_id = ? AND version = 1 "
+                    "AND received_at >= ?",
+                    (site_id, iso(day_start)),
+                )
+                for desk_id, received in cur.fetchall():
+                    moment = datetime.fromisoformat(received).astimezone(day_start.tzinfo)
+                    desk(desk_id)["hourly"][moment.hour] += 1
         return sorted(desks.values(), key=lambda d: d["desk_id"])
+
+    def site_totals(self, site_id: str, today: str) -> dict[str, Any]:
+        """Today's doses by vaccine and dose number, and adverse events, for the site."""
+        current = (
+            "r.site_id = ? AND r.given_on = ? AND r.status = 'active' AND r.version = "
+            "(SELECT MAX(v.version) FROM records v WHERE v.record_id = r.record_id)"
+        )
+        with self._tx() as cur:
+            cur.execute(
+                f"SELECT r.vaccine, r.dose_number, COUNT(*) FROM records r WHERE {current} "
+                "AND r.screening = 'D' GROUP BY r.vaccine, r.dose_number "
+                "ORDER BY r.vaccine, r.dose_number",
+                (site_id, today),
+            )
+            doses = [
+                {"vaccine": vaccine, "dose_number": number, "count": count}
+                for vaccine, number, count in cur.fetchall()
+            ]
+            cur.execute(
+                f"SELECT r.aefi, COUNT(*) FROM records r WHERE {current} AND r.aefi != '' "
+                "GROUP BY r.aefi",
+                (site_id, today),
+            )
+            aefi = {kind: count for kind, count in cur.fetchall()}
+        return {"doses": doses, "aefi": aefi}
+
+    def recent(self, site_id: str, desk_id: str, limit: int) -> list[dict[str, Any]]:
+        """A desk's latest records as received (current versions), newest first."""
+        with self._tx() as cur:
+            cur.execute(
+                "SELECT r.body, r.received_at FROM records r WHERE r.site_id = ? AND "
+                "r.desk_id = ? AND r.version = "
+                "(SELECT MAX(v.version) FROM records v WHERE v.record_id = r.record_id) "
+                "ORDER BY r.received_at DESC, r.record_id DESC LIMIT ?",
+                (site_id, desk_id, limit),
+            )
+            return [
+                {**json.loads(body), "received_at": received} for body, received in cur.fetchall()
+            ]
 
 
 class _Cursor:

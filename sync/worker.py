@@ -206,6 +206,7 @@ class SyncWorker:
                 "backlog": counts.get("pending", 0) + counts.get("inflight", 0),
                 "camera": self.camera(),
                 "last_record_at": await self._db(store.last_recorded_at),
+                "last_error": self._state.error,
             }
         )
         self._state = _replace(self._state, clock_flagged=bool(reply.get("clock_flagged")))

@@ -7,7 +7,9 @@ import random
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import uvicorn
 
@@ -18,8 +20,11 @@ from sync.hubdb import HubDB
 class HubServer:
     """The real hub app under uvicorn in a thread; stop and start again on the same port."""
 
-    def __init__(self, db: HubDB, port: int = 0) -> None:
+    def __init__(
+        self, db: HubDB, port: int = 0, clock: Callable[[], datetime] | None = None
+    ) -> None:
         self.db = db
+        self.clock = clock
         self.port = port or free_port()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -29,7 +34,8 @@ class HubServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> HubServer:
-        config = uvicorn.Config(create_hub(self.db), host="127.0.0.1", port=self.port,
+        app = create_hub(self.db, self.clock) if self.clock else create_hub(self.db)
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port,
                                 access_log=False, log_level="warning", lifespan="off")  # fmt: skip
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)

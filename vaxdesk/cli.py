@@ -83,22 +83,107 @@ def desk(ctx: click.Context, **flags: object) -> None:
 
 
 @main.command()
-@click.option(
-    "--db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="SQLite file. Default: a demo file beside the desk's, never the desk's own.",
-)
+@click.option("--headless", is_flag=True, help="Only the hub and simulated desks, no screen.")
 @click.pass_context
-def demo(ctx: click.Context, db: Path | None) -> None:
-    """The desk with a simulated camera showing generated citizens' QR codes."""
+def demo(ctx: click.Context, headless: bool) -> None:
+    """The whole site on this machine: a hub on loopback, simulated desks (one falls behind,
+    one goes offline), and your own desk with a simulated camera. Then, in another terminal:
+    `vaxdesk supervise`."""
+    from vaxdesk.demo_site import DemoSite
+
     settings = _settings(ctx, camera="demo")
-    _run_desk(
-        replace(
-            settings,
-            db=db or settings.db.with_name("demo.db"),
-            site_id=settings.site_id or "DEMO-SITE",
+    folder = demo_folder()
+    try:
+        site = DemoSite(folder).start()
+    except Exception as error:
+        raise click.ClickException(f"the demo site could not start: {error}") from None
+    click.echo(f"demo hub on {site.url}; in another terminal: vaxdesk supervise", err=True)
+    try:
+        if headless:
+            click.echo("simulated desks running; Ctrl+C stops", err=True)
+            import time
+
+            while True:
+                time.sleep(1)
+        else:
+            _run_desk(
+                replace(
+                    settings,
+                    db=folder / "desk-you.db",
+                    site_id="DEMO-SITE",
+                    desk_id="desk-you",
+                    hub_url=site.url,
+                    hub_token=site.your_token,
+                )
+            )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        site.stop()
+
+
+def demo_folder() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("vaxdesk") / "demo"
+
+
+@main.command()
+@click.option("--hub", "hub_url", help="Hub URL. Default: settings, else a running demo.")
+@click.option("--token", help="Supervisor token (from `vaxdesk hub supervisor`).")
+@click.option("--site", "site_id", help="Site code.")
+@click.option("--target", type=int, default=200, show_default=True, help="Doses a day, site.")
+@click.option("--refresh", type=float, default=2.0, show_default=True, help="Seconds.")
+@click.option("--ca", "hub_ca", help="CA file for a site-made hub certificate.")
+@click.option("--web", metavar="HOST:PORT", help="Serve this screen to browsers (textual-serve).")
+@click.pass_context
+def supervise(
+    ctx: click.Context, hub_url: str | None, token: str | None, site_id: str | None,
+    target: int, refresh: float, hub_ca: str | None, web: str | None,
+) -> None:  # fmt: skip
+    """Live throughput of every desk of a site."""
+    import json
+
+    settings = _settings(ctx, hub_url=hub_url, site_id=site_id, hub_ca=hub_ca)
+    url, site, secret = settings.hub_url, settings.site_id, token or settings.supervisor_token
+    demo_file = demo_folder() / "site.json"
+    if not (url and secret and site) and demo_file.exists():
+        demo = json.loads(demo_file.read_text())
+        url, site, secret = (
+            url or demo["hub_url"],
+            site or demo["site_id"],
+            secret or demo["supervisor_token"],
         )
-    )
+    if not (url and secret and site):
+        raise click.ClickException("give --hub, --token and --site (or run `vaxdesk demo`)")
+    if web:
+        _serve_web(web, url, secret, site, target, refresh, settings.hub_ca)
+        return
+    from tui.supervise import make_supervisor_app
+
+    make_supervisor_app(
+        url, secret, site, target_per_day=target, refresh_seconds=refresh,
+        ca_file=settings.hub_ca or None,
+    ).run()  # fmt: skip
+
+
+def _serve_web(
+    where: str, url: str, token: str, site: str, target: int, refresh: float, ca: str
+) -> None:
+    import shlex
+
+    from textual_serve.server import Server
+
+    host, _, port = where.rpartition(":")
+    if not port.isdigit():
+        raise click.ClickException("--web takes HOST:PORT, e.g. 0.0.0.0:8000")
+    command = [sys.executable, "-m", "vaxdesk", "supervise", "--hub", url, "--token", token,
+               "--site", site, "--target", str(target), "--refresh", str(refresh)]  # fmt: skip
+    if ca:
+        command += ["--ca", ca]
+    click.echo(f"supervisor screen for browsers on http://{host or 'localhost'}:{port}", err=True)
+    Server(shlex.join(command), host=host or "localhost", port=int(port),
+           title="vaxdesk supervisor").serve()  # fmt: skip
 
 
 @main.command()
@@ -277,6 +362,24 @@ def enrol(hub_db: str, desk_id: str, site_id: str) -> None:
     db.enrol(desk_id, site_id, token_hash(token), datetime.now(UTC))
     db.close()
     click.echo(f"desk {desk_id} enrolled at site {site_id}. Its token (shown once):", err=True)
+    click.echo(token)
+
+
+@hub.command()
+@click.option("--site", "site_id", required=True, help="The site this supervisor watches.")
+@click.pass_obj
+def supervisor(hub_db: str, site_id: str) -> None:
+    """Issue a supervisor token for one site (shown once; the hub keeps only its hash)."""
+    from datetime import UTC, datetime
+
+    from sync.hubdb import HubDB
+    from sync.protocol import new_token, token_hash
+
+    token = new_token()
+    db = HubDB(hub_db)
+    db.enrol_supervisor(site_id.upper(), token_hash(token), datetime.now(UTC))
+    db.close()
+    click.echo(f"supervisor of site {site_id.upper()}. The token (shown once):", err=True)
     click.echo(token)
 
 

@@ -50,6 +50,7 @@ class Settings:
     hub_url: str = ""  # e.g. https://hub.site.lan:8470; empty: no uploads
     hub_token: str = ""  # from `vaxdesk hub enrol`
     hub_ca: str = ""  # CA file for a site-made hub certificate
+    supervisor_token: str = ""  # from `vaxdesk hub supervisor`, for `vaxdesk supervise`
 
     def camera_dimensions(self) -> tuple[int, int]:
         width, _, height = self.camera_size.partition("x")

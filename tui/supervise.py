@@ -1,0 +1,52 @@
+"""The supervisor's app: the same TUI in any terminal, or in a browser through textual-serve."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.app import App
+from textual.binding import Binding
+
+from sync.supervision import SupervisorClient
+from tui.screens.site import SiteScreen
+
+
+class SupervisorApp(App[None]):
+    CSS_PATH = "vaxdesk.tcss"
+    TITLE = "vaxdesk supervisor"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(
+        self,
+        client: SupervisorClient,
+        *,
+        target_per_day: int = 200,
+        refresh_seconds: float = 2.0,
+        clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.sub_title = f"site {client.site_id}"
+        self.site = SiteScreen(
+            client, target_per_day=target_per_day, refresh_seconds=refresh_seconds, clock=clock
+        )
+
+    def on_mount(self) -> None:
+        self.push_screen(self.site)
+
+    async def on_unmount(self) -> None:
+        await self.client.close()
+
+
+def make_supervisor_app(
+    hub_url: str,
+    token: str,
+    site_id: str,
+    *,
+    target_per_day: int = 200,
+    refresh_seconds: float = 2.0,
+    ca_file: str | None = None,
+) -> SupervisorApp:
+    client = SupervisorClient(hub_url, token, site_id, ca_file=ca_file)
+    return SupervisorApp(client, target_per_day=target_per_day, refresh_seconds=refresh_seconds)

@@ -1,0 +1,153 @@
+"""The whole site on one machine, for a newcomer: a hub on loopback and simulated desks.
+
+Desks save records at human rates (one every few seconds to a minute, as a volunteer with a
+scanner would at a busy site), upload them with the real sync worker and send heartbeats;
+desk-3 falls behind, desk-4 goes offline after a minute. The supervisor's token and the hub's
+address are written to `demo/site.json`, where `vaxdesk supervise` finds them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import random
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from domain.record import EntryContext, Mode, build_record, build_session, identity_to_form
+from scanner.synthetic import people
+from store import DuplicateDose, open_store
+from sync.hub import create_hub
+from sync.hubdb import HubDB
+from sync.protocol import new_token, token_hash
+from sync.worker import HubClient, SyncWorker
+
+SITE = "DEMO-SITE"
+PORT = 8471
+
+
+@dataclass(frozen=True)
+class SimulatedDesk:
+    desk_id: str
+    seconds_per_record: tuple[float, float]
+    offline_after: float | None = None  # seconds; then it stops syncing and beating
+
+
+DESKS = (
+    SimulatedDesk("desk-1", (6, 14)),
+    SimulatedDesk("desk-2", (8, 18)),
+    SimulatedDesk("desk-3", (40, 80)),  # falls behind
+    SimulatedDesk("desk-4", (8, 16), offline_after=60),  # the link drops
+)
+
+
+def site_file(folder: Path) -> Path:
+    return folder / "site.json"
+
+
+class DemoSite:
+    """Runs in its own thread with its own event loop; `stop()` ends it."""
+
+    def __init__(self, folder: Path, port: int = PORT, seed: int = 7, speed: float = 1.0) -> None:
+        self.folder = folder
+        self.speed = speed  # >1: a faster day (tests)
+        self.port = port
+        self.seed = seed
+        self.url = f"http://127.0.0.1:{port}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="vaxdesk-demo-site", daemon=True)
+        self._ready = threading.Event()
+        self.your_token = ""
+
+    def start(self) -> DemoSite:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.db*"):
+            old.unlink()
+        self.db = HubDB(f"sqlite:///{self.folder / 'hub.db'}")
+        now = datetime.now(UTC)
+        self.tokens = {}
+        for desk in (*DESKS, SimulatedDesk("desk-you", (0, 0))):
+            token = new_token()
+            self.db.enrol(desk.desk_id, SITE, token_hash(token), now)
+            self.tokens[desk.desk_id] = token
+        self.your_token = self.tokens["desk-you"]
+        supervisor = new_token()
+        self.db.enrol_supervisor(SITE, token_hash(supervisor), now)
+        target = site_file(self.folder)
+        target.write_text(json.dumps({"hub_url": self.url, "site_id": SITE,
+                                      "supervisor_token": supervisor}))  # fmt: skip
+        os.chmod(target, 0o600)
+        self._thread.start()
+        self._ready.wait(15)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(15)
+        self.db.close()
+
+    def _run(self) -> None:
+        logging.getLogger("vaxdesk").setLevel(logging.ERROR)  # outages are part of the show
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(create_hub(self.db), host="127.0.0.1", port=self.port,
+                                access_log=False, log_level="error", lifespan="off")  # fmt: skip
+        server = uvicorn.Server(config)
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            await asyncio.sleep(0.05)
+        self._ready.set()
+        desks = [asyncio.create_task(self._desk(d, n)) for n, d in enumerate(DESKS)]
+        while not self._stop.is_set():
+            await asyncio.sleep(0.2)
+        for task in desks:
+            task.cancel()
+        await asyncio.gather(*desks, return_exceptions=True)
+        server.should_exit = True
+        await serving
+
+    async def _desk(self, desk: SimulatedDesk, number: int) -> None:
+        path = self.folder / f"{desk.desk_id}.db"
+        rng = random.Random(self.seed + number)
+        now = datetime.now().astimezone()
+        form = {"site_id": SITE, "desk_id": desk.desk_id, "entered_by": "Tình Nguyện Viên",
+                "vaccinator": "Bác Sĩ Demo", "vaccine": rng.choice(["AZ", "PF", "VC"]),
+                "lot": f"DEMO{number}"}  # fmt: skip
+        session = build_session(form, today=now.date())
+        client = HubClient(self.url, self.tokens[desk.desk_id], timeout=3)
+        worker = SyncWorker(path, client, software_version="demo",
+                            heartbeat_seconds=5 / self.speed, poll_seconds=2 / self.speed,
+                            camera=lambda: "demo camera")  # fmt: skip
+        stop_sync = asyncio.Event()
+        syncing = asyncio.create_task(worker.run(stop_sync))
+        stream = people(self.seed * 100 + number)
+        started = asyncio.get_running_loop().time()
+        try:
+            with open_store(path) as store:
+                while True:
+                    await asyncio.sleep(rng.uniform(*desk.seconds_per_record) / self.speed)
+                    elapsed = (asyncio.get_running_loop().time() - started) * self.speed
+                    if desk.offline_after is not None and elapsed > desk.offline_after:
+                        stop_sync.set()  # the link is gone: records pile up on the desk
+                    ctx = EntryContext(session=session, mode=Mode.LIVE,
+                                       now=datetime.now().astimezone())  # fmt: skip
+                    person = next(stream)
+                    form = identity_to_form(person)
+                    if rng.random() < 0.05:
+                        form.update(aefi="1", aefi_note="sốt nhẹ")
+                    try:
+                        store.save(build_record(form, ctx))
+                    except DuplicateDose:
+                        continue
+                    worker.nudge()
+        finally:
+            stop_sync.set()
+            await syncing
+            await client.close()
