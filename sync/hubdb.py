@@ -52,8 +52,11 @@ SCHEMA = [
         PRIMARY KEY (record_id, version)
     )""",
     "CREATE INDEX IF NOT EXISTS records_person ON records (person_key)",
-    "CREATE INDEX IF NOT EXISTS records_site_desk ON records (site_id, desk_id, received_at)",
-    "CREATE INDEX IF NOT EXISTS records_site_day ON records (site_id, given_on)",
+    # The supervisor's figures read only these two, never the bodies: a site's day, and a
+    # window of receipt times (covering: desk and version are in the index).
+    "CREATE INDEX IF NOT EXISTS records_site_day ON records (site_id, given_on, desk_id)",
+    "CREATE INDEX IF NOT EXISTS records_site_received "
+    "ON records (site_id, received_at, desk_id, version)",
     """CREATE TABLE IF NOT EXISTS conflicts (
         record_id TEXT NOT NULL,
         version INTEGER NOT NULL,
@@ -83,6 +86,11 @@ SCHEMA = [
 ]
 
 
+MIGRATIONS = {1: SCHEMA}
+SCHEMA_VERSION = max(MIGRATIONS)
+TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "hub_meta")
+
+
 @dataclass(frozen=True)
 class Desk:
     desk_id: str
@@ -110,9 +118,26 @@ class HubDB:
             self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring the schema to SCHEMA_VERSION; a newer one than this hub knows is refused."""
         with self._tx() as cur:
-            for statement in SCHEMA:
-                cur.execute(statement)
+            cur.execute("CREATE TABLE IF NOT EXISTS hub_meta (schema_version INTEGER NOT NULL)")
+            cur.execute("SELECT schema_version FROM hub_meta")
+            row = cur.fetchone()
+            current = int(row[0]) if row else 0
+            if current > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"the hub's database has schema {current}; this hub knows {SCHEMA_VERSION}"
+                )
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version]:
+                    cur.execute(statement)
+            if current == 0:
+                cur.execute("INSERT INTO hub_meta (schema_version) VALUES (?)", (SCHEMA_VERSION,))
+            elif current < SCHEMA_VERSION:
+                cur.execute("UPDATE hub_meta SET schema_version = ?", (SCHEMA_VERSION,))
 
     def close(self) -> None:
         self._conn.close()

@@ -42,9 +42,13 @@ def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HubDB]:
             if os.environ.get("CI"):
                 pytest.fail("CI must run the PostgreSQL tests: VAXDESK_TEST_POSTGRES is not set")
             pytest.skip("no PostgreSQL here: run scripts/start-postgres, set VAXDESK_TEST_POSTGRES")
+        import psycopg
+
+        from sync.hubdb import TABLES
+
+        with psycopg.connect(url, autocommit=True) as conn:  # a clean slate for each test
+            conn.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
         db = HubDB(url)
-        with db._tx() as cur:
-            cur.execute("TRUNCATE desks, records, conflicts, heartbeats")
     yield db
     db.close()
 
@@ -370,3 +374,16 @@ def test_store_outbox_states(tmp_path: Path) -> None:
         assert store.outbox_counts() == {"acked": 1, "conflict": 1, "pending": 1}
         assert store.backlog() == 1
         assert store.outbox_conflicts()[0]["last_error"] == "conflict: phone"
+
+
+def test_a_hub_database_from_a_newer_hub_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    db = HubDB(url)
+    with db._tx() as cur:
+        cur.execute("UPDATE hub_meta SET schema_version = 99")
+    db.close()
+    with pytest.raises(RuntimeError, match="schema 99"):
+        HubDB(url)
+    again = HubDB(f"sqlite:///{tmp_path / 'other.db'}")
+    again.close()
+    assert HubDB(f"sqlite:///{tmp_path / 'other.db'}").count_versions() == 0
