@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -71,7 +72,7 @@ class HubClient:
             base_url=url.rstrip("/"),
             headers={"Authorization": f"Bearer {token}"},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
-            verify=ca_file or True,
+            verify=ssl.create_default_context(cafile=ca_file) if ca_file else True,
             transport=transport,
         )
 

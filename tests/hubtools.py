@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import uvicorn
 
@@ -21,22 +22,29 @@ class HubServer:
     """The real hub app under uvicorn in a thread; stop and start again on the same port."""
 
     def __init__(
-        self, db: HubDB, port: int = 0, clock: Callable[[], datetime] | None = None
+        self,
+        db: HubDB,
+        port: int = 0,
+        clock: Callable[[], datetime] | None = None,
+        tls: tuple[str, str] | None = None,  # certificate and key files: serve HTTPS
     ) -> None:
         self.db = db
         self.clock = clock
+        self.tls = tls
         self.port = port or free_port()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> HubServer:
         app = create_hub(self.db, self.clock) if self.clock else create_hub(self.db)
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port,
-                                access_log=False, log_level="warning", lifespan="off")  # fmt: skip
+                                access_log=False, log_level="warning", lifespan="off",
+                                ssl_certfile=self.tls[0] if self.tls else None,
+                                ssl_keyfile=self.tls[1] if self.tls else None)  # fmt: skip
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
@@ -146,3 +154,58 @@ class FaultProxy:
         writer.write(response)
         await writer.drain()
         writer.close()
+
+
+def site_certificate(folder: Path) -> tuple[str, str, str]:
+    """A site-made CA and a certificate for 127.0.0.1 signed by it: (ca, cert, key) files."""
+    import subprocess
+
+    def run(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    run(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=site CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    )
+    run(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=hub",
+        "-keyout",
+        "hub.key",
+        "-out",
+        "hub.csr",
+    )
+    (folder / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    run(
+        "x509",
+        "-req",
+        "-in",
+        "hub.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "hub.pem",
+    )
+    return str(folder / "ca.pem"), str(folder / "hub.pem"), str(folder / "hub.key")

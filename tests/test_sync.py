@@ -387,3 +387,29 @@ def test_a_hub_database_from_a_newer_hub_is_refused(tmp_path: Path) -> None:
     again = HubDB(f"sqlite:///{tmp_path / 'other.db'}")
     again.close()
     assert HubDB(f"sqlite:///{tmp_path / 'other.db'}").count_versions() == 0
+
+
+async def test_https_with_a_site_made_certificate(hub_db: HubDB, tmp_path: Path) -> None:
+    from sync.worker import HubUnavailable
+    from tests.hubtools import site_certificate
+
+    ca, cert, key = site_certificate(tmp_path)
+    server = HubServer(hub_db, tls=(cert, key)).start()
+    token = enrol(hub_db, "desk-1")
+    path = desk_store(tmp_path, "desk-1", 3)
+    try:
+        untrusting = HubClient(server.url, token)
+        try:
+            with pytest.raises(HubUnavailable, match=r"CERTIFICATE_VERIFY_FAILED|certificate"):
+                await untrusting.heartbeat({})
+        finally:
+            await untrusting.close()
+        trusting = HubClient(server.url, token, ca_file=ca)
+        try:
+            sync = SyncWorker(path, trusting, heartbeat_seconds=0)
+            assert await sync.run(once=True)
+        finally:
+            await trusting.close()
+    finally:
+        server.stop()
+    assert_exactly_once(hub_db, path)
