@@ -17,6 +17,7 @@ from domain.dates import PartialDate
 from domain.identity import Identity, IdType, Sex
 from domain.record import Aefi, Record, Screening, Session, Source, Status
 from domain.text import fold
+from store.people import People
 from store.schema import RECORD_COLUMNS, migrate
 
 
@@ -154,6 +155,7 @@ class Store:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         migrate(conn)
+        self.people = People(self)
 
     def close(self) -> None:
         self.conn.close()
@@ -313,6 +315,11 @@ class Store:
     def _append(self, record: Record) -> Record:
         record = replace(record, recorded_at=self._now())
         row = record_to_row(record)
+        if record.status is Status.VOIDED:
+            action = "record.void"
+        else:
+            action = "record.create" if record.version == 1 else "record.correct"
+        self.people.audit_in_tx(record.entered_by, action, f"{record.record_id} v{record.version}")
         self.db.table("records").insert(row)
         self.db.table("outbox").insert(
             {
@@ -487,6 +494,21 @@ class Store:
     def current_rows(self) -> Iterator[dict[str, Any]]:
         """Every record's current version, as stored, oldest first: what exports read."""
         yield from self.db.query("SELECT * FROM current_records ORDER BY recorded_at, record_id")
+
+    def backup(self, destination: Path, by: str = "-") -> Path:
+        """A consistent copy through SQLite's backup API (never a file copy of a live
+        database), created owner-only."""
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if destination.exists():
+            raise StoreError(f"{destination} exists already")
+        os.close(os.open(destination, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+        target = sqlite3.connect(str(destination))
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+        self.people.audit(by, "backup", destination.name)
+        return destination
 
     def count_versions(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM records").fetchone()[0])

@@ -75,3 +75,25 @@ YEN = {  # Trà Vinh, female, 1985
     "dob": "020385",
     "sex": "2",
 }
+
+
+TEST_USER = "Lê Thị Hoa"  # a vaccinator
+TEST_PIN = "2468"
+SUPERVISOR = "Trần Văn Giám"
+SUPERVISOR_PIN = "1357"
+VOLUNTEER = "Phạm Thu Trang"
+VOLUNTEER_PIN = "9753"
+
+
+def desk_app(db: Path, **options: object):
+    """The real desk app on a file that has a user (a vaccinator) to log in as."""
+    from domain.roles import Role
+    from tui.app import make_app
+
+    clock = options.get("clock")
+    with open_store(db, clock) if clock else open_store(db) as store:  # type: ignore[arg-type]
+        if not store.people.users():
+            store.people.add(TEST_USER, Role.VACCINATOR, TEST_PIN, by="test")
+            store.people.add(SUPERVISOR, Role.SUPERVISOR, SUPERVISOR_PIN, by="test")
+            store.people.add(VOLUNTEER, Role.VOLUNTEER, VOLUNTEER_PIN, by="test")
+    return make_app(db, **options)  # type: ignore[arg-type]

@@ -11,9 +11,18 @@ from domain.dates import PartialDate
 from domain.identity import Identity, IdType, Sex
 from domain.record import Mode, Source, Status
 from store import open_store
-from tests.conftest import SESSION_FORM, FakeClock
-from tui.app import VaxdeskApp, make_app
+from tests.conftest import (
+    SESSION_FORM,
+    SUPERVISOR,
+    SUPERVISOR_PIN,
+    TEST_PIN,
+    TEST_USER,
+    FakeClock,
+    desk_app,
+)
+from tui.app import VaxdeskApp
 from tui.screens.entry import EntryScreen
+from tui.screens.login import LoginScreen
 from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
 from tui.screens.void import VoidModal
@@ -39,15 +48,26 @@ def rows(db: Path) -> list[dict]:
         return list(store.current_rows())
 
 
-async def open_session(pilot: Pilot) -> None:
-    """Type the session as a volunteer would, field after field, Enter after each."""
+async def log_in(pilot: Pilot, name: str = TEST_USER, pin: str = TEST_PIN) -> None:
     app = pilot.app
+    assert isinstance(app.screen, LoginScreen), type(app.screen)
+    app.screen.form.field("name").value = name  # Vietnamese names: typing proves nothing
+    await pilot.press("enter")
+    await type_text(pilot, pin)
+    await pilot.press("enter")
+
+
+async def open_session(pilot: Pilot, name: str = TEST_USER, pin: str = TEST_PIN) -> None:
+    """Log in, then type the session as a volunteer would, field after field, Enter after each."""
+    app = pilot.app
+    if isinstance(app.screen, LoginScreen):
+        await log_in(pilot, name, pin)
     assert isinstance(app.screen, SessionScreen)
-    for name in ("site_id", "desk_id", "entered_by", "vaccinator", "vaccine", "lot"):
+    for name in ("site_id", "desk_id", "vaccinator", "vaccine", "lot"):
         field = app.screen.form.field(name)
         assert app.focused is field.input, f"focus should be on {name}"
-        if name in ("entered_by", "vaccinator"):
-            field.value = SESSION_FORM[name]  # Vietnamese names: typing proves nothing
+        if name == "vaccinator":
+            field.value = SESSION_FORM[name]
         else:
             await type_text(pilot, SESSION_FORM[name].lower())
         await pilot.press("enter")
@@ -56,7 +76,7 @@ async def open_session(pilot: Pilot) -> None:
 
 
 async def test_a_typed_record_is_stored_and_counted(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         screen = entry(app)
@@ -95,7 +115,7 @@ async def test_a_typed_record_is_stored_and_counted(db_path: Path, clock: FakeCl
 
 
 async def test_bad_input_is_refused_at_the_field(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         screen = entry(app)
@@ -126,7 +146,7 @@ async def test_bad_input_is_refused_at_the_field(db_path: Path, clock: FakeClock
 
 
 async def test_duplicate_dose_refused_showing_the_earlier(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         screen = entry(app)
@@ -154,9 +174,9 @@ async def test_duplicate_dose_refused_showing_the_earlier(db_path: Path, clock: 
 
 
 async def test_correct_and_void_from_todays_list(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
-        await open_session(pilot)
+        await open_session(pilot, SUPERVISOR, SUPERVISOR_PIN)
         screen = entry(app)
         for number, name in (("079092001234", "Nguyễn Văn An"), ("084185000321", "Ngô Ngọc Yến")):
             screen.form.set_values({"id_number": number, "full_name": name})
@@ -210,7 +230,7 @@ async def test_correct_and_void_from_todays_list(db_path: Path, clock: FakeClock
 
 
 async def test_retrospective_entry(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         await pilot.press("f4")
@@ -241,7 +261,7 @@ async def test_retrospective_entry(db_path: Path, clock: FakeClock) -> None:
 
 
 async def test_scanned_identity_saves_with_one_key(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         screen = entry(app)
@@ -264,7 +284,7 @@ async def test_scanned_identity_saves_with_one_key(db_path: Path, clock: FakeClo
 
 
 async def test_escape_clears_and_session_change(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         screen = entry(app)
@@ -287,11 +307,12 @@ async def test_escape_clears_and_session_change(db_path: Path, clock: FakeClock)
 
 
 async def test_next_start_remembers_the_session(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
         # Everything pre-filled: Ctrl+S opens the same session again.
         assert isinstance(app.screen, SessionScreen)
         await pilot.press("ctrl+s")
@@ -299,8 +320,9 @@ async def test_next_start_remembers_the_session(db_path: Path, clock: FakeClock)
 
 
 async def test_session_refuses_bad_values(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
         await pilot.press("ctrl+s")
         screen = app.screen
         assert isinstance(screen, SessionScreen)
@@ -317,10 +339,10 @@ async def test_the_log_names_records_not_people(
     from vaxdesk.logs import setup_logging
 
     log_file = setup_logging(tmp_path / "desk.log")
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await open_session(pilot)
+            await open_session(pilot, SUPERVISOR, SUPERVISOR_PIN)
             screen = entry(app)
             screen.form.set_values(
                 {"id_number": "079092001234", "full_name": "Nguyễn Văn An", "dob": "150892",
@@ -343,7 +365,7 @@ async def test_the_log_names_records_not_people(
 
 
 async def test_completion_of_vaccines_lots_and_places(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         await pilot.press("f4")  # retrospective: vaccine and lot typed per record

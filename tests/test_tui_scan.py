@@ -16,9 +16,9 @@ from domain.dates import PartialDate
 from domain.identity import Identity, IdType, Sex
 from scanner.sources import FileSource, read_image
 from scanner.synthetic import cccd_payload, empty_frame, scene
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, desk_app
 from tests.test_tui_desk import SIZE, entry, open_session, rows, text_of
-from tui.app import VaxdeskApp, make_app
+from tui.app import VaxdeskApp
 from tui.screens.entry import EntryScreen
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "dcc"
@@ -60,7 +60,7 @@ async def until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
 
 
 def desk(db: Path, clock: FakeClock, source: GatedSource) -> VaxdeskApp:
-    return make_app(db, clock=clock, frame_source=source)  # type: ignore[arg-type]
+    return desk_app(db, clock=clock, frame_source=source)
 
 
 async def test_a_chip_card_in_view_fills_the_form_and_enter_saves(
@@ -144,7 +144,7 @@ async def test_a_usb_scanner_typing_into_any_field_is_a_scan(
 ) -> None:
     from textual import events
 
-    app = make_app(db_path, clock=clock)
+    app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         screen = entry(app)
@@ -196,7 +196,7 @@ async def test_a_vaccination_certificate_imports_its_doses(db_path: Path, clock:
 
 
 async def test_no_camera_is_said_plainly(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock, camera="none")
+    app = desk_app(db_path, clock=clock, camera="none")
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         await until(pilot, lambda: "none" in text_of(app, "#scanner"), "the camera state")
@@ -204,7 +204,7 @@ async def test_no_camera_is_said_plainly(db_path: Path, clock: FakeClock) -> Non
 
 
 async def test_a_missing_camera_is_a_message_not_a_crash(db_path: Path, clock: FakeClock) -> None:
-    app = make_app(db_path, clock=clock, camera="/dev/video77")
+    app = desk_app(db_path, clock=clock, camera="/dev/video77")
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         await until(pilot, lambda: "no camera" in text_of(app, "#scanner"), "the camera error")
@@ -219,7 +219,7 @@ async def test_replayed_folder_drives_the_desk(
     folder.mkdir()
     for number, frame in enumerate(held(cccd_payload(AN))):
         cv2.imwrite(str(folder / f"{number}.jpg"), frame)
-    app = make_app(db_path, clock=clock, frame_source=FileSource(folder, fps=0))
+    app = desk_app(db_path, clock=clock, frame_source=FileSource(folder, fps=0))
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         screen = entry(app)

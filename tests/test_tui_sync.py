@@ -9,11 +9,10 @@ from textual.pilot import Pilot
 
 from sync.hubdb import HubDB
 from sync.worker import HubConfig
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, desk_app
 from tests.hubtools import HubServer
 from tests.test_sync import enrol
 from tests.test_tui_desk import SIZE, entry, open_session, text_of
-from tui.app import make_app
 
 
 async def until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
@@ -30,7 +29,7 @@ async def test_saved_records_reach_the_hub_by_themselves(
     db = HubDB(f"sqlite:///{tmp_path / 'hub.db'}")
     token = enrol(db, "desk-1")
     server = HubServer(db)  # down at first
-    app = make_app(db_path, clock=clock, hub=HubConfig(server.url, token))
+    app = desk_app(db_path, clock=clock, hub=HubConfig(server.url, token))
     try:
         async with app.run_test(size=SIZE) as pilot:
             await open_session(pilot)
@@ -56,7 +55,7 @@ async def test_a_refused_token_is_said_plainly(
 ) -> None:
     db = HubDB(f"sqlite:///{tmp_path / 'hub.db'}")
     server = HubServer(db).start()
-    app = make_app(db_path, clock=clock, hub=HubConfig(server.url, "vxd_not-enrolled"))
+    app = desk_app(db_path, clock=clock, hub=HubConfig(server.url, "vxd_not-enrolled"))
     try:
         async with app.run_test(size=SIZE) as pilot:
             await open_session(pilot)

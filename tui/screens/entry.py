@@ -37,6 +37,7 @@ from domain.record import (
     identity_to_form,
     record_to_form,
 )
+from domain.roles import Action, Role, can
 from domain.tables import vaccine_table
 from domain.text import mask
 from scanner.payloads import (
@@ -49,6 +50,7 @@ from scanner.payloads import (
 )
 from scanner.sources import FrameSource
 from store import DuplicateDose, Store, StoreError
+from store.people import User
 from sync.worker import HubConfig, HubRefused, HubUnavailable, SyncState, SyncWorker
 from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
@@ -143,8 +145,10 @@ class EntryScreen(Screen[None]):
         decoder: str = "zxing",
         hub: HubConfig | None = None,
         software_version: str = "",
+        user: User | None = None,
     ) -> None:
         super().__init__()
+        self.user = user or User(0, session.entered_by, Role.VACCINATOR)
         self.hub = hub
         self.software_version = software_version
         self.sync_worker: SyncWorker | None = None
@@ -276,7 +280,12 @@ class EntryScreen(Screen[None]):
         typed = self.mode is Mode.RETROSPECTIVE or self.editing is not None
         for name in SESSION_FIELDS:
             self.form.field(name).input.disabled = not typed
-        self.form.field("aefi_note").input.disabled = not self.form.field("aefi").value.strip()
+        screens = can(self.user.role, Action.SCREEN)
+        self.form.field("screening").input.disabled = not screens
+        self.form.field("aefi").input.disabled = not screens
+        self.form.field("aefi_note").input.disabled = not (
+            screens and self.form.field("aefi").value.strip()
+        )
         session = self.session
         mode = "HỒI CỨU (retrospective)" if self.mode is Mode.RETROSPECTIVE else "LIVE"
         editing = f" · CORRECTING v{self.editing.version}" if self.editing else ""
@@ -347,7 +356,11 @@ class EntryScreen(Screen[None]):
             if not self.form.field(name).value.strip():
                 self.form.focus_field(name)
                 return
-        self.form.focus_field("screening")
+        self.last_field().input.focus()
+
+    def last_field(self) -> FormField:
+        """Enter here saves: Screening for a vaccinator, the dose number for a volunteer."""
+        return [f for f in self.form.fields() if f.enabled][-1]
 
     def open_for_correction(self, record: Record) -> None:
         self.editing = record
@@ -494,7 +507,10 @@ class EntryScreen(Screen[None]):
             self.source = Source.SCAN
             self._after_field(field)
             empty = [n for n in REQUIRED_PERSON_FIELDS if not self.form.field(n).value.strip()]
-            self.form.focus_field(empty[0] if empty else "screening")
+            if empty:
+                self.form.focus_field(empty[0])
+            else:
+                self.last_field().input.focus()
         elif isinstance(scan, CertificateScan):
             self._offer_certificate(scan)
         else:
@@ -639,7 +655,9 @@ class EntryScreen(Screen[None]):
                 self.clear_form()
                 self.say("Session changed")
 
-        self.app.push_screen(SessionScreen(self.store, self.session, self.clock), changed)
+        self.app.push_screen(
+            SessionScreen(self.store, self.session, self.clock, self.user), changed
+        )
 
     def action_today(self) -> None:
         def chosen(record: Record | None) -> None:
@@ -647,4 +665,4 @@ class EntryScreen(Screen[None]):
             if record is not None:
                 self.open_for_correction(record)
 
-        self.app.push_screen(TodayScreen(self.store, self.session, self.clock), chosen)
+        self.app.push_screen(TodayScreen(self.store, self.session, self.clock, self.user), chosen)

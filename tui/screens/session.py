@@ -17,6 +17,7 @@ from domain.errors import ValidationError
 from domain.record import Session, build_session
 from domain.tables import vaccine_table
 from store import Store
+from store.people import User
 from tui.widgets.form import Form, FormField
 from tui.widgets.keybar import KeyBar
 from tui.widgets.suggest import lot_suggester
@@ -35,6 +36,7 @@ class SessionScreen(Screen[Session | None]):
         store: Store,
         current: Session | None,
         clock: Callable[[], datetime],
+        user: User,
         *,
         site_id: str = "",
         desk_id: str = "",
@@ -43,6 +45,7 @@ class SessionScreen(Screen[Session | None]):
         self.store = store
         self.current = current
         self.clock = clock
+        self.user = user
         self.defaults = current or store.last_session()
         self.site_id = site_id
         self.desk_id = desk_id
@@ -55,7 +58,6 @@ class SessionScreen(Screen[Session | None]):
             with Form(id="session-form"):
                 yield FormField("site_id", "Site", placeholder="site code, e.g. TV-CAUNGANG-01")
                 yield FormField("desk_id", "Desk", placeholder="desk code, e.g. desk-3")
-                yield FormField("entered_by", "Volunteer", placeholder="your name")
                 yield FormField("vaccinator", "Vaccinator", placeholder="doctor or nurse")
                 yield FormField(
                     "vaccine",
@@ -88,7 +90,6 @@ class SessionScreen(Screen[Session | None]):
             values.update(
                 site_id=self.site_id or previous.site_id,
                 desk_id=self.desk_id or previous.desk_id,
-                entered_by=previous.entered_by,
                 vaccinator=previous.vaccinator,
                 vaccine=previous.vaccine,
                 lot=previous.lot,
@@ -113,7 +114,9 @@ class SessionScreen(Screen[Session | None]):
 
     def action_open_session(self) -> None:
         try:
-            session = build_session(self.form.values(), today=self.clock().date())
+            session = build_session(
+                {**self.form.values(), "entered_by": self.user.name}, today=self.clock().date()
+            )
         except ValidationError as error:
             self.form.show_errors(error.errors)
             self.query_one("#session-message", Static).update(

@@ -13,8 +13,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from domain.record import Record, Session, Status
+from domain.roles import Action, can
 from domain.text import mask
 from store import Store, StoreError
+from store.people import User
 from tui.screens.void import VoidModal
 from tui.widgets.keybar import KeyBar
 
@@ -27,12 +29,16 @@ class TodayScreen(Screen[Record | None]):
     BINDINGS = [
         Binding("enter", "open", "Correct", priority=False),
         Binding("v", "void", "Void"),
+        Binding("x", "reveal", "Reveal ID"),
         Binding("slash", "search", "Search"),
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, store: Store, session: Session, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, store: Store, session: Session, clock: Callable[[], datetime], user: User
+    ) -> None:
         super().__init__()
+        self.user = user
         self.store = store
         self.session = session
         self.clock = clock
@@ -108,20 +114,44 @@ class TodayScreen(Screen[Record | None]):
         if record is None:
             return
         if record.status is Status.VOIDED:
-            self.query_one("#today-message", Static).update("A voided record cannot be corrected")
+            self.say("A voided record cannot be corrected")
+            return
+        own = record.entered_by == self.user.name
+        if not (
+            can(self.user.role, Action.CORRECT_ANY)
+            or (own and can(self.user.role, Action.CORRECT_OWN))
+        ):
+            self.say(f"A {self.user.role.value} corrects only their own records: ask a supervisor")
             return
         self.dismiss(record)
+
+    def say(self, text: str) -> None:
+        self.query_one("#today-message", Static).update(text)
+
+    def action_reveal(self) -> None:
+        """The full ID number of the selected record, on request, audited."""
+        record = self._selected()
+        if record is None or not record.person.id_number:
+            return
+        if not can(self.user.role, Action.REVEAL):
+            self.say(f"A {self.user.role.value} may not reveal ID numbers")
+            return
+        self.store.people.audit(self.user.name, "reveal", f"{record.record_id} id_number")
+        self.say(f"ID number of the selected record: {record.person.id_number} (audited)")
 
     def action_void(self) -> None:
         record = self._selected()
         if record is None or record.status is Status.VOIDED:
+            return
+        if not can(self.user.role, Action.VOID):
+            self.say(f"A {self.user.role.value} may not void records: ask a supervisor")
             return
 
         def voided(reason: str | None) -> None:
             if reason is None:
                 return
             try:
-                self.store.void(record.record_id, reason, self.session.entered_by)
+                self.store.void(record.record_id, reason, self.user.name)
             except StoreError as error:
                 self.query_one("#today-message", Static).update(f"Not voided: {error}")
                 return

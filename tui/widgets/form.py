@@ -77,6 +77,7 @@ class FormField(Horizontal):
         hint: str = "",
         suggester: Suggester | None = None,
         max_length: int = 0,
+        password: bool = False,
     ) -> None:
         super().__init__(id=f"field-{field_name}")
         self.field_name = field_name
@@ -87,6 +88,7 @@ class FormField(Horizontal):
             suggester=suggester,
             compact=True,
             max_length=max_length,
+            password=password,
             id=f"input-{field_name}",
         )
 

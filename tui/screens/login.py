@@ -1,0 +1,143 @@
+"""Who is at the desk: a login, or on first run the creation of the first supervisor."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Header, Input, Static
+
+from domain.roles import Role
+from store import Store
+from store.people import LoginError, User, check_pin
+from tui.widgets.form import Form, FormField
+from tui.widgets.keybar import KeyBar
+
+
+class LoginScreen(Screen[User]):
+    """Returns the logged-in user. Never shows anyone's records."""
+
+    BINDINGS = [Binding("ctrl+s", "submit", "Log in")]
+
+    def __init__(self, store: Store, *, first_run: bool, reason: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.first_run = first_run
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="session-box"):
+            if self.first_run:
+                yield Static(
+                    "First start: create the site's first supervisor (no default password "
+                    "exists). Supervisors add the other users.",
+                    id="session-title",
+                )
+            else:
+                yield Static("Log in", id="session-title")
+            with Form(id="login-form"):
+                yield FormField("name", "Name", placeholder="your name")
+                yield FormField("pin", "PIN", placeholder="4-12 digits", password=True)
+                if self.first_run:
+                    yield FormField("pin2", "PIN again", password=True)
+            yield Static(self.reason, id="session-message")
+        yield KeyBar()
+
+    @property
+    def form(self) -> Form:
+        return self.query_one("#login-form", Form)
+
+    def on_mount(self) -> None:
+        self.form.focus_field("name")
+
+    def say(self, text: str) -> None:
+        self.query_one("#session-message", Static).update(text)
+
+    @on(Input.Submitted)
+    def field_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        field = event.input.parent
+        if not isinstance(field, FormField):
+            return
+        following = self.form.next_after(field.field_name)
+        if following is None:
+            self.action_submit()
+        else:
+            following.input.focus()
+
+    def action_submit(self) -> None:
+        values = self.form.values()
+        people = self.store.people
+        if self.first_run:
+            if values["pin"] != values.get("pin2"):
+                self.say("The two PINs differ: type them again")
+                self.form.set_values({"pin": "", "pin2": ""})
+                self.form.focus_field("pin")
+                return
+            try:
+                check_pin(values["pin"])
+                people.add(values["name"], Role.SUPERVISOR, values["pin"], by=values["name"])
+            except ValueError as error:
+                self.say(f"Not created: {error}")
+                return
+        try:
+            user = people.login(values["name"], values["pin"])
+        except LoginError as error:
+            self.say(str(error).capitalize())
+            self.form.set_values({"pin": ""})
+            self.form.focus_field("pin")
+            return
+        self.dismiss(user)
+
+
+class LockScreen(Screen[User | None]):
+    """Covers everything (not a see-through modal): nothing personal shows while locked.
+    The same user's PIN unlocks; Ctrl+U hands the desk to another user."""
+
+    BINDINGS = [Binding("ctrl+u", "switch_user", "Another user")]
+
+    def __init__(self, store: Store, user: User) -> None:
+        super().__init__()
+        self.store = store
+        self.user = user
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="session-box"):
+            yield Static(f"Locked. {self.user.name}: your PIN, then Enter.", id="session-title")
+            yield Input(password=True, placeholder="PIN", id="unlock-pin")
+            yield Static("", id="session-message")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#unlock-pin", Input).focus()
+
+    @on(Input.Submitted)
+    def unlock(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.store.people.verify_pin(self.user, event.value):
+            self.store.people.audit(self.user.name, "unlock")
+            self.dismiss(self.user)
+            return
+        event.input.value = ""
+        self.query_one("#session-message", Static).update("Wrong PIN (or locked out for now)")
+
+    def action_switch_user(self) -> None:
+        self.dismiss(None)
+
+
+class NoRecordsScreen(Screen[None]):
+    """What a technician sees in the desk app: no personal data, and where to go instead."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "Technicians have no access to records here. For diagnostics use the command "
+            "line: vaxdesk info, vaxdesk camera-check, vaxdesk decode, vaxdesk sync, "
+            "vaxdesk audit verify. Ctrl+Q quits.",
+            id="session-box",
+        )
+        yield KeyBar()
