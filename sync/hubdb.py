@@ -86,7 +86,15 @@ SCHEMA = [
 ]
 
 
-MIGRATIONS = {1: SCHEMA}
+MIGRATIONS = {
+    1: SCHEMA,
+    # The head of each desk's audit chain, from its heartbeats: a rewritten desk log shows.
+    2: [
+        "ALTER TABLE heartbeats ADD COLUMN audit_seq INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE heartbeats ADD COLUMN audit_head TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE heartbeats ADD COLUMN audit_alert TEXT NOT NULL DEFAULT ''",
+    ],
+}
 SCHEMA_VERSION = max(MIGRATIONS)
 TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "hub_meta")
 
@@ -297,21 +305,32 @@ class HubDB:
     # -- heartbeats and statistics ----------------------------------------------------------
 
     def heartbeat(self, desk: Desk, beat: dict[str, Any], now: datetime, skew: float) -> None:
+        seq = int(beat.get("audit_seq") or 0)
+        head = str(beat.get("audit_head") or "")[:64]
         with self._tx() as cur:
             cur.execute(
+                "SELECT audit_seq, audit_head, audit_alert FROM heartbeats WHERE desk_id = ?",
+                (desk.desk_id,),
+            )
+            known = cur.fetchone()
+            alert = known[2] if known else ""
+            if known and not alert and (seq < known[0] or (seq == known[0] and head != known[1])):
+                alert = f"audit trail rewritten: row {known[0]} was {known[1][:12]}, now {seq}"
+            cur.execute(
                 "INSERT INTO heartbeats (desk_id, site_id, seen_at, software_version, backlog, "
-                "camera, last_record_at, clock_skew_seconds, last_error) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "camera, last_record_at, clock_skew_seconds, last_error, audit_seq, audit_head, "
+                "audit_alert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (desk_id) DO UPDATE SET site_id = excluded.site_id, "
                 "seen_at = excluded.seen_at, software_version = excluded.software_version, "
                 "backlog = excluded.backlog, camera = excluded.camera, "
                 "last_record_at = excluded.last_record_at, "
                 "clock_skew_seconds = excluded.clock_skew_seconds, "
-                "last_error = excluded.last_error",
+                "last_error = excluded.last_error, audit_seq = excluded.audit_seq, "
+                "audit_head = excluded.audit_head, audit_alert = excluded.audit_alert",
                 (desk.desk_id, desk.site_id, iso(now), str(beat.get("software_version", ""))[:40],
                  int(beat.get("backlog", 0)), str(beat.get("camera", ""))[:80],
                  str(beat.get("last_record_at", ""))[:40], skew,
-                 str(beat.get("last_error", ""))[:200]),
+                 str(beat.get("last_error", ""))[:200], seq, head, alert),
             )  # fmt: skip
 
     def site_stats(
@@ -352,13 +371,13 @@ class HubDB:
                     desk(desk_id)[column] = count
             cur.execute(
                 "SELECT desk_id, seen_at, backlog, camera, software_version, clock_skew_seconds, "
-                "last_error FROM heartbeats WHERE site_id = ?",
+                "last_error, audit_alert FROM heartbeats WHERE site_id = ?",
                 (site_id,),
             )
-            for desk_id, seen, backlog, camera, version, skew, error in cur.fetchall():
+            for desk_id, seen, backlog, camera, version, skew, error, alert in cur.fetchall():
                 desk(desk_id).update(last_seen=seen, backlog=backlog, camera=camera,
                                      software_version=version, clock_skew_seconds=skew,
-                                     last_error=error)  # fmt: skip
+                                     last_error=error, audit_alert=alert)  # fmt: skip
             cur.execute(
                 "SELECT c.desk_id, COUNT(*) FROM conflicts c JOIN desks d ON d.desk_id = c.desk_id "
                 "WHERE d.site_id = ? GROUP BY c.desk_id",

@@ -59,6 +59,8 @@ def desk_rows(stats: dict[str, Any], target_per_day: int) -> list[DeskRow]:
         silent = silence is None or silence > SILENT_AFTER_SECONDS
         rate = desk["last_15_min"] * 4
         problems = []
+        if desk.get("audit_alert"):
+            problems.append(desk["audit_alert"])
         if desk.get("last_error"):
             problems.append(desk["last_error"])
         if abs(desk.get("clock_skew_seconds") or 0) > 300:

@@ -201,6 +201,7 @@ class SyncWorker:
     async def send_heartbeat(self) -> None:
         store = self._open()
         counts = await self._db(store.outbox_counts)
+        audit_seq, audit_head = await self._db(store.people.head)
         reply = await self.client.heartbeat(
             {
                 "software_version": self.software_version,
@@ -208,6 +209,8 @@ class SyncWorker:
                 "camera": self.camera(),
                 "last_record_at": await self._db(store.last_recorded_at),
                 "last_error": self._state.error,
+                "audit_seq": audit_seq,
+                "audit_head": audit_head,
             }
         )
         self._state = _replace(self._state, clock_flagged=bool(reply.get("clock_flagged")))

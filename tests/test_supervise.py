@@ -127,7 +127,10 @@ async def test_conflicts_and_adverse_events_stand_out(
         await client.upload([{**row, "phone": "0987654321"}])  # same version, other content
     finally:
         await client.close()
-    await beat(server.url, token, last_error="camera: /dev/video0 busy")
+    with open_store(path) as store:
+        seq, head = store.people.head()
+    await beat(server.url, token, last_error="camera: /dev/video0 busy", audit_seq=seq,
+               audit_head=head)  # fmt: skip
     app = make_supervisor_app(server.url, supervisor, SITE, refresh_seconds=0.2)
     async with app.run_test(size=(160, 30)) as pilot:
         table = app.screen.query_one(DataTable)

@@ -413,3 +413,25 @@ async def test_https_with_a_site_made_certificate(hub_db: HubDB, tmp_path: Path)
     finally:
         server.stop()
     assert_exactly_once(hub_db, path)
+
+
+async def test_a_rewritten_desk_audit_trail_shows_at_the_hub(
+    hub: HubServer, hub_db: HubDB, tmp_path: Path
+) -> None:
+    path = desk_store(tmp_path, "desk-1", 3)
+    token = enrol(hub_db, "desk-1")
+    await drain(path, hub.url, token)  # its heartbeat carries the chain's head
+    with open_store(path) as store:
+        seq, head = store.people.head()
+    assert seq == 3  # one row a saved record
+    client = HubClient(hub.url, token)
+    try:
+        await client.heartbeat({"audit_seq": seq, "audit_head": head})
+        stats = hub_db.site_stats(SITE, datetime.now(UTC), "2000-01-01")
+        assert stats[0]["audit_alert"] == ""
+        # The desk's file was replaced by an edited copy: the same row, another hash.
+        await client.heartbeat({"audit_seq": seq, "audit_head": "f" * 64})
+    finally:
+        await client.close()
+    stats = hub_db.site_stats(SITE, datetime.now(UTC), "2000-01-01")
+    assert stats[0]["audit_alert"].startswith("audit trail rewritten: row 3")

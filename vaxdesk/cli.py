@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -229,9 +231,14 @@ def camera_check(camera: str, seconds: float, save: Path | None, decoder: str) -
     type=click.Path(path_type=Path, dir_okay=False, writable=True),
     help="Write here instead of standard output.",
 )
+@click.option("--as", "as_user", help="A supervisor's name (PIN asked, or VAXDESK_PIN).")
 @click.pass_context
-def export(ctx: click.Context, db: Path | None, fmt: str, output: Path | None) -> None:
-    """Write every record's current version (columns: see README)."""
+def export(
+    ctx: click.Context, db: Path | None, fmt: str, output: Path | None, as_user: str | None
+) -> None:
+    """Write every record's current version (columns: see README). A supervisor's act."""
+    from domain.roles import Action
+
     settings = _settings(ctx, db=db)
     if not settings.db.exists():
         raise click.ClickException(f"no database at {settings.db}")
@@ -240,14 +247,132 @@ def export(ctx: click.Context, db: Path | None, fmt: str, output: Path | None) -
 
     try:
         with open_store(settings.db) as store:
+            actor = _authorise(store, as_user, Action.EXPORT)
             if output is None:
                 count = write_csv(store, sys.stdout)
             else:
                 with output.open("w", encoding="utf-8", newline="") as out:
                     count = write_csv(store, out)
+            store.people.audit(actor, "export", f"{count} records as {fmt}")
+    except click.ClickException:
+        raise
     except Exception as error:
         raise click.ClickException(f"cannot export {settings.db}: {error}") from None
     click.echo(f"{count} record(s) exported", err=True)
+
+
+def _authorise(store: Any, name: str | None, action: Any) -> str:
+    """The name of the user allowed to do this, after their PIN; '-' on a desk with no users
+    yet (nothing to check against: whoever holds the file holds the data)."""
+    from domain.roles import NotAllowed, require
+    from store.people import LoginError
+
+    if store.people.count() == 0:
+        return "-"
+    if not name:
+        raise click.ClickException("this desk has users: give --as NAME")
+    pin = os.environ.get("VAXDESK_PIN") or click.prompt(f"PIN of {name}", hide_input=True, err=True)
+    try:
+        user = store.people.login(name, pin)
+        require(user.role, action)
+    except (LoginError, NotAllowed) as error:
+        raise click.ClickException(str(error)) from None
+    return str(user.name)
+
+
+@main.group()
+def user() -> None:
+    """The desk's users: volunteers, vaccinators, supervisors, technicians."""
+
+
+@user.command("add")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite file.")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["volunteer", "vaccinator", "supervisor", "technician"]),
+              required=True)  # fmt: skip
+@click.option("--as", "as_user", help="A supervisor's name; not needed for the first user.")
+@click.pass_context
+def user_add(
+    ctx: click.Context, db: Path | None, name: str, role: str, as_user: str | None
+) -> None:
+    """Add a user; the first one must be a supervisor. The new PIN is asked twice
+    (or VAXDESK_NEW_PIN)."""
+    from domain.errors import FieldError
+    from domain.roles import Action, Role
+    from store import open_store
+
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store:
+        first = store.people.count() == 0
+        if first and role != "supervisor":
+            raise click.ClickException("the first user must be a supervisor")
+        actor = name if first else _authorise(store, as_user, Action.MANAGE_USERS)
+        pin = os.environ.get("VAXDESK_NEW_PIN") or click.prompt(
+            f"PIN for {name}", hide_input=True, confirmation_prompt=True, err=True
+        )
+        try:
+            added = store.people.add(name, Role(role), pin, by=actor)
+        except (ValueError, FieldError) as error:
+            message = error.message if isinstance(error, FieldError) else str(error)
+            raise click.ClickException(message) from None
+    click.echo(f"{added.name} added as {added.role.value}")
+
+
+@user.command("list")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite file.")
+@click.pass_context
+def user_list(ctx: click.Context, db: Path | None) -> None:
+    """The desk's users and their roles."""
+    from store import open_store
+
+    with open_store(_settings(ctx, db=db).db) as store:
+        for person in store.people.users():
+            click.echo(f"{person.name}\t{person.role.value}")
+
+
+@main.group()
+def audit() -> None:
+    """The desk's audit trail."""
+
+
+@audit.command("verify")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.pass_context
+def audit_verify(ctx: click.Context, db: Path | None) -> None:
+    """Check every link of the chain; report the first broken one (exit 1)."""
+    from store import open_store
+
+    with open_store(_settings(ctx, db=db).db) as store:
+        broken = store.people.verify()
+        seq, head = store.people.head()
+    if broken is not None:
+        raise click.ClickException(f"audit trail broken at row {broken[0]}: {broken[1]}")
+    click.echo(f"audit trail intact: {seq} row(s), head {head[:16]}")
+
+
+@main.command()
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--to", "folder", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder (default: backups/ beside the database).")  # fmt: skip
+@click.pass_context
+def backup(ctx: click.Context, db: Path | None, folder: Path | None) -> None:
+    """A consistent, owner-only copy of the database (SQLite's backup API)."""
+    from datetime import datetime
+
+    from store import StoreError, open_store
+
+    settings = _settings(ctx, db=db)
+    if not settings.db.exists():
+        raise click.ClickException(f"no database at {settings.db}")
+    target = (folder or settings.db.parent / "backups") / (
+        f"{settings.db.stem}-{datetime.now():%Y%m%d-%H%M%S}.db"
+    )
+    try:
+        with open_store(settings.db) as store:
+            store.backup(target)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backup written to {target}")
 
 
 @main.command()
