@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from domain.roles import Role
+from domain.text import clean_text
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -75,8 +76,8 @@ class People:
         name = normalize_name(name)
         digest = _hasher().hash(check_pin(pin))
         with self.store._write():
-            exists = self.store.conn.execute("SELECT 1 FROM users WHERE name = ?", [name])
-            if exists.fetchone():
+            names = self.store.conn.execute("SELECT name FROM users")
+            if any(existing.casefold() == name.casefold() for (existing,) in names):
                 raise ValueError(f"there is a user called {name} already")
             cursor = self.store.conn.execute(
                 "INSERT INTO users (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)",
@@ -90,11 +91,18 @@ class People:
         from argon2.exceptions import VerificationError
 
         now = now or self.store.clock()
-        row = self.store.conn.execute(
-            "SELECT user_id, name, role, pin_hash, failures, locked_until FROM users "
-            "WHERE name = ? COLLATE NOCASE AND active = 1",
-            [" ".join(name.split())],
-        ).fetchone()
+        wanted = clean_text(name).casefold()  # SQLite's NOCASE folds ASCII only, not 'Ê'
+        row = next(
+            (
+                row
+                for row in self.store.conn.execute(
+                    "SELECT user_id, name, role, pin_hash, failures, locked_until FROM users "
+                    "WHERE active = 1"
+                )
+                if row[1].casefold() == wanted
+            ),
+            None,
+        )
         if row is None:
             self.audit("-", "login.failed", "unknown name")
             raise LoginError("wrong name or PIN")

@@ -107,3 +107,54 @@ def test_bad_settings_file(tmp_path: Path, content: str, message: str) -> None:
         load_settings(config_file=config, environ={})
     result = CliRunner().invoke(main, ["--config", str(config), "info"])
     assert result.exit_code == 1 and message in result.output
+
+
+def test_export_is_a_supervisors_act(db_path: Path, clock, live) -> None:
+    from domain.roles import Role
+
+    with open_store(db_path, clock) as store:
+        store.people.add("Giám", Role.SUPERVISOR, "1357", by="test")
+        store.people.add("Hoa", Role.VOLUNTEER, "2468", by="test")
+        store.save(build_record(AN, live))
+    runner = CliRunner()
+    args = ["export", "--db", str(db_path)]
+    nobody = runner.invoke(main, args)
+    assert nobody.exit_code == 1 and "give --as NAME" in nobody.output
+    volunteer = runner.invoke(main, [*args, "--as", "Hoa"], env={"VAXDESK_PIN": "2468"})
+    assert volunteer.exit_code == 1 and "a volunteer may not export records" in volunteer.output
+    wrong = runner.invoke(main, [*args, "--as", "Giám"], input="0000\n")
+    assert wrong.exit_code == 1 and "wrong name or PIN" in wrong.output
+    supervisor = runner.invoke(main, [*args, "--as", "Giám"], input="1357\n")
+    assert supervisor.exit_code == 0 and "Nguyễn Văn An" in supervisor.output
+    with open_store(db_path) as store:
+        assert store.people.rows()[-1]["action"] == "export"
+
+
+def test_users_audit_and_backup_commands(tmp_path: Path) -> None:
+    db = tmp_path / "desk.db"
+    runner = CliRunner()
+    add = ["user", "add", "--db", str(db)]
+    first = runner.invoke(
+        main, [*add, "--name", "Hoa", "--role", "volunteer"], env={"VAXDESK_NEW_PIN": "2468"}
+    )
+    assert first.exit_code == 1 and "the first user must be a supervisor" in first.output
+    boss = runner.invoke(main, ["user", "add", "--db", str(db), "--name", "Giám",
+                                "--role", "supervisor"], input="1357\n1357\n")  # fmt: skip
+    assert boss.exit_code == 0, boss.output
+    hoa = runner.invoke(main, ["user", "add", "--db", str(db), "--name", "Hoa", "--role",
+                               "volunteer", "--as", "Giám"],
+                        env={"VAXDESK_PIN": "1357", "VAXDESK_NEW_PIN": "2468"})  # fmt: skip
+    assert hoa.exit_code == 0 and "Hoa added as volunteer" in hoa.output
+    listed = runner.invoke(main, ["user", "list", "--db", str(db)])
+    assert "Giám\tsupervisor" in listed.output and "Hoa\tvolunteer" in listed.output
+    verified = runner.invoke(main, ["audit", "verify", "--db", str(db)])
+    assert verified.exit_code == 0 and "audit trail intact: 3 row(s)" in verified.output
+    saved = runner.invoke(main, ["backup", "--db", str(db), "--to", str(tmp_path / "b")])
+    assert saved.exit_code == 0
+    [copy] = (tmp_path / "b").iterdir()
+    assert oct(copy.stat().st_mode)[-3:] == "600"
+    with open_store(db) as store:
+        store.conn.executescript("DROP TRIGGER audit_no_update; UPDATE audit SET user_name = 'X' "
+                                 "WHERE seq = 2;")  # fmt: skip
+    broken = runner.invoke(main, ["audit", "verify", "--db", str(db)])
+    assert broken.exit_code == 1 and "audit trail broken at row 2" in broken.output

@@ -52,6 +52,7 @@ async def log_in(pilot: Pilot, name: str = TEST_USER, pin: str = TEST_PIN) -> No
     app = pilot.app
     assert isinstance(app.screen, LoginScreen), type(app.screen)
     app.screen.form.field("name").value = name  # Vietnamese names: typing proves nothing
+    app.screen.form.focus_field("name")
     await pilot.press("enter")
     await type_text(pilot, pin)
     await pilot.press("enter")

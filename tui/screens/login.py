@@ -86,7 +86,7 @@ class LoginScreen(Screen[User]):
         try:
             user = people.login(values["name"], values["pin"])
         except LoginError as error:
-            self.say(str(error).capitalize())
+            self.say(str(error)[:1].upper() + str(error)[1:])
             self.form.set_values({"pin": ""})
             self.form.focus_field("pin")
             return
@@ -97,7 +97,7 @@ class LockScreen(Screen[User | None]):
     """Covers everything (not a see-through modal): nothing personal shows while locked.
     The same user's PIN unlocks; Ctrl+U hands the desk to another user."""
 
-    BINDINGS = [Binding("ctrl+u", "switch_user", "Another user")]
+    BINDINGS = [Binding("ctrl+u", "switch_user", "Another user", priority=True)]
 
     def __init__(self, store: Store, user: User) -> None:
         super().__init__()
