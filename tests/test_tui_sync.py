@@ -65,3 +65,41 @@ async def test_a_refused_token_is_said_plainly(
     finally:
         server.stop()
         db.close()
+
+
+async def test_no_log_holds_a_persons_id_name_or_phone(
+    db_path: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    """A desk session with a hub: every log file written is scanned for the test person."""
+    import logging
+
+    from vaxdesk.logs import setup_logging
+
+    log_dir = tmp_path / "logs"
+    setup_logging(log_dir / "desk-and-hub.log")
+    db = HubDB(f"sqlite:///{tmp_path / 'hub.db'}")
+    server = HubServer(db).start()
+    app = desk_app(db_path, clock=clock, hub=HubConfig(server.url, enrol(db, "desk-1")))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_session(pilot)
+            screen = entry(app)
+            screen.form.set_values({"id_number": "084185000321", "full_name": "Ngô Ngọc Yến",
+                                    "dob": "020385", "phone": "0861234567"})  # fmt: skip
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: text_of(app, "#status").endswith("synced"), "the upload")
+            screen.form.field("id_number").value = "084185000321"
+            screen.form.focus_field("id_number")
+            await pilot.press("enter")  # history pulled from the hub
+            await pilot.pause(0.5)
+    finally:
+        server.stop()
+        db.close()
+        for handler in logging.getLogger("vaxdesk").handlers[:]:
+            logging.getLogger("vaxdesk").removeHandler(handler)
+            handler.close()
+    text = "".join(p.read_text("utf-8") for p in log_dir.iterdir())
+    assert "POST /api/v1/records 200 desk=desk-1" in text and "saved record" in text
+    assert "POST /api/v1/people/doses 200" in text
+    for personal in ("084185000321", "Ngô Ngọc Yến", "Ngo Ngoc Yen", "0861234567", "1985-03-02"):
+        assert personal not in text
