@@ -97,3 +97,12 @@ def desk_app(db: Path, **options: object):
             store.people.add(SUPERVISOR, Role.SUPERVISOR, SUPERVISOR_PIN, by="test")
             store.people.add(VOLUNTEER, Role.VOLUNTEER, VOLUNTEER_PIN, by="test")
     return make_app(db, **options)  # type: ignore[arg-type]
+
+
+async def until(pilot, condition, what: str) -> None:
+    """Let the app work until the condition holds (scans and uploads come from threads)."""
+    for _ in range(300):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what}")

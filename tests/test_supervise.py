@@ -3,20 +3,20 @@ heartbeats; and the pure functions behind what stands out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from sync.hubdb import HubDB
 from sync.protocol import new_token, token_hash
 from sync.supervision import adverse_events, desk_rows, site_summary, sparkline
 from sync.worker import HubClient
+from tests.conftest import until
 from tests.hubtools import HubServer
 from tests.test_sync import SITE, desk_store, drain, enrol
 from tui.screens.desk_detail import DeskDetailScreen
@@ -50,14 +50,6 @@ def site(tmp_path: Path, hub_clock: HubClock) -> Iterator[tuple[HubServer, HubDB
 def cell(table: DataTable, row: str, column: str) -> str:
     value = table.get_cell(row, column)
     return value.plain if isinstance(value, Text) else str(value)
-
-
-async def until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    for _ in range(300):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def beat(url: str, token: str, **fields: object) -> None:

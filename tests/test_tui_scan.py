@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from domain.dates import PartialDate
 from domain.identity import Identity, IdType, Sex
 from scanner.sources import FileSource, read_image
 from scanner.synthetic import cccd_payload, empty_frame, scene
-from tests.conftest import FakeClock, desk_app
+from tests.conftest import FakeClock, desk_app, until
 from tests.test_tui_desk import SIZE, entry, open_session, rows, text_of
 from tui.app import VaxdeskApp
 from tui.screens.entry import EntryScreen
@@ -49,14 +48,6 @@ def held(payload: str | bytes, frames: int = 3) -> list[np.ndarray]:
     """A code held in view for a few frames, then taken away."""
     rng = random.Random(1)
     return [scene(payload, "clean", rng) for _ in range(frames)] + [empty_frame(rng)]
-
-
-async def until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def desk(db: Path, clock: FakeClock, source: GatedSource) -> VaxdeskApp:

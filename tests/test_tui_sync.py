@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-
-from textual.pilot import Pilot
 
 from sync.hubdb import HubDB
 from sync.worker import HubConfig
-from tests.conftest import FakeClock, desk_app
+from tests.conftest import FakeClock, desk_app, until
 from tests.hubtools import HubServer
 from tests.test_sync import enrol
 from tests.test_tui_desk import SIZE, entry, open_session, text_of
-
-
-async def until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    for _ in range(300):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_saved_records_reach_the_hub_by_themselves(

@@ -416,11 +416,8 @@ class EntryScreen(Screen[None]):
         if not self._check_field(field):
             return
         self._after_field(field)
-        following = self.form.next_after(name)
-        if following is None:
+        if not self.form.focus_next(name):
             self.action_save()
-        else:
-            following.input.focus()
 
     def _check_field(self, field: FormField) -> bool:
         """Validate the whole form but report only this field: one rule book, early feedback."""

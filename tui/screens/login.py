@@ -62,11 +62,8 @@ class LoginScreen(Screen[User]):
         field = event.input.parent
         if not isinstance(field, FormField):
             return
-        following = self.form.next_after(field.field_name)
-        if following is None:
+        if not self.form.focus_next(field.field_name):
             self.action_submit()
-        else:
-            following.input.focus()
 
     def action_submit(self) -> None:
         values = self.form.values()

@@ -106,11 +106,8 @@ class SessionScreen(Screen[Session | None]):
             return
         if field.field_name == "vaccine" and (hit := vaccine_table().resolve(field.value)):
             field.value = hit.code
-        following = self.form.next_after(field.field_name)
-        if following is None:
+        if not self.form.focus_next(field.field_name):
             self.action_open_session()
-        else:
-            following.input.focus()
 
     def action_open_session(self) -> None:
         try:

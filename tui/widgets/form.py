@@ -178,6 +178,13 @@ class Form(Widget):
                 return f
         return None
 
+    def focus_next(self, name: str) -> bool:
+        """Enter on a field: move to the next one; False when it was the last."""
+        following = self.next_after(name)
+        if following is not None:
+            following.input.focus()
+        return following is not None
+
     def focus_field(self, name: str) -> None:
         self.field(name).input.focus()
 
