@@ -24,10 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.pilot import Pilot
 
-from bench.people import people
 from domain.identity import Identity
+from scanner.synthetic import people
 from store import open_store
-from tui.app import make_app
+from tests.conftest import desk_app
+from tests.test_tui_desk import log_in
 from tui.screens.entry import EntryScreen
 
 
@@ -85,12 +86,12 @@ async def run(path: str, records: int) -> Figures:
     timed_saves(figures)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        app = make_app(db, site_id="BENCH-01", desk_id="desk-1")
+        app = desk_app(db, site_id="BENCH-01", desk_id="desk-1")
         async with app.run_test(size=(120, 36)) as pilot:
+            await log_in(pilot)
             form = app.screen.form  # type: ignore[attr-defined]
             form.set_values(
-                {"entered_by": "Lê Thị Hoa", "vaccinator": "Nguyễn Văn Bình", "vaccine": "AZ",
-                 "lot": "NX1234"}
+                {"vaccinator": "Nguyễn Văn Bình", "vaccine": "AZ", "lot": "NX1234"}
             )  # fmt: skip
             await pilot.press("ctrl+s")
             screen = app.screen

@@ -143,7 +143,8 @@ class TimedSource:
 
 
 async def frame_to_form(citizens: int, seed: int) -> list[float]:
-    from tui.app import make_app
+    from tests.conftest import desk_app
+    from tests.test_tui_desk import log_in
     from tui.screens.entry import EntryScreen
 
     rng = random.Random(seed)
@@ -158,11 +159,11 @@ async def frame_to_form(citizens: int, seed: int) -> list[float]:
 
     EntryScreen.fill_identity = fill_identity  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as tmp:
-        app = make_app(Path(tmp) / "bench.db", site_id="BENCH", desk_id="d1", frame_source=source)
+        app = desk_app(Path(tmp) / "bench.db", site_id="BENCH", desk_id="d1", frame_source=source)
         async with app.run_test(size=(120, 36)) as pilot:
+            await log_in(pilot)
             app.screen.form.set_values(  # type: ignore[attr-defined]
-                {"entered_by": "Lê Thị Hoa", "vaccinator": "Nguyễn Văn Bình", "vaccine": "AZ",
-                 "lot": "NX1234"}
+                {"vaccinator": "Nguyễn Văn Bình", "vaccine": "AZ", "lot": "NX1234"}
             )  # fmt: skip
             await pilot.press("ctrl+s")
             for n in range(citizens):
