@@ -52,6 +52,11 @@ def desk_rows(stats: dict[str, Any], target_per_day: int) -> list[DeskRow]:
     share = target_per_day / max(len(desks), 1)
     # Over a working day of ~8 hours, each desk's part of the target as an hourly pace.
     expected_rate = share / 8
+    active_rates = sorted(
+        d["last_15_min"] * 4 for d in desks if d.get("last_seen") and d["last_15_min"]
+    )
+    # Behind: well under its part of the target, or well under the other working desks.
+    peer_rate = active_rates[len(active_rates) // 2] if len(active_rates) >= 2 else 0
     rows = []
     for desk in desks:
         seen = desk.get("last_seen")
@@ -75,7 +80,7 @@ def desk_rows(stats: dict[str, Any], target_per_day: int) -> list[DeskRow]:
                 backlog="?" if desk.get("backlog") is None else str(desk["backlog"]),
                 last_seen="never" if silence is None else ago(silence),
                 silent=silent,
-                behind=not silent and rate < expected_rate / 2,
+                behind=not silent and (rate < expected_rate / 2 or rate < peer_rate / 2),
                 camera=desk.get("camera") or "",
                 conflicts=desk.get("conflicts", 0),
                 problem="; ".join(problems),

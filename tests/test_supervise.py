@@ -169,6 +169,12 @@ def test_what_stands_out() -> None:
     assert by_id["a"].share_of_target == 75  # 30 of its 40 (200 over 5 desks)
 
 
+def test_a_desk_far_under_its_peers_is_behind() -> None:
+    rows = desk_rows(stats([desk("a", last_15_min=40), desk("b", last_15_min=36),
+                            desk("c", last_15_min=8)]), 200)  # fmt: skip
+    assert [r.behind for r in rows] == [False, False, True]
+
+
 def test_summary_sparkline_and_events() -> None:
     assert sparkline([0, 1, 2, 4, 8]) == " ▁▂▄█"
     assert sparkline([0, 0]) == "  "
