@@ -17,11 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from store import Store, open_store
+
+if TYPE_CHECKING:
+    import httpx
+
 from sync.protocol import ACKNOWLEDGED, API, CONFLICT, DESK_TIME_HEADER, record_body
 
 log = logging.getLogger("vaxdesk.sync")
@@ -68,6 +70,9 @@ class HubClient:
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        import httpx  # ~60 ms: loaded when a hub is configured, not at every desk's start
+
+        self._transport_errors = httpx.TransportError
         self._client = httpx.AsyncClient(
             base_url=url.rstrip("/"),
             headers={"Authorization": f"Bearer {token}"},
@@ -83,14 +88,14 @@ class HubClient:
         headers = {DESK_TIME_HEADER: datetime.now(UTC).isoformat()}
         try:
             response = await self._client.post(f"{API}{path}", json=payload, headers=headers)
-        except httpx.TransportError as error:  # refused, reset, timed out, TLS failure
+        except self._transport_errors as error:  # refused, reset, timed out, TLS failure
             raise HubUnavailable(f"{type(error).__name__}: {error}".rstrip(": ")) from error
         return self._checked(response)
 
     async def get(self, path: str) -> dict[str, Any]:
         try:
             response = await self._client.get(f"{API}{path}")
-        except httpx.TransportError as error:
+        except self._transport_errors as error:
             raise HubUnavailable(f"{type(error).__name__}: {error}".rstrip(": ")) from error
         return self._checked(response)
 
