@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header, Static
 
 from domain.errors import ValidationError
 from domain.identity import (
@@ -406,12 +406,9 @@ class EntryScreen(Screen[None]):
 
     # -- moving on ---------------------------------------------------------------------
 
-    @on(Input.Submitted)
-    def field_done(self, event: Input.Submitted) -> None:
-        event.stop()
-        field = event.input.parent
-        if not isinstance(field, FormField):
-            return
+    @on(Form.FieldDone)
+    def field_done(self, event: Form.FieldDone) -> None:
+        field = event.field
         name = field.field_name
         if not self._check_field(field):
             return

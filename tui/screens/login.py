@@ -56,12 +56,9 @@ class LoginScreen(Screen[User]):
     def say(self, text: str) -> None:
         self.query_one("#session-message", Static).update(text)
 
-    @on(Input.Submitted)
-    def field_done(self, event: Input.Submitted) -> None:
-        event.stop()
-        field = event.input.parent
-        if not isinstance(field, FormField):
-            return
+    @on(Form.FieldDone)
+    def field_done(self, event: Form.FieldDone) -> None:
+        field = event.field
         if not self.form.focus_next(field.field_name):
             self.action_submit()
 

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header, Static
 
 from domain.errors import ValidationError
 from domain.record import Session, build_session
@@ -98,12 +98,9 @@ class SessionScreen(Screen[Session | None]):
         first_empty = next((f for f in self.form.fields() if not f.value), None)
         (first_empty or self.form.fields()[0]).input.focus()
 
-    @on(Input.Submitted)
-    def field_done(self, event: Input.Submitted) -> None:
-        event.stop()
-        field = event.input.parent
-        if not isinstance(field, FormField):
-            return
+    @on(Form.FieldDone)
+    def field_done(self, event: Form.FieldDone) -> None:
+        field = event.field
         if field.field_name == "vaccine" and (hit := vaccine_table().resolve(field.value)):
             field.value = hit.code
         if not self.form.focus_next(field.field_name):

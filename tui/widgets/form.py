@@ -122,6 +122,19 @@ class FormField(Horizontal):
 class Form(Widget):
     """A column of FormFields; knows their values, errors and the order of moving on."""
 
+    class FieldDone(Message):
+        """Enter in one of the form's fields."""
+
+        def __init__(self, field: FormField) -> None:
+            super().__init__()
+            self.field = field
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        field = event.input.parent
+        if isinstance(field, FormField):
+            event.stop()
+            self.post_message(self.FieldDone(field))
+
     DEFAULT_CSS = """
     Form { height: auto; layout: vertical; }
     """
