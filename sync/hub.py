@@ -52,8 +52,6 @@ def check_body(body: Any, desk: Desk, today: date) -> str:
         return f"{error.field}: {error.message}"
     except (KeyError, TypeError, ValueError) as error:
         return f"malformed record ({type(error).__name__}: {error})"[:200]
-    if record.desk_id != desk.desk_id:
-        return "a desk uploads its own records only"
     if record.site_id != desk.site_id:
         return f"desk {desk.desk_id} is enrolled at site {desk.site_id}"
     return ""
@@ -119,10 +117,10 @@ def create_hub(db: HubDB, clock: Callable[[], datetime] = utc_now) -> Starlette:
         now = clock()
         today = now.astimezone(SITE_TZ).date()
         good, results = [], {}
+        if any(isinstance(b, dict) and b.get("desk_id") != desk.desk_id for b in bodies):
+            raise ApiError(403, "a desk uploads its own records only")
         for index, body in enumerate(bodies):
             problem = check_body(body, desk, today)
-            if problem == "a desk uploads its own records only":
-                raise ApiError(403, problem)
             if problem:
                 known = body if isinstance(body, dict) else {}
                 results[index] = {
@@ -180,8 +178,9 @@ def create_hub(db: HubDB, clock: Callable[[], datetime] = utc_now) -> Starlette:
         day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
         desks = await run_in_threadpool(db.site_stats, site_id, now, today, day_start)
         totals = await run_in_threadpool(db.site_totals, site_id, today)
-        return JSONResponse({"site_id": site_id, "day": today, "generated_at": now.isoformat(),
-                             "desks": desks, "totals": totals})  # fmt: skip
+        return JSONResponse({"site_id": site_id, "day": today, "hour": local.hour,
+                             "generated_at": now.isoformat(), "desks": desks,
+                             "totals": totals})  # fmt: skip
 
     async def recent(request: Request) -> Response:
         site_id = await site_reader(request)

@@ -47,7 +47,7 @@ def ago(seconds: float) -> str:
 def desk_rows(stats: dict[str, Any], target_per_day: int) -> list[DeskRow]:
     """One row per desk: the hub's figures, and what should stand out."""
     now = datetime.fromisoformat(stats["generated_at"])
-    hour = now.astimezone(datetime.fromisoformat(f"{stats['day']}T00:00:00+07:00").tzinfo).hour
+    hour = stats["hour"]  # the site's local hour, from the hub
     desks = stats["desks"]
     share = target_per_day / max(len(desks), 1)
     # Over a working day of ~8 hours, each desk's part of the target as an hourly pace.

@@ -14,7 +14,7 @@ import logging
 import random
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,10 +84,15 @@ class HubClient:
     async def close(self) -> None:
         await self._client.aclose()
 
-    async def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    async def _post(
+        self, path: str, payload: dict[str, Any], timeout: float | None = None
+    ) -> dict[str, Any]:
         headers = {DESK_TIME_HEADER: datetime.now(UTC).isoformat()}
+        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
         try:
-            response = await self._client.post(f"{API}{path}", json=payload, headers=headers)
+            response = await self._client.post(
+                f"{API}{path}", json=payload, headers=headers, **extra
+            )
         except self._transport_errors as error:  # refused, reset, timed out, TLS failure
             raise HubUnavailable(f"{type(error).__name__}: {error}".rstrip(": ")) from error
         return self._checked(response)
@@ -123,8 +128,8 @@ class HubClient:
         reply = await self._post("/reconcile", {"keys": [list(k) for k in keys]})
         return [(str(rid), int(version)) for rid, version in reply.get("missing", [])]
 
-    async def doses(self, person_key: str) -> list[dict[str, Any]]:
-        reply = await self._post("/people/doses", {"person_key": person_key})
+    async def doses(self, person_key: str, timeout: float | None = None) -> list[dict[str, Any]]:
+        reply = await self._post("/people/doses", {"person_key": person_key}, timeout)
         return list(reply.get("doses", []))
 
 
@@ -190,7 +195,7 @@ class SyncWorker:
         # Rows the reply does not mention are not acknowledged: they go again.
         await self._db(store.outbox_settle, acked, conflicts, list(seqs.values()))
         if reply.get("clock_flagged"):
-            self._state = _replace(self._state, clock_flagged=True)
+            self._state = replace(self._state, clock_flagged=True)
         if conflicts:
             log.warning("%d record(s) in conflict with the hub", len(conflicts))
         return len(acked) + len(conflicts)
@@ -218,7 +223,7 @@ class SyncWorker:
                 "audit_head": audit_head,
             }
         )
-        self._state = _replace(self._state, clock_flagged=bool(reply.get("clock_flagged")))
+        self._state = replace(self._state, clock_flagged=bool(reply.get("clock_flagged")))
 
     async def reconcile(self, chunk: int = 500) -> int:
         """Ask the hub which acknowledged records it lacks (a restored hub, a lost reply) and
@@ -245,7 +250,7 @@ class SyncWorker:
     async def _publish(self, **changes: Any) -> None:
         store = self._open()
         counts = await self._db(store.outbox_counts)
-        self._state = _replace(
+        self._state = replace(
             self._state,
             backlog=counts.get("pending", 0) + counts.get("inflight", 0),
             conflicts=counts.get("conflict", 0),
@@ -303,9 +308,3 @@ class SyncWorker:
             if self._store is not None:
                 self._store.close()
                 self._store = None
-
-
-def _replace(state: SyncState, **changes: Any) -> SyncState:
-    from dataclasses import replace
-
-    return replace(state, **changes)

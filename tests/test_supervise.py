@@ -144,7 +144,8 @@ async def test_tokens_of_another_site_are_refused(site: tuple[HubServer, HubDB, 
 
 
 def stats(desks: list[dict], aefi: dict | None = None) -> dict:
-    return {"site_id": SITE, "day": "2026-11-23", "generated_at": "2026-11-23T03:00:00+00:00",
+    return {"site_id": SITE, "day": "2026-11-23", "hour": 10,
+            "generated_at": "2026-11-23T03:00:00+00:00",
             "desks": desks, "totals": {"doses": [{"vaccine": "AZ", "dose_number": 1,
                                                   "count": 30}], "aefi": aefi or {}}}  # fmt: skip
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from textual.app import App
 from textual.binding import Binding
 
@@ -17,26 +14,16 @@ class SupervisorApp(App[None]):
     TITLE = "vaxdesk supervisor"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(
-        self,
-        client: SupervisorClient,
-        *,
-        target_per_day: int = 200,
-        refresh_seconds: float = 2.0,
-        clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
-    ) -> None:
+    def __init__(self, site: SiteScreen) -> None:
         super().__init__()
-        self.client = client
-        self.sub_title = f"site {client.site_id}"
-        self.site = SiteScreen(
-            client, target_per_day=target_per_day, refresh_seconds=refresh_seconds, clock=clock
-        )
+        self.site = site
+        self.sub_title = f"site {site.client.site_id}"
 
     def on_mount(self) -> None:
         self.push_screen(self.site)
 
     async def on_unmount(self) -> None:
-        await self.client.close()
+        await self.site.client.close()
 
 
 def make_supervisor_app(
@@ -49,4 +36,6 @@ def make_supervisor_app(
     ca_file: str | None = None,
 ) -> SupervisorApp:
     client = SupervisorClient(hub_url, token, site_id, ca_file=ca_file)
-    return SupervisorApp(client, target_per_day=target_per_day, refresh_seconds=refresh_seconds)
+    return SupervisorApp(
+        SiteScreen(client, target_per_day=target_per_day, refresh_seconds=refresh_seconds)
+    )

@@ -224,7 +224,7 @@ class EntryScreen(Screen[None]):
             self.store.path,
             client,
             software_version=self.software_version,
-            camera=lambda: str(self.query_one(ScannerPanel).render())[:80],
+            camera=lambda: self.query_one(ScannerPanel).summary,
             on_state=self._sync_changed,
         )
         try:
@@ -238,15 +238,12 @@ class EntryScreen(Screen[None]):
 
     async def _pull_history(self, person_key: str) -> None:
         """Doses given at other desks of the site, so numbering and duplicates see them."""
-        if self.hub is None:
+        if self.sync_worker is None:
             return
-        client = self.hub.client(timeout=3.0)
-        try:
-            rows = await client.doses(person_key)
+        try:  # the worker's connection: no new TLS context and handshake for every citizen
+            rows = await self.sync_worker.client.doses(person_key, timeout=3.0)
         except (HubUnavailable, HubRefused):
             return
-        finally:
-            await client.close()
         if rows:
             self.store.remember_remote(rows)
             if self._person_key() == person_key:

@@ -47,6 +47,7 @@ class ScannerPanel(Static):
         self._today = today
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.summary = "starting"  # the camera's state in a few words, for heartbeats
 
     def on_mount(self) -> None:
         self._thread = threading.Thread(target=self._run, name="vaxdesk-scanner", daemon=True)
@@ -89,6 +90,7 @@ class ScannerPanel(Static):
                 f"camera: {state.source}{demo} · {state.frames_per_second:.1f} fps · "
                 f"{state.decodes_per_second:.1f} codes/s"
             )
+        self.summary = text.removeprefix("camera: ")[:80]
         self.update(text)
 
     def stop(self, timeout: float = 3.0) -> None:
