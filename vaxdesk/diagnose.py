@@ -28,7 +28,7 @@ def _plain(value: Any) -> Any:
 
 def scan_fields(scan: Any) -> dict[str, Any]:
     """The parsed fields of a scan, as JSON-ready values."""
-    from scanner.payloads import CertificateScan, IdentityScan
+    from domain.scans import CertificateScan, IdentityScan
 
     fields = _plain(scan)
     fields.pop("kind", None)
@@ -45,8 +45,8 @@ def scan_fields(scan: Any) -> dict[str, Any]:
 
 def decode_files(files: list[Path], *, as_json: bool, decoder: str) -> bool:
     """One line a file; False when any file held no readable code."""
+    from domain.scans import Rejected, parse_payload
     from scanner.decode import make_decoder
-    from scanner.payloads import Rejected, parse_payload
     from scanner.sources import read_image
 
     try:

@@ -38,9 +38,7 @@ from domain.record import (
     record_to_form,
 )
 from domain.roles import Action, Role, can
-from domain.tables import vaccine_table
-from domain.text import mask
-from scanner.payloads import (
+from domain.scans import (
     CertificateScan,
     IdentityScan,
     IdNumberScan,
@@ -48,6 +46,8 @@ from scanner.payloads import (
     Scan,
     parse_payload,
 )
+from domain.tables import vaccine_table
+from domain.text import mask
 from scanner.sources import FrameSource
 from store import DuplicateDose, Store, StoreError
 from store.people import User

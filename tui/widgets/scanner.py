@@ -9,9 +9,9 @@ from datetime import date
 from textual.message import Message
 from textual.widgets import Static
 
+from domain.scans import Scan
 from scanner.decode import Code, make_decoder
 from scanner.loop import CameraState, ScanLoop
-from scanner.payloads import Scan
 from scanner.sources import FrameSource
 
 

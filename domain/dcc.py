@@ -11,8 +11,8 @@ import zlib
 from datetime import date
 
 from domain.dates import PartialDate
+from domain.scans import CertificateDose, CertificateScan
 from domain.text import clean_text
-from scanner.payloads import CertificateDose, CertificateScan
 
 HCERT_CLAIM = -260
 COSE_SIGN1_TAG = 18
