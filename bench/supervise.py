@@ -25,13 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.sync import make_desk
-from sync.hubdb import HubDB
-from sync.protocol import new_token, token_hash
+from dbkit import iso
+from domain.siteclock import site_midnight, site_zone
+from hub.db import HubDB
+from hub.tokens import issue_supervisor_token
 from sync.supervision import SupervisorClient
 from sync.worker import HubClient
-from tests.hubtools import HubServer
-
-SITE = "TV-CN-01"
+from vaxdesk.testing.hub import SITE, HubServer, enrol
 
 
 def fill(db: HubDB, records: int, desks: int) -> None:
@@ -42,7 +42,7 @@ def fill(db: HubDB, records: int, desks: int) -> None:
         rows.append((str(uuid.UUID(int=n + 1)), 1, f"desk-{n % desks + 1:02d}", SITE,
                      f"cccd:{n:012d}", "active", "D", "AZ", 1 + n % 3,
                      day.date().isoformat(), "mild" if n % 997 == 0 else "", "h", "{}",
-                     day.isoformat(timespec="milliseconds"), day.isoformat()))  # fmt: skip
+                     iso(day), iso(day)))  # fmt: skip
     with db._tx() as cur:
         for start in range(0, len(rows), 5000):
             for row in rows[start : start + 5000]:
@@ -57,13 +57,12 @@ def fill(db: HubDB, records: int, desks: int) -> None:
 
 def time_stats(db: HubDB, rounds: int) -> list[float]:
     now = datetime.now(UTC)
-    local = now.astimezone()
-    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    day_start = site_midnight(now, site_zone())
     times = []
     for _ in range(rounds):
         start = time.perf_counter()
-        db.site_stats(SITE, now, local.date().isoformat(), day_start)
-        db.site_totals(SITE, local.date().isoformat())
+        db.site_stats(SITE, now, day_start)
+        db.site_totals(SITE, day_start)
         times.append((time.perf_counter() - start) * 1000)
     return times
 
@@ -123,21 +122,19 @@ def main() -> None:
         times = time_stats(db, 20)
         print(f"statistics (per-desk figures + site totals), SQLite: p50 "
               f"{statistics.median(times):.0f} ms, p95 {sorted(times)[18]:.0f} ms")  # fmt: skip
-        supervisor = new_token()
-        db.enrol_supervisor(SITE, token_hash(supervisor), datetime.now(UTC))
+        supervisor = issue_supervisor_token(db, SITE, datetime.now(UTC))
         server = HubServer(db).start()
         for label, watcher in (("no supervisor", None), ("supervisor every 2 s", supervisor)):
             tokens, bodies = [], []
             for n in range(args.uploaders):
                 desk_id = f"up-{label[:2]}-{n}"
-                token = new_token()
-                db.enrol(desk_id, SITE, token_hash(token), datetime.now(UTC))
+                token = enrol(db, desk_id)
                 path = Path(tmp) / f"{desk_id}.db"
                 make_desk(path, 3000, desk_id)
                 from store import open_store
 
                 with open_store(path) as store:
-                    bodies.append([row for _, row in store.outbox_claim(3000)])
+                    bodies.append([item.payload for item in store.outbox_claim(3000)])
                 tokens.append(token)
             rate = asyncio.run(upload_rate(server.url, tokens, bodies, args.seconds, watcher))
             print(f"upload rate, {args.uploaders} desks in batches of 20, {label}: "

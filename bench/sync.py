@@ -29,12 +29,11 @@ from domain.record import (
     build_session,
     identity_to_form,
 )
+from hub.db import HubDB
 from scanner.synthetic import people
 from store import open_store
-from sync.hubdb import HubDB
 from sync.worker import HubClient, SyncState, SyncWorker
-from tests.hubtools import HubServer
-from tests.test_sync import SITE, enrol
+from vaxdesk.testing.hub import SITE, HubServer, enrol
 
 
 def make_desk(path: Path, records: int, desk_id: str = "desk-1") -> None:
@@ -104,7 +103,7 @@ def main() -> None:
         make_desk(desk, args.records)
         print(f"desk with {args.records} records made in {time.perf_counter() - started:.1f} s")
         with open_store(desk) as store:
-            bodies = [row for _, row in store.outbox_claim(args.records)]
+            bodies = [item.payload for item in store.outbox_claim(args.records)]
             store.outbox_reset_inflight()
         backends = [("sqlite", f"sqlite:///{tmp}/hub.db")]
         if args.postgres:

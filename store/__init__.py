@@ -1,5 +1,7 @@
 """The desk's local store: one SQLite file, records and their outbox written together."""
 
-from store.db import DuplicateDose, RecordNotFound, Store, StoreError, open_store
+from store.db import Store, open_store
+from store.errors import DuplicateDose, RecordNotFound, StoreError
+from store.outbox import OutboxItem
 
-__all__ = ["DuplicateDose", "RecordNotFound", "Store", "StoreError", "open_store"]
+__all__ = ["DuplicateDose", "OutboxItem", "RecordNotFound", "Store", "StoreError", "open_store"]

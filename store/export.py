@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
+from domain.wire import RECORD_FIELDS as RECORD_COLUMNS
 from store.db import Store
-from store.schema import RECORD_COLUMNS
 
 # person_key is the store's own join key, not data.
 CSV_COLUMNS: tuple[str, ...] = tuple(c for c in RECORD_COLUMNS if c != "person_key")

@@ -13,7 +13,7 @@ from domain.roles import Role
 from domain.text import clean_text
 
 if TYPE_CHECKING:
-    from store.db import Store
+    from store.base import StoreBase as Store
 
 MAX_FAILURES = 5
 FIRST_LOCKOUT_SECONDS = 30

@@ -1,43 +1,17 @@
-"""Schema migrations, applied in order; `PRAGMA user_version` says how many have run."""
+"""The desk file's migrations, applied in order by name; `PRAGMA user_version` still counts
+them, so a file from before the names (user_version 3) is recognised as having the first three."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
-RECORD_COLUMNS: tuple[str, ...] = (
-    "record_id",
-    "version",
-    "status",
-    "void_reason",
-    "desk_id",
-    "site_id",
-    "session_id",
-    "id_type",
-    "id_number",
-    "person_key",
-    "full_name",
-    "dob",
-    "sex",
-    "phone",
-    "province_code",
-    "ward_code",
-    "address",
-    "screening",
-    "vaccine",
-    "lot",
-    "dose_number",
-    "given_on",
-    "given_time",
-    "vaccinator",
-    "aefi",
-    "aefi_note",
-    "observed_until",
-    "source",
-    "entered_by",
-    "recorded_at",
-)
+from dbkit import Cursor, Migrations, MigrationsTooNew, UserVersion, current_version
+from domain.wire import RECORD_FIELDS
 
-_V1 = f"""
+RECORD_COLUMNS = RECORD_FIELDS  # the desk keeps a record as one column a field
+
+V1 = f"""
 CREATE TABLE records (
     {
     ", ".join(
@@ -57,8 +31,7 @@ CREATE TRIGGER records_no_delete BEFORE DELETE ON records
 BEGIN SELECT RAISE(ABORT, 'records are never deleted: void them'); END;
 
 CREATE VIEW current_records AS
-SELECT r.* FROM records r
-WHERE r.version = (SELECT MAX(version) FROM records v WHERE v.record_id = r.record_id);
+SELECT r.* FROM records r WHERE {current_version("r")};
 
 CREATE TABLE outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -86,9 +59,12 @@ CREATE TABLE sessions (
 );
 """
 
+MIGRATIONS = Migrations("desk", legacy=UserVersion())
+MIGRATIONS.sql("0001_records_outbox_sessions", V1)
+
 # Doses of this desk's people recorded at other desks, pulled from the hub: they number
 # doses and refuse duplicates here too. Same columns as records; replaced, not versioned.
-_V2 = f"""
+V2 = f"""
 CREATE TABLE remote_records (
     {
     ", ".join(
@@ -100,8 +76,10 @@ CREATE TABLE remote_records (
 CREATE INDEX remote_records_person ON remote_records (person_key);
 """
 
+MIGRATIONS.sql("0002_remote_records", V2)
+
 # Users of the desk, and the audit trail: append-only, each row chained to the one before.
-_V3 = """
+V3 = """
 CREATE TABLE users (
     user_id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -126,9 +104,40 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 """
+MIGRATIONS.sql("0003_users_audit", V3)
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
-SCHEMA_VERSION = len(MIGRATIONS)
+
+@MIGRATIONS("0004_generic_outbox")
+def generic_outbox(cur: Cursor) -> None:
+    """The outbox queues items of any kind, each with its payload, so nothing ties it to the
+    records table: existing rows become kind 'record', keyed by record id, their state kept."""
+    cur.execute(
+        "CREATE TABLE outbox_items (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
+        "key TEXT NOT NULL, version INTEGER NOT NULL, payload TEXT NOT NULL, "
+        "state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, "
+        "last_error TEXT NOT NULL DEFAULT '', enqueued_at TEXT NOT NULL, "
+        "UNIQUE (kind, key, version))"
+    )
+    rows = cur.execute(
+        "SELECT o.seq, o.state, o.attempts, o.last_error, o.enqueued_at, r.* FROM outbox o "
+        "JOIN records r ON r.record_id = o.record_id AND r.version = o.version ORDER BY o.seq"
+    ).dicts()
+    for row in rows:
+        seq, state, attempts, error, enqueued = (
+            row.pop(k) for k in ("seq", "state", "attempts", "last_error", "enqueued_at")
+        )
+        cur.execute(
+            "INSERT INTO outbox_items (seq, kind, key, version, payload, state, attempts, "
+            "last_error, enqueued_at) VALUES (?, 'record', ?, ?, ?, ?, ?, ?, ?)",
+            (seq, row["record_id"], row["version"], json.dumps(row, ensure_ascii=False), state,
+             attempts, error, enqueued),
+        )  # fmt: skip
+    cur.execute("DROP TABLE outbox")
+    cur.execute("ALTER TABLE outbox_items RENAME TO outbox")
+    cur.execute("CREATE INDEX outbox_state ON outbox (state, seq)")
+
+
+SCHEMA_VERSION = len(MIGRATIONS.names)
 
 
 class SchemaTooNew(RuntimeError):
@@ -137,19 +146,11 @@ class SchemaTooNew(RuntimeError):
 
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the file to SCHEMA_VERSION; each migration runs in its own transaction."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
+    try:
+        MIGRATIONS.apply(conn)
+    except MigrationsTooNew as error:
         raise SchemaTooNew(
-            f"the database has schema version {current}; this vaxdesk knows up to "
+            f"the database has schema version {error.applied}; this vaxdesk knows up to "
             f"{SCHEMA_VERSION}: upgrade vaxdesk"
-        )
-    for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
-        try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+        ) from None
     return SCHEMA_VERSION

@@ -19,12 +19,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from domain.wire import (
+    ACKNOWLEDGED,
+    API,
+    CONFLICT,
+    DESK_TIME_HEADER,
+    DOSES_PATH,
+    HEARTBEAT_PATH,
+    ITEMS_PATH,
+    ITEMS_RECONCILE_PATH,
+    RECONCILE_PATH,
+    RECORDS_PATH,
+)
 from store import Store, open_store
 
 if TYPE_CHECKING:
     import httpx
-
-from sync.protocol import ACKNOWLEDGED, API, CONFLICT, DESK_TIME_HEADER, record_body
 
 log = logging.getLogger("vaxdesk.sync")
 
@@ -55,6 +65,7 @@ class SyncState:
     error: str = ""
     refused: bool = False  # the hub said no (token): not a network problem
     clock_flagged: bool = False
+    site_timezone: str = ""  # the site's zone, as the hub's heartbeat reply gives it
 
 
 class HubClient:
@@ -90,9 +101,7 @@ class HubClient:
         headers = {DESK_TIME_HEADER: datetime.now(UTC).isoformat()}
         extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
         try:
-            response = await self._client.post(
-                f"{API}{path}", json=payload, headers=headers, **extra
-            )
+            response = await self._client.post(path, json=payload, headers=headers, **extra)
         except self._transport_errors as error:  # refused, reset, timed out, TLS failure
             raise HubUnavailable(f"{type(error).__name__}: {error}".rstrip(": ")) from error
         return self._checked(response)
@@ -118,18 +127,28 @@ class HubClient:
             raise HubUnavailable("hub answered something that is not an object")
         return body
 
-    async def upload(self, bodies: list[dict[str, Any]]) -> dict[str, Any]:
-        return await self._post("/records", {"records": bodies})
+    async def upload_items(self, items: list[dict[str, Any]]) -> dict[str, Any]:
+        """Outbox items, each {"kind", "key", "version", "payload"}: a result for each."""
+        return await self._post(ITEMS_PATH, {"items": items})
 
-    async def heartbeat(self, beat: dict[str, Any]) -> dict[str, Any]:
-        return await self._post("/heartbeat", beat)
+    async def missing_items(self, keys: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+        """Which of these acknowledged (kind, key, version) the hub does not hold."""
+        reply = await self._post(ITEMS_RECONCILE_PATH, {"items": [list(k) for k in keys]})
+        return [(str(kind), str(key), int(v)) for kind, key, v in reply.get("missing", [])]
+
+    async def upload(self, bodies: list[dict[str, Any]]) -> dict[str, Any]:
+        """Record bodies as desks before outbox items sent them (the hub still takes them)."""
+        return await self._post(RECORDS_PATH, {"records": bodies})
 
     async def missing(self, keys: list[tuple[str, int]]) -> list[tuple[str, int]]:
-        reply = await self._post("/reconcile", {"keys": [list(k) for k in keys]})
+        reply = await self._post(RECONCILE_PATH, {"keys": [list(k) for k in keys]})
         return [(str(rid), int(version)) for rid, version in reply.get("missing", [])]
 
+    async def heartbeat(self, beat: dict[str, Any]) -> dict[str, Any]:
+        return await self._post(HEARTBEAT_PATH, beat)
+
     async def doses(self, person_key: str, timeout: float | None = None) -> list[dict[str, Any]]:
-        reply = await self._post("/people/doses", {"person_key": person_key}, timeout)
+        reply = await self._post(DOSES_PATH, {"person_key": person_key}, timeout)
         return list(reply.get("doses", []))
 
 
@@ -173,9 +192,13 @@ class SyncWorker:
         claimed = await self._db(store.outbox_claim, self.batch_size)
         if not claimed:
             return 0
-        seqs = {(row["record_id"], row["version"]): seq for seq, row in claimed}
+        seqs = {(item.kind, item.key, item.version): item.seq for item in claimed}
+        items = [
+            {"kind": i.kind, "key": i.key, "version": i.version, "payload": i.payload}
+            for i in claimed
+        ]
         try:
-            reply = await self.client.upload([record_body(row) for _, row in claimed])
+            reply = await self.client.upload_items(items)
         except BaseException as error:  # failed, refused or cancelled: all of it goes back
             await asyncio.shield(
                 self._db(store.outbox_settle, [], {}, list(seqs.values()), str(error)[:200])
@@ -183,7 +206,7 @@ class SyncWorker:
             raise
         acked, conflicts = [], {}
         for result in reply.get("results", []):
-            seq = seqs.pop((result.get("record_id"), result.get("version")), None)
+            seq = seqs.pop((result.get("kind"), result.get("key"), result.get("version")), None)
             if seq is None:
                 continue
             if result.get("result") in ACKNOWLEDGED:
@@ -197,7 +220,7 @@ class SyncWorker:
         if reply.get("clock_flagged"):
             self._state = replace(self._state, clock_flagged=True)
         if conflicts:
-            log.warning("%d record(s) in conflict with the hub", len(conflicts))
+            log.warning("%d item(s) in conflict with the hub", len(conflicts))
         return len(acked) + len(conflicts)
 
     async def drain(self) -> int:
@@ -223,10 +246,13 @@ class SyncWorker:
                 "audit_head": audit_head,
             }
         )
-        self._state = replace(self._state, clock_flagged=bool(reply.get("clock_flagged")))
+        zone = str(reply.get("site_timezone") or self._state.site_timezone)
+        self._state = replace(
+            self._state, clock_flagged=bool(reply.get("clock_flagged")), site_timezone=zone
+        )
 
     async def reconcile(self, chunk: int = 500) -> int:
-        """Ask the hub which acknowledged records it lacks (a restored hub, a lost reply) and
+        """Ask the hub which acknowledged items it lacks (a restored hub, a lost reply) and
         queue those again. Returns how many were requeued."""
         store = self._open()
         after, requeued = 0, 0
@@ -235,7 +261,7 @@ class SyncWorker:
             if not keys:
                 return requeued
             after = keys[-1][0]
-            missing = await self.client.missing([(rid, version) for _, rid, version in keys])
+            missing = await self.client.missing_items([(k, key, v) for _, k, key, v in keys])
             if missing:
                 await self._db(store.outbox_requeue, missing)
                 requeued += len(missing)

@@ -27,8 +27,8 @@ def test_file_is_wal_full_sync_owner_only(store: Store, db_path: Path) -> None:
 def test_save_writes_record_and_outbox_together(store: Store, live: EntryContext) -> None:
     saved = store.save(build_record(AN, live))
     assert saved.dose_number == 1 and saved.recorded_at
-    rows = list(store.db.query("SELECT record_id, version, state FROM outbox"))
-    assert rows == [{"record_id": saved.record_id, "version": 1, "state": "pending"}]
+    rows = list(store.db.query("SELECT kind, key, version, state FROM outbox"))
+    assert rows == [{"kind": "record", "key": saved.record_id, "version": 1, "state": "pending"}]
     assert store.get(saved.record_id) == saved
 
 

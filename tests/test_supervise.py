@@ -12,15 +12,15 @@ import pytest
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from sync.hubdb import HubDB
-from sync.protocol import new_token, token_hash
+from hub.db import HubDB
+from hub.tokens import issue_supervisor_token
 from sync.supervision import adverse_events, desk_rows, site_summary, sparkline
 from sync.worker import HubClient
-from tests.conftest import until
-from tests.hubtools import HubServer
-from tests.test_sync import SITE, desk_store, drain, enrol
+from tests.conftest import ICT, FakeClock, until
+from tests.test_sync import desk_store, drain
 from tui.screens.desk_detail import DeskDetailScreen
 from tui.supervise import make_supervisor_app
+from vaxdesk.testing.hub import SITE, HubServer, enrol
 
 
 @dataclass
@@ -37,10 +37,15 @@ def hub_clock() -> HubClock:
 
 
 @pytest.fixture
+def morning() -> FakeClock:
+    """10:00 at the site, whatever the hour where the tests run."""
+    return FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=ICT))
+
+
+@pytest.fixture
 def site(tmp_path: Path, hub_clock: HubClock) -> Iterator[tuple[HubServer, HubDB, str]]:
     db = HubDB(f"sqlite:///{tmp_path / 'hub.db'}")
-    supervisor = new_token()
-    db.enrol_supervisor(SITE, token_hash(supervisor), hub_clock())
+    supervisor = issue_supervisor_token(db, SITE, hub_clock())
     server = HubServer(db, clock=hub_clock).start()
     yield server, db, supervisor
     server.stop()
@@ -62,11 +67,12 @@ async def beat(url: str, token: str, **fields: object) -> None:
 
 
 async def test_the_site_at_a_glance(
-    site: tuple[HubServer, HubDB, str], tmp_path: Path, hub_clock: HubClock
+    site: tuple[HubServer, HubDB, str], tmp_path: Path, hub_clock: HubClock, morning: FakeClock
 ) -> None:
+    hub_clock.now = morning()  # the hub and the desks at the same moment of the site's day
     server, db, supervisor = site
     one, two = enrol(db, "desk-1"), enrol(db, "desk-2")
-    await drain(desk_store(tmp_path, "desk-1", 6, seed=1), server.url, one)
+    await drain(desk_store(tmp_path, "desk-1", 6, seed=1, clock=morning), server.url, one)
     await beat(server.url, two, backlog=4)
     app = make_supervisor_app(server.url, supervisor, SITE, refresh_seconds=0.2)
     async with app.run_test(size=(160, 30)) as pilot:
@@ -79,7 +85,7 @@ async def test_the_site_at_a_glance(
         assert "6 today of 200 (3%)" in summary and "AZ dose 1: 6" in summary
         # desk-2 catches up: the row changes by itself, the cursor stays put.
         await pilot.press("down")
-        await drain(desk_store(tmp_path, "desk-2", 3, seed=2), server.url, two)
+        await drain(desk_store(tmp_path, "desk-2", 3, seed=2, clock=morning), server.url, two)
         await until(pilot, lambda: cell(table, "desk-2", "today") == "3", "desk-2's figures")
         assert table.cursor_row == 1
         # Three minutes without a heartbeat from either desk: both stand out.
@@ -133,8 +139,7 @@ async def test_conflicts_and_adverse_events_stand_out(
 
 async def test_tokens_of_another_site_are_refused(site: tuple[HubServer, HubDB, str]) -> None:
     server, db, _ = site
-    other = new_token()
-    db.enrol_supervisor("OTHER", token_hash(other), datetime.now(UTC))
+    other = issue_supervisor_token(db, "OTHER", datetime.now(UTC))
     client = HubClient(server.url, other)
     try:
         with pytest.raises(Exception, match="403"):
@@ -190,15 +195,14 @@ def test_the_demo_is_a_whole_site(tmp_path: Path) -> None:
     import json
     import time
 
-    from tests.hubtools import free_port
     from vaxdesk.demo_site import DemoSite, site_file
+    from vaxdesk.testing.hub import free_port
 
     site = DemoSite(tmp_path / "demo", port=free_port(), speed=25).start()
     try:
         time.sleep(5)  # two hours of a site's day, at this speed
         settings = json.loads(site_file(tmp_path / "demo").read_text())
-        totals = site.db.site_stats(settings["site_id"], datetime.now(UTC),
-                                    datetime.now().astimezone().date().isoformat())  # fmt: skip
+        totals = site.db.site_stats(settings["site_id"], datetime.now(UTC))
     finally:
         site.stop()
     by_id = {d["desk_id"]: d for d in totals}

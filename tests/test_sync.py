@@ -20,16 +20,15 @@ import httpx
 import pytest
 
 from domain.record import EntryContext, Mode, build_record, build_session, identity_to_form
+from domain.wire import API, CONFLICT, DUPLICATE, STORED
+from hub.db import HubDB
 from scanner.synthetic import people
 from store import DuplicateDose, open_store
-from sync.hubdb import HubDB
-from sync.protocol import API, CONFLICT, DUPLICATE, STORED, new_token, token_hash
 from sync.worker import HubClient, SyncWorker, backoff_delay
-from tests.conftest import SESSION_FORM
-from tests.hubtools import FaultProxy, HubServer
+from tests.conftest import SESSION_FORM, FakeClock
+from vaxdesk.testing.hub import SITE, FaultProxy, HubServer, enrol
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = "TV-CN-01"
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -44,7 +43,7 @@ def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HubDB]:
             pytest.skip("no PostgreSQL here: run scripts/start-postgres, set VAXDESK_TEST_POSTGRES")
         import psycopg
 
-        from sync.hubdb import TABLES
+        from hub.schema import TABLES
 
         with psycopg.connect(url, autocommit=True) as conn:  # a clean slate for each test
             conn.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
@@ -60,19 +59,16 @@ def hub(hub_db: HubDB) -> Iterator[HubServer]:
     server.stop()
 
 
-def enrol(db: HubDB, desk_id: str, site_id: str = SITE) -> str:
-    token = new_token()
-    db.enrol(desk_id, site_id, token_hash(token), datetime.now(UTC))
-    return token
-
-
-def desk_store(tmp_path: Path, desk_id: str, records: int, seed: int = 1) -> Path:
+def desk_store(
+    tmp_path: Path, desk_id: str, records: int, seed: int = 1, clock: FakeClock | None = None
+) -> Path:
+    """A desk's file with records saved now (or at the clock's time), none uploaded."""
     path = tmp_path / f"{desk_id}.db"
-    now = datetime.now().astimezone()
+    now = clock() if clock else datetime.now().astimezone()
     session = build_session({**SESSION_FORM, "desk_id": desk_id}, today=now.date())
     ctx = EntryContext(session=session, mode=Mode.LIVE, now=now)
     stream = people(seed)
-    with open_store(path) as store:
+    with open_store(path, clock) if clock else open_store(path) as store:
         for _ in range(records):
             store.save(build_record(identity_to_form(next(stream)), ctx))
     return path
@@ -120,9 +116,7 @@ async def test_a_backlog_drains_to_the_hub(hub: HubServer, hub_db: HubDB, tmp_pa
     path = desk_store(tmp_path, "desk-1", 25)
     await drain(path, hub.url, enrol(hub_db, "desk-1"))
     assert_exactly_once(hub_db, path)
-    stats = hub_db.site_stats(
-        SITE, datetime.now(UTC), datetime.now().astimezone().date().isoformat()
-    )
+    stats = hub_db.site_stats(SITE, datetime.now(UTC))
     assert stats[0]["desk_id"] == "desk-1" and stats[0]["last_15_min"] == 25
     assert stats[0]["backlog"] == 0 and stats[0]["software_version"] == ""
 
@@ -172,7 +166,7 @@ async def test_the_same_batch_twice_changes_nothing(
 ) -> None:
     path = desk_store(tmp_path, "desk-1", 5)
     with open_store(path) as store:
-        bodies = [row for _, row in store.outbox_claim(10)]
+        bodies = [item.payload for item in store.outbox_claim(10)]
     client = HubClient(hub.url, enrol(hub_db, "desk-1"))
     try:
         first = await client.upload(bodies)
@@ -187,7 +181,7 @@ async def test_the_same_batch_twice_changes_nothing(
         assert result["result"] == CONFLICT and result["field"] == "phone"
         [held] = await client.doses(bodies[0]["person_key"])
         assert held["phone"] == bodies[0]["phone"]
-        stats = hub_db.site_stats(SITE, datetime.now(UTC), "2000-01-01")
+        stats = hub_db.site_stats(SITE, datetime.now(UTC))
         assert stats[0]["conflicts"] == 1
     finally:
         await client.close()
@@ -198,9 +192,9 @@ async def test_a_newer_version_wins_an_older_never_overwrites(
 ) -> None:
     path = desk_store(tmp_path, "desk-1", 1)
     with open_store(path) as store:
-        [(_, v1)] = store.outbox_claim(1)
+        [v1] = [item.payload for item in store.outbox_claim(1)]
         voided = store.void(v1["record_id"], "entered twice", "Hoa")
-        [(_, v2)] = store.outbox_claim(1)
+        [v2] = [item.payload for item in store.outbox_claim(1)]
     assert v2["version"] == voided.version == 2
     client = HubClient(hub.url, enrol(hub_db, "desk-1"))
     try:
@@ -226,7 +220,7 @@ async def test_tokens_are_required_and_desks_write_as_themselves(
 ) -> None:
     path = desk_store(tmp_path, "desk-1", 2)
     with open_store(path) as store:
-        bodies = [row for _, row in store.outbox_claim(10)]
+        bodies = [item.payload for item in store.outbox_claim(10)]
     enrol(hub_db, "desk-1")
     other = enrol(hub_db, "desk-2")
     async with httpx.AsyncClient(base_url=hub.url) as raw:
@@ -354,7 +348,7 @@ def test_nothing_personal_in_the_hub_access_log(
     with caplog.at_level(logging.INFO, logger="vaxdesk"):
         asyncio.run(session())
     text = caplog.text
-    assert "POST /api/v1/records 200 desk=desk-1" in text
+    assert "POST /api/v2/items 200 desk=desk-1" in text
     stream = people(9)
     for _ in range(3):
         someone = next(stream)
@@ -369,7 +363,7 @@ def test_store_outbox_states(tmp_path: Path) -> None:
         assert store.outbox_counts() == {"inflight": 2, "pending": 1}
         assert store.outbox_reset_inflight() == 2
         claimed = store.outbox_claim(3)
-        seqs = [seq for seq, _ in claimed]
+        seqs = [item.seq for item in claimed]
         store.outbox_settle([seqs[0]], {seqs[1]: "conflict: phone"}, [seqs[2]])
         assert store.outbox_counts() == {"acked": 1, "conflict": 1, "pending": 1}
         assert store.backlog() == 1
@@ -391,7 +385,7 @@ def test_a_hub_database_from_a_newer_hub_is_refused(tmp_path: Path) -> None:
 
 async def test_https_with_a_site_made_certificate(hub_db: HubDB, tmp_path: Path) -> None:
     from sync.worker import HubUnavailable
-    from tests.hubtools import site_certificate
+    from vaxdesk.testing.hub import site_certificate
 
     ca, cert, key = site_certificate(tmp_path)
     server = HubServer(hub_db, tls=(cert, key)).start()
@@ -427,11 +421,11 @@ async def test_a_rewritten_desk_audit_trail_shows_at_the_hub(
     client = HubClient(hub.url, token)
     try:
         await client.heartbeat({"audit_seq": seq, "audit_head": head})
-        stats = hub_db.site_stats(SITE, datetime.now(UTC), "2000-01-01")
+        stats = hub_db.site_stats(SITE, datetime.now(UTC))
         assert stats[0]["audit_alert"] == ""
         # The desk's file was replaced by an edited copy: the same row, another hash.
         await client.heartbeat({"audit_seq": seq, "audit_head": "f" * 64})
     finally:
         await client.close()
-    stats = hub_db.site_stats(SITE, datetime.now(UTC), "2000-01-01")
+    stats = hub_db.site_stats(SITE, datetime.now(UTC))
     assert stats[0]["audit_alert"].startswith("audit trail rewritten: row 3")

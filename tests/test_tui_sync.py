@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync.hubdb import HubDB
+from hub.db import HubDB
 from sync.worker import HubConfig
 from tests.conftest import FakeClock, desk_app, until
-from tests.hubtools import HubServer
-from tests.test_sync import enrol
 from tests.test_tui_desk import SIZE, entry, open_session, text_of
+from vaxdesk.testing.hub import HubServer, enrol
 
 
 async def test_saved_records_reach_the_hub_by_themselves(
@@ -88,7 +87,7 @@ async def test_no_log_holds_a_persons_id_name_or_phone(
             logging.getLogger("vaxdesk").removeHandler(handler)
             handler.close()
     text = "".join(p.read_text("utf-8") for p in log_dir.iterdir())
-    assert "POST /api/v1/records 200 desk=desk-1" in text and "saved record" in text
+    assert "POST /api/v2/items 200 desk=desk-1" in text and "saved record" in text
     assert "POST /api/v1/people/doses 200" in text
     for personal in ("084185000321", "Ngô Ngọc Yến", "Ngo Ngoc Yen", "0861234567", "1985-03-02"):
         assert personal not in text

@@ -441,8 +441,8 @@ def hub(ctx: click.Context, hub_db: str | None, host: str, port: int,
 
     import uvicorn
 
-    from sync.hub import create_hub
-    from sync.hubdb import HubDB
+    from hub.app import create_hub
+    from hub.db import HubDB
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
@@ -475,8 +475,8 @@ def enrol(hub_db: str, desk_id: str, site_id: str) -> None:
 
     from domain.errors import FieldError
     from domain.record import parse_code
-    from sync.hubdb import HubDB
-    from sync.protocol import new_token, token_hash
+    from hub.db import HubDB
+    from hub.tokens import new_token, token_hash
 
     try:
         desk_id, site_id = parse_code("desk", desk_id), parse_code("site", site_id).upper()
@@ -497,8 +497,8 @@ def supervisor(hub_db: str, site_id: str) -> None:
     """Issue a supervisor token for one site (shown once; the hub keeps only its hash)."""
     from datetime import UTC, datetime
 
-    from sync.hubdb import HubDB
-    from sync.protocol import new_token, token_hash
+    from hub.db import HubDB
+    from hub.tokens import new_token, token_hash
 
     token = new_token()
     db = HubDB(hub_db)
@@ -513,7 +513,7 @@ def supervisor(hub_db: str, site_id: str) -> None:
 @click.pass_obj
 def revoke(hub_db: str, desk_id: str) -> None:
     """Revoke a desk's token: the hub refuses it from now on."""
-    from sync.hubdb import HubDB
+    from hub.db import HubDB
 
     db = HubDB(hub_db)
     found = db.revoke(desk_id)

@@ -19,11 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from domain.record import EntryContext, Mode, build_record, build_session, identity_to_form
+from hub.app import create_hub
+from hub.db import HubDB
+from hub.tokens import new_token, token_hash
 from scanner.synthetic import people
 from store import DuplicateDose, open_store
-from sync.hub import create_hub
-from sync.hubdb import HubDB
-from sync.protocol import new_token, token_hash
 from sync.worker import HubClient, SyncWorker
 
 SITE = "DEMO-SITE"

@@ -66,8 +66,9 @@ class TodayScreen(Screen[Record | None]):
             self.session.desk_id, midnight, midnight + timedelta(days=1), search
         )
         problems = {
-            (row["record_id"], row["version"]): row["last_error"]
+            (row["key"], row["version"]): row["last_error"]
             for row in self.store.outbox_conflicts()
+            if row["kind"] == "record"
         }
         table = self.query_one(DataTable)
         table.clear()

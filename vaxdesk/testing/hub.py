@@ -1,4 +1,5 @@
-"""Real parts for sync tests: the hub served by uvicorn on loopback, and a faulty proxy."""
+"""The hub for tests and benchmarks: served by uvicorn on loopback, a faulty proxy in front of
+it, a site-made certificate, and desks enrolled at a test site."""
 
 from __future__ import annotations
 
@@ -9,13 +10,22 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import uvicorn
 
-from sync.hub import create_hub
-from sync.hubdb import HubDB
+from domain.siteclock import DEFAULT_SITE_TIMEZONE
+from hub.app import create_hub
+from hub.db import HubDB
+from hub.tokens import issue_desk_token
+
+SITE = "TV-CN-01"
+
+
+def enrol(db: HubDB, desk_id: str, site_id: str = SITE) -> str:
+    """Enrol a desk at the site now; its token."""
+    return issue_desk_token(db, desk_id, site_id, datetime.now(UTC))
 
 
 class HubServer:
@@ -27,9 +37,11 @@ class HubServer:
         port: int = 0,
         clock: Callable[[], datetime] | None = None,
         tls: tuple[str, str] | None = None,  # certificate and key files: serve HTTPS
+        site_timezone: str = DEFAULT_SITE_TIMEZONE,
     ) -> None:
         self.db = db
         self.clock = clock
+        self.site_timezone = site_timezone
         self.tls = tls
         self.port = port or free_port()
         self._server: uvicorn.Server | None = None
@@ -40,7 +52,10 @@ class HubServer:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> HubServer:
-        app = create_hub(self.db, self.clock) if self.clock else create_hub(self.db)
+        if self.clock:
+            app = create_hub(self.db, self.clock, site_timezone=self.site_timezone)
+        else:
+            app = create_hub(self.db, site_timezone=self.site_timezone)
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port,
                                 access_log=False, log_level="warning", lifespan="off",
                                 ssl_certfile=self.tls[0] if self.tls else None,

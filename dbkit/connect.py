@@ -1,0 +1,63 @@
+"""Connections: SQLite as the desk and the hub keep it, and one cursor for both databases."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def connect_sqlite(
+    path: str | Path, *, any_thread: bool = False, timeout: float = 15.0
+) -> sqlite3.Connection:
+    """WAL and synchronous=FULL (a commit that returned is on disk), transactions explicit.
+
+    Health data: a new file is the owner's alone (0600) from its first byte. `any_thread`: the
+    connection may be used from one thread after another (never two at once).
+    """
+    if str(path) != ":memory:":
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, timeout=timeout, check_same_thread=not any_thread
+    )
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    return conn
+
+
+class Cursor:
+    """A DB-API cursor that takes `?` placeholders on SQLite and PostgreSQL alike."""
+
+    def __init__(self, cursor: Any, postgres: bool = False) -> None:
+        self._cursor = cursor
+        self.postgres = postgres
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> Cursor:
+        if self.postgres:
+            statement = statement.replace("?", "%s")
+        self._cursor.execute(statement, params)
+        return self
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return list(self._cursor.fetchall())
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """The remaining rows, each as {column: value}."""
+        names = [column[0] for column in self._cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in self._cursor.fetchall()]
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)

@@ -1,0 +1,171 @@
+"""What desk and hub agree on: the record's fields, its body as uploaded, how a body is hashed,
+the result of each uploaded item, the API's paths and headers.
+
+Both sides import this; it imports neither (the hub never sees the desk's schema).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from domain.dates import PartialDate
+from domain.fields import Aefi, Screening, Source, Status
+from domain.identity import Identity, IdType, Sex
+from domain.record import Record
+
+# A record's fields, in this order in a body, a desk's table and an export.
+RECORD_FIELDS: tuple[str, ...] = (
+    "record_id",
+    "version",
+    "status",
+    "void_reason",
+    "desk_id",
+    "site_id",
+    "session_id",
+    "id_type",
+    "id_number",
+    "person_key",
+    "full_name",
+    "dob",
+    "sex",
+    "phone",
+    "province_code",
+    "ward_code",
+    "address",
+    "screening",
+    "vaccine",
+    "lot",
+    "dose_number",
+    "given_on",
+    "given_time",
+    "vaccinator",
+    "aefi",
+    "aefi_note",
+    "observed_until",
+    "source",
+    "entered_by",
+    "recorded_at",
+)
+INTEGER_FIELDS = frozenset({"version", "dose_number"})
+
+# Kinds of outbox items; the hub answers `invalid` to a kind it does not know.
+RECORD = "record"
+
+# The result of one uploaded item.
+STORED = "stored"  # new (key, version): kept
+DUPLICATE = "duplicate"  # the same (key, version) and content again: acknowledged, nothing changed
+CONFLICT = "conflict"  # the same (key, version) with other content: kept apart, never overwritten
+INVALID = "invalid"  # not something the hub can keep
+ACKNOWLEDGED = (STORED, DUPLICATE)
+
+API_V1 = "/api/v1"
+API_V2 = "/api/v2"
+API = API_V1
+HEALTH_PATH = f"{API_V1}/health"
+RECORDS_PATH = f"{API_V1}/records"  # desks in the field before outbox items: records only
+RECONCILE_PATH = f"{API_V1}/reconcile"
+ITEMS_PATH = f"{API_V2}/items"  # {"items": [{"kind", "key", "version", "payload"}]}
+ITEMS_RECONCILE_PATH = f"{API_V2}/reconcile"  # {"items": [[kind, key, version], ...]}
+HEARTBEAT_PATH = f"{API_V1}/heartbeat"
+DOSES_PATH = f"{API_V1}/people/doses"
+SITE_STATS_PATH = f"{API_V1}/sites/{{site_id}}/stats"
+DESK_RECENT_PATH = f"{API_V1}/sites/{{site_id}}/desks/{{desk_id}}/recent"
+
+AUTH_HEADER = "Authorization"  # "Bearer vxd_..."
+DESK_TIME_HEADER = "X-Desk-Time"  # the desk's clock, ISO 8601: the hub flags skew, never trusts it
+SKEW_LIMIT_SECONDS = 300
+MAX_BATCH = 500
+
+
+def record_to_body(record: Record) -> dict[str, Any]:
+    person = record.person
+    return {
+        "record_id": record.record_id,
+        "version": record.version,
+        "status": record.status.value,
+        "void_reason": record.void_reason,
+        "desk_id": record.desk_id,
+        "site_id": record.site_id,
+        "session_id": record.session_id,
+        "id_type": person.id_type.value,
+        "id_number": person.id_number,
+        "person_key": person.person_key,
+        "full_name": person.full_name,
+        "dob": person.dob.iso(),
+        "sex": person.sex.value,
+        "phone": person.phone,
+        "province_code": person.province_code,
+        "ward_code": person.ward_code,
+        "address": person.address,
+        "screening": record.screening.value,
+        "vaccine": record.vaccine,
+        "lot": record.lot,
+        "dose_number": record.dose_number,
+        "given_on": record.given_on.isoformat(),
+        "given_time": record.given_time,
+        "vaccinator": record.vaccinator,
+        "aefi": record.aefi.value,
+        "aefi_note": record.aefi_note,
+        "observed_until": record.observed_until,
+        "source": record.source.value,
+        "entered_by": record.entered_by,
+        "recorded_at": record.recorded_at,
+    }
+
+
+def body_to_record(body: dict[str, Any]) -> Record:
+    """A record from its body (or a desk's row); KeyError, TypeError or ValueError when it is
+    not one."""
+    return Record(
+        record_id=body["record_id"],
+        version=body["version"],
+        desk_id=body["desk_id"],
+        site_id=body["site_id"],
+        session_id=body["session_id"],
+        person=Identity(
+            id_type=IdType(body["id_type"]),
+            id_number=body["id_number"],
+            full_name=body["full_name"],
+            dob=PartialDate.from_iso(body["dob"]),
+            sex=Sex(body["sex"]),
+            phone=body["phone"],
+            province_code=body["province_code"],
+            ward_code=body["ward_code"],
+            address=body["address"],
+        ),
+        screening=Screening(body["screening"]),
+        vaccine=body["vaccine"],
+        lot=body["lot"],
+        dose_number=body["dose_number"],
+        given_on=date.fromisoformat(body["given_on"]),
+        given_time=body["given_time"],
+        vaccinator=body["vaccinator"],
+        aefi=Aefi(body["aefi"]),
+        aefi_note=body["aefi_note"],
+        observed_until=body["observed_until"],
+        source=Source(body["source"]),
+        entered_by=body["entered_by"],
+        status=Status(body["status"]),
+        void_reason=body["void_reason"],
+        recorded_at=body["recorded_at"],
+    )
+
+
+def record_body(row: dict[str, Any]) -> dict[str, Any]:
+    """Exactly the record's fields of a row or body (a desk row's extra columns dropped)."""
+    return {name: row.get(name) for name in RECORD_FIELDS}
+
+
+def content_hash(body: dict[str, Any]) -> str:
+    canonical = json.dumps(
+        record_body(body), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def differing_field(a: dict[str, Any], b: dict[str, Any]) -> str:
+    """The first field where two versions of a record disagree (for the conflict message)."""
+    return next((name for name in RECORD_FIELDS if a.get(name) != b.get(name)), "")

@@ -1,0 +1,175 @@
+"""Uploads: outbox items of any kind (v2, dispatched by kind), records as desks already in the
+field send them (v1), and reconciliation (which acknowledged items the hub lacks)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from domain.errors import FieldError
+from domain.wire import (
+    INVALID,
+    ITEMS_PATH,
+    ITEMS_RECONCILE_PATH,
+    MAX_BATCH,
+    RECONCILE_PATH,
+    RECORD,
+    RECORDS_PATH,
+    body_to_record,
+)
+from hub.context import ApiError, HubContext, guarded
+from hub.db import Desk
+
+# Keeps checked payloads of one kind; a result for each: {"result"[, "field", "message"]}.
+Keeper = Callable[[HubContext, Desk, list[Any], datetime], Awaitable[list[dict[str, Any]]]]
+
+
+def check_body(body: Any, desk: Desk, today: date) -> str:
+    """Why this record cannot be kept ('' when it can), by the domain's own rules."""
+    if not isinstance(body, dict):
+        return "not a record"
+    try:
+        record = body_to_record(body)
+        record.person.validated(today=today)
+    except FieldError as error:
+        return str(error)
+    except (KeyError, TypeError, ValueError) as error:
+        return f"malformed record ({type(error).__name__}: {error})"[:200]
+    if record.site_id != desk.site_id:
+        return f"desk {desk.desk_id} is enrolled at site {desk.site_id}"
+    return ""
+
+
+def _own_records_only(desk: Desk, bodies: list[Any]) -> None:
+    if any(isinstance(b, dict) and b.get("desk_id") != desk.desk_id for b in bodies):
+        raise ApiError(403, "a desk uploads its own records only")
+
+
+async def keep_records(
+    hub: HubContext, desk: Desk, bodies: list[Any], now: datetime
+) -> list[dict[str, Any]]:
+    today = now.astimezone(hub.zone).date()
+    results: dict[int, dict[str, Any]] = {}
+    good = []
+    for index, body in enumerate(bodies):
+        problem = check_body(body, desk, today)
+        if problem:
+            known = body if isinstance(body, dict) else {}
+            results[index] = {"record_id": str(known.get("record_id", "")),
+                              "version": known.get("version"), "result": INVALID,
+                              "message": problem}  # fmt: skip
+        else:
+            good.append((index, body))
+    stored = await run_in_threadpool(hub.db.ingest, desk, [b for _, b in good], now)
+    for (index, _), result in zip(good, stored, strict=True):
+        results[index] = result
+    return [results[i] for i in range(len(bodies))]
+
+
+KEEPERS: dict[str, Keeper] = {RECORD: keep_records}
+
+
+def _item_key(item: Any) -> tuple[str, str, int] | None:
+    """(kind, key, version) of a well-formed item, else None."""
+    if not isinstance(item, dict) or not isinstance(item.get("payload"), dict):
+        return None
+    kind, key, version = item.get("kind"), item.get("key"), item.get("version")
+    if isinstance(kind, str) and isinstance(key, str) and type(version) is int:
+        return kind, key, version
+    return None
+
+
+def _matches(kind: str, key: str, version: int, payload: dict[str, Any]) -> bool:
+    """A record's payload is the record the item names."""
+    return kind != RECORD or (payload.get("record_id"), payload.get("version")) == (key, version)
+
+
+def routes(hub: HubContext) -> list[Route]:
+    async def batch(request: Request, name: str) -> tuple[Desk, list[Any]]:
+        desk = await hub.authorised(request)
+        payload = await hub.json_body(request)
+        entries = payload.get(name) if isinstance(payload, dict) else None
+        if not isinstance(entries, list):
+            raise ApiError(400, f'expected {{"{name}": [...]}}')
+        if len(entries) > MAX_BATCH:
+            raise ApiError(413, f"at most {MAX_BATCH} {name} a batch")
+        return desk, entries
+
+    def reply(request: Request, now: datetime, results: list[dict[str, Any]]) -> Response:
+        return JSONResponse(
+            {"results": results, "received_at": now.isoformat(), **hub.skew(request, now)}
+        )
+
+    async def upload(request: Request) -> Response:
+        desk, bodies = await batch(request, "records")
+        _own_records_only(desk, bodies)
+        now = hub.clock()
+        return reply(request, now, await keep_records(hub, desk, bodies, now))
+
+    async def items(request: Request) -> Response:
+        desk, entries = await batch(request, "items")
+        keys = [_item_key(item) for item in entries]
+        _own_records_only(desk, [e["payload"] for e, k in zip(entries, keys, strict=True)
+                                 if k and k[0] == RECORD])  # fmt: skip
+        now = hub.clock()
+        results: list[dict[str, Any]] = []
+        by_kind: dict[str, list[int]] = {}
+        for index, (item, key) in enumerate(zip(entries, keys, strict=True)):
+            if key is None:
+                known = item if isinstance(item, dict) else {}
+                results.append({"kind": known.get("kind"), "key": known.get("key"),
+                                "version": known.get("version"), "result": INVALID,
+                                "message": "not an item: kind, key, version, payload"})  # fmt: skip
+                continue
+            kind, name, version = key
+            results.append({"kind": kind, "key": name, "version": version})
+            if kind not in KEEPERS:
+                results[index].update(result=INVALID, message=f"unknown kind '{kind}'"[:200])
+            elif not _matches(kind, name, version, item["payload"]):
+                results[index].update(result=INVALID, message="the payload is another item's")
+            else:
+                by_kind.setdefault(kind, []).append(index)
+        for kind, indexes in by_kind.items():
+            kept = await KEEPERS[kind](hub, desk, [entries[i]["payload"] for i in indexes], now)
+            for index, result in zip(indexes, kept, strict=True):
+                outcome: dict[str, Any] = {
+                    k: result[k] for k in ("result", "field", "message") if k in result
+                }
+                results[index].update(outcome)
+        return reply(request, now, results)
+
+    async def reconcile(request: Request) -> Response:
+        desk = await hub.authorised(request)
+        payload = await hub.json_body(request)
+        try:
+            keys = [(str(rid), int(version)) for rid, version in payload["keys"]]
+        except (KeyError, TypeError, ValueError):
+            raise ApiError(400, 'expected {"keys": [[record_id, version], ...]}') from None
+        missing = await run_in_threadpool(hub.db.missing, desk, keys)
+        return JSONResponse({"missing": [list(key) for key in missing]})
+
+    async def reconcile_items(request: Request) -> Response:
+        desk = await hub.authorised(request)
+        payload = await hub.json_body(request)
+        try:
+            wanted = [(str(k), str(key), int(v)) for k, key, v in payload["items"]]
+        except (KeyError, TypeError, ValueError):
+            raise ApiError(400, 'expected {"items": [[kind, key, version], ...]}') from None
+        records = [(key, version) for kind, key, version in wanted if kind == RECORD]
+        lacking = set(await run_in_threadpool(hub.db.missing, desk, records))
+        # An item of a kind the hub does not keep is never held: it is missing too.
+        missing = [[k, key, v] for k, key, v in wanted if k != RECORD or (key, v) in lacking]
+        return JSONResponse({"missing": missing})
+
+    return [
+        Route(RECORDS_PATH, guarded(upload), methods=["POST"]),
+        Route(RECONCILE_PATH, guarded(reconcile), methods=["POST"]),
+        Route(ITEMS_PATH, guarded(items), methods=["POST"]),
+        Route(ITEMS_RECONCILE_PATH, guarded(reconcile_items), methods=["POST"]),
+    ]

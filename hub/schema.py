@@ -1,0 +1,104 @@
+"""The hub's tables, as named migrations; `hub_meta` still counts them for older hubs."""
+
+from __future__ import annotations
+
+from dbkit import Cursor, Migrations
+
+TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "hub_meta", "_migrations")
+
+
+class HubMeta:
+    """The count of migrations a hub kept before they had names (schema 2: the first two)."""
+
+    def read(self, cur: Cursor) -> int:
+        cur.execute("CREATE TABLE IF NOT EXISTS hub_meta (schema_version INTEGER NOT NULL)")
+        row = cur.execute("SELECT schema_version FROM hub_meta").fetchone()
+        return int(row[0]) if row else 0
+
+    def write(self, cur: Cursor, count: int) -> None:
+        if cur.execute("UPDATE hub_meta SET schema_version = ?", (count,)).rowcount == 0:
+            cur.execute("INSERT INTO hub_meta (schema_version) VALUES (?)", (count,))
+
+
+MIGRATIONS = Migrations("hub", legacy=HubMeta())
+
+MIGRATIONS.sql(
+    "0001_desks_records_heartbeats",
+    """CREATE TABLE IF NOT EXISTS desks (
+        desk_id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        enrolled_at TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+    )""",
+    # Every version a desk sent, keyed by (record id, version); the body as sent, and the
+    # columns the figures read.
+    """CREATE TABLE IF NOT EXISTS records (
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        desk_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        person_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        screening TEXT NOT NULL,
+        vaccine TEXT NOT NULL,
+        dose_number INTEGER,
+        given_on TEXT NOT NULL,
+        aefi TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        body TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        desk_recorded_at TEXT NOT NULL,
+        PRIMARY KEY (record_id, version)
+    )""",
+    "CREATE INDEX IF NOT EXISTS records_person ON records (person_key)",
+    "CREATE INDEX IF NOT EXISTS records_site_day ON records (site_id, given_on, desk_id)",
+    # A window of receipt times, covering (desk and version are in the index).
+    "CREATE INDEX IF NOT EXISTS records_site_received "
+    "ON records (site_id, received_at, desk_id, version)",
+    """CREATE TABLE IF NOT EXISTS conflicts (
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        desk_id TEXT NOT NULL,
+        offered_hash TEXT NOT NULL,
+        field TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (record_id, version, offered_hash)
+    )""",
+    """CREATE TABLE IF NOT EXISTS heartbeats (
+        desk_id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        software_version TEXT NOT NULL,
+        backlog INTEGER NOT NULL,
+        camera TEXT NOT NULL,
+        last_record_at TEXT NOT NULL,
+        clock_skew_seconds REAL NOT NULL,
+        last_error TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE IF NOT EXISTS supervisors (
+        token_hash TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        enrolled_at TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+    )""",
+)
+
+# The head of each desk's audit chain, from its heartbeats: a rewritten desk log shows.
+MIGRATIONS.sql(
+    "0002_audit_heads",
+    "ALTER TABLE heartbeats ADD COLUMN audit_seq INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE heartbeats ADD COLUMN audit_head TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE heartbeats ADD COLUMN audit_alert TEXT NOT NULL DEFAULT ''",
+)
+
+# "Today" is what the desk counts: records whose first version the desk recorded since the
+# site's midnight. The figures find those first versions here (covering), not by given_on.
+MIGRATIONS.sql(
+    "0003_today_by_first_version",
+    "DROP INDEX IF EXISTS records_site_day",
+    "CREATE INDEX IF NOT EXISTS records_site_first "
+    "ON records (site_id, version, desk_recorded_at, desk_id)",
+)
+
+SCHEMA_VERSION = len(MIGRATIONS.names)
