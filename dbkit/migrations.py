@@ -57,12 +57,16 @@ def sql_statements(script: str) -> list[str]:
     for part in script.split(";"):
         buffer += part + ";"
         if sqlite3.complete_statement(buffer):
-            if buffer.strip(" \n\t;"):
-                statements.append(buffer.strip())
+            statements.append(buffer.strip())
             buffer = ""
-    if buffer.strip(" \n\t;"):
-        statements.append(buffer.strip())
-    return statements
+    statements.append(buffer.strip())
+    return [s for s in statements if _has_sql(s)]
+
+
+def _has_sql(statement: str) -> bool:
+    """Not only comments, blanks and semicolons."""
+    lines = (line.split("--", 1)[0] for line in statement.splitlines())
+    return bool("".join(lines).strip(" \t;"))
 
 
 @dataclass(frozen=True)

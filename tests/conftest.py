@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -8,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from domain.record import EntryContext, Mode, Session, build_session
+from hub.db import HubDB
+from hub.schema import TABLES
 from store import Store, open_store
+from vaxdesk.testing.hub import HubServer
 
 ICT = timezone(timedelta(hours=7))  # Indochina Time, where the desks are
 
@@ -106,3 +110,30 @@ async def until(pilot, condition, what: str) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+# The hub on both its databases: SQLite always, PostgreSQL when a server is given.
+@pytest.fixture(params=["sqlite", "postgres"])
+def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HubDB]:
+    if request.param == "sqlite":
+        db = HubDB(f"sqlite:///{tmp_path / 'hub.db'}")
+    else:
+        url = os.environ.get("VAXDESK_TEST_POSTGRES", "")
+        if not url:
+            if os.environ.get("CI"):
+                pytest.fail("CI must run the PostgreSQL tests: VAXDESK_TEST_POSTGRES is not set")
+            pytest.skip("no PostgreSQL here: run scripts/start-postgres, set VAXDESK_TEST_POSTGRES")
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:  # a clean slate for each test
+            conn.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
+        db = HubDB(url)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def hub(hub_db: HubDB) -> Iterator[HubServer]:
+    server = HubServer(hub_db).start()
+    yield server
+    server.stop()

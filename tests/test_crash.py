@@ -35,7 +35,7 @@ def test_every_reported_save_survives_sigkill(tmp_path: Path) -> None:
     conn.close()
     with open_store(db) as store:
         stored = {row["record_id"] for row in store.current_rows()}
-        outboxed = {row[0] for row in store.conn.execute("SELECT record_id FROM outbox")}
+        outboxed = {row[0] for row in store.conn.execute("SELECT key FROM outbox")}
     missing = [rid for rid in reported if rid not in stored]
     assert missing == []
     # Each stored record has its outbox row: they were written in one transaction.

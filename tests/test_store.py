@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 import stat
 from dataclasses import replace
@@ -181,3 +182,41 @@ def test_a_busy_database_is_a_clear_refusal(db_path: Path, clock: FakeClock, liv
             store.save(build_record(AN, live))
         other.conn.execute("ROLLBACK")
         assert store.save(build_record(AN, live)).dose_number == 1
+
+
+def test_a_desk_file_of_schema_3_gets_the_generic_outbox(
+    db_path: Path, clock: FakeClock, live: EntryContext
+) -> None:
+    """A file from before named migrations (user_version 3, outbox rows keyed to records):
+    its rows become items of kind 'record', with the record as payload, in their states."""
+    from store.schema import MIGRATIONS, V1, V2, V3
+
+    with open_store(tmp := db_path.with_name("new.db"), clock) as store:
+        saved = [store.save(build_record(p, live)) for p in (AN, YEN)]
+        bodies = [item.payload for item in store.outbox_claim(5)]
+    tmp.unlink()
+    old = sqlite3.connect(db_path, isolation_level=None)
+    old.executescript(f"BEGIN; {V1} {V2} {V3} PRAGMA user_version = 3; COMMIT;")
+    for body, state, error in zip(bodies, ("acked", "conflict"), ("", "conflict: phone"),
+                                  strict=True):  # fmt: skip
+        old.execute(f"INSERT INTO records ({', '.join(body)}) VALUES "
+                    f"({', '.join('?' * len(body))})", list(body.values()))  # fmt: skip
+        old.execute("INSERT INTO outbox (record_id, version, state, enqueued_at, last_error) "
+                    "VALUES (?, 1, ?, ?, ?)", [body["record_id"], state, body["recorded_at"],
+                                               error])  # fmt: skip
+    old.close()
+    with open_store(db_path, clock) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        applied = [n for (n,) in store.conn.execute("SELECT name FROM _migrations")]
+        assert sorted(applied) == MIGRATIONS.names
+        rows = list(store.db.query("SELECT seq, kind, key, version, state, payload FROM outbox"))
+        assert [(r["seq"], r["kind"], r["key"], r["state"]) for r in rows] == [
+            (1, "record", saved[0].record_id, "acked"), (2, "record", saved[1].record_id,
+                                                         "conflict")]  # fmt: skip
+        assert [json.loads(r["payload"]) for r in rows] == bodies
+        assert store.outbox_conflicts() == [{"kind": "record", "key": saved[1].record_id,
+                                             "version": 1, "last_error": "conflict: phone"}]
+        assert store.acked_keys(0, 10) == [(1, "record", saved[0].record_id, 1)]
+        again = store.save(build_record({**AN, "phone": ""}, live))  # dose 2 of An
+        [pending] = store.outbox_claim(5)
+        assert (pending.seq, pending.key, pending.payload["dose_number"]) == (3, again.record_id, 2)
