@@ -23,8 +23,8 @@ async def test_saved_records_reach_the_hub_by_themselves(
         async with app.run_test(size=SIZE) as pilot:
             await open_session(pilot)
             screen = entry(app)
-            screen.sync_worker.base_delay = 0.05  # type: ignore[union-attr]
-            screen.sync_worker.max_delay = 0.2  # type: ignore[union-attr]
+            app.sync_worker.base_delay = 0.05  # type: ignore[union-attr]
+            app.sync_worker.max_delay = 0.2  # type: ignore[union-attr]
             screen.form.set_values({"id_number": "079092001234", "full_name": "Nguyễn Văn An",
                                     "dob": "150892"})  # fmt: skip
             await pilot.press("ctrl+s")
