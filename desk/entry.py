@@ -145,8 +145,9 @@ class Entry:
             "given_on": session.session_date.strftime("%d/%m/%Y"),
         }
 
-    def blank(self, form: Mapping[str, str]) -> dict[str, str]:
-        """The form for the next citizen; forgets the person's source and any certificate."""
+    def clear(self, form: Mapping[str, str]) -> dict[str, str]:
+        """Clear the form for the next citizen (forgets the source and any certificate): the
+        values it starts with."""
         self.source = Source.TYPED
         self.certificate = None
         retro = self.mode is Mode.RETROSPECTIVE and not self.editing

@@ -197,7 +197,7 @@ class EntryScreen(Screen[None]):
         message.set_class(error, "-error")
 
     def clear_form(self) -> None:
-        values = self.entry.blank(self.values)
+        values = self.entry.clear(self.values)
         self.form.clear()
         self.form.set_values(values)
         self.show_mode()
