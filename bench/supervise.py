@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.sync import make_desk
 from dbkit import iso
-from domain.siteclock import site_midnight, site_zone
+from domain.clock import DEFAULT_TIMEZONE, day_bounds, site_zone
 from hub.db import HubDB
 from hub.tokens import issue_supervisor_token
 from sync.supervision import SupervisorClient
@@ -57,7 +57,7 @@ def fill(db: HubDB, records: int, desks: int) -> None:
 
 def time_stats(db: HubDB, rounds: int) -> list[float]:
     now = datetime.now(UTC)
-    day_start = site_midnight(now, site_zone())
+    day_start = day_bounds(now.astimezone(site_zone(DEFAULT_TIMEZONE)))[0]
     times = []
     for _ in range(rounds):
         start = time.perf_counter()

@@ -34,3 +34,15 @@ def next_dose(history: Sequence[Record]) -> NextDose | None:
     primary_done = (last.dose_number or 0) >= vaccine.primary_doses
     wait = vaccine.booster_interval_days if primary_done else vaccine.min_interval_days
     return NextDose(number, last.given_on + timedelta(days=wait))
+
+
+def duplicate_params(earlier: Record) -> dict[str, object]:
+    """What the volunteer is told of the dose recorded already (code `dose.duplicate`)."""
+    return {
+        "number": earlier.dose_number,
+        "given_on": earlier.given_on.strftime("%d/%m/%Y"),
+        "vaccine": earlier.vaccine,
+        "lot": earlier.lot or "?",
+        "site": earlier.site_id,
+        "desk": earlier.desk_id,
+    }

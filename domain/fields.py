@@ -123,3 +123,11 @@ def parse_person_name(name: str, text: str) -> str:
         return normalize_name(text)
     except FieldError as error:
         raise error.at(name) from None
+
+
+def parse_void_reason(text: str) -> str:
+    """Why a record is voided: at least 3 characters, at most 200, spaces folded."""
+    reason = " ".join(text.split())
+    if len(reason) < 3:
+        raise FieldError("reason", "store.void_reason")
+    return reason[:200]

@@ -46,6 +46,13 @@ def normalize_id(text: str) -> str:
     return re.sub(r"[\s.\-]", "", text).upper()
 
 
+def person_key_of(id_text: str) -> str:
+    """The key of the person an ID number names ('' for no usable number), as `person_key`."""
+    number = normalize_id(id_text)
+    id_type = classify_id(number)
+    return "" if id_type is IdType.NONE else f"{id_type.value}:{number}"
+
+
 def check_id_number(id_type: IdType, number: str) -> None:
     """Shape checks of the number alone; CCCD consistency with the person is `check_cccd`."""
     if id_type is IdType.NONE:

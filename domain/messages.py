@@ -61,6 +61,9 @@ MESSAGES: dict[str, str] = {
         "dose {number} already recorded on {given_on}: {vaccine} lot {lot}, site {site}, "
         "desk {desk}"
     ),
+    "dose.recorded_already": "this dose is recorded already",
+    "store.unexpected": "unexpected {kind}; the form is kept",
+    "entry.finish_correction": "finish or cancel (Esc) the correction first",
     # people
     "pin.rule": "a PIN of 4-12 digits, or a password of 8 characters or more",
     "pin.mismatch": "the two PINs differ: type them again",

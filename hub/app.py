@@ -10,7 +10,7 @@ from datetime import datetime
 from starlette.applications import Starlette
 
 from dbkit import utc_now
-from domain.siteclock import DEFAULT_SITE_TIMEZONE
+from domain.clock import DEFAULT_TIMEZONE
 from hub import desks, records, stats
 from hub.context import HubContext
 from hub.db import HubDB
@@ -19,7 +19,7 @@ from hub.db import HubDB
 def create_hub(
     db: HubDB,
     clock: Callable[[], datetime] = utc_now,
-    site_timezone: str = DEFAULT_SITE_TIMEZONE,
+    site_timezone: str = DEFAULT_TIMEZONE,
 ) -> Starlette:
     """The hub's app; `clock` is the hub's own time (tests move it), `site_timezone` where its
     sites' day begins and ends (a zoneinfo name)."""

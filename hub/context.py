@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from domain.siteclock import site_midnight, site_zone
+from domain.clock import day_bounds, site_zone
 from domain.wire import DESK_TIME_HEADER, SKEW_LIMIT_SECONDS
 from hub.db import Desk, HubDB
 from hub.tokens import token_hash
@@ -48,7 +48,8 @@ class HubContext:
 
     def site_day(self, now: datetime) -> tuple[datetime, datetime]:
         """The site's local time now, and the midnight its day began."""
-        return now.astimezone(self.zone), site_midnight(now, self.zone)
+        local = now.astimezone(self.zone)
+        return local, day_bounds(local)[0]
 
     async def authorised(self, request: Request) -> Desk:
         header = request.headers.get("authorization", "")

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from domain.errors import FieldError
+from domain.messages import describe
 from domain.wire import (
     INVALID,
     ITEMS_PATH,
@@ -38,7 +39,7 @@ def check_body(body: Any, desk: Desk, today: date) -> str:
         record = body_to_record(body)
         record.person.validated(today=today)
     except FieldError as error:
-        return str(error)
+        return f"{error.field}: {describe(error)}"
     except (KeyError, TypeError, ValueError) as error:
         return f"malformed record ({type(error).__name__}: {error})"[:200]
     if record.site_id != desk.site_id:

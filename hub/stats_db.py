@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dbkit import active_dose, current_version, iso
-from domain.siteclock import site_midnight, site_zone
+from domain.clock import DEFAULT_TIMEZONE, day_bounds, site_zone
 from hub.storage import Storage
 
 # Records of the site whose first version a desk recorded since a moment, joined to their
@@ -32,7 +32,7 @@ class SiteFigures(Storage):
     ) -> list[dict[str, Any]]:
         """One entry a desk. `day_start`: the site's midnight (aware, in the site's zone; by
         default in the default zone); "today" and the hourly trend count from it."""
-        day_start = day_start or site_midnight(now, site_zone())
+        day_start = day_start or day_bounds(now.astimezone(site_zone(DEFAULT_TIMEZONE)))[0]
         hour, quarter = iso(now - timedelta(hours=1)), iso(now - timedelta(minutes=15))
         desks: dict[str, dict[str, Any]] = {}
 

@@ -298,6 +298,7 @@ def user_add(
     """Add a user; the first one must be a supervisor. The new PIN is asked twice
     (or VAXDESK_NEW_PIN)."""
     from domain.errors import FieldError
+    from domain.messages import describe
     from domain.roles import Action, Role
     from store import open_store
 
@@ -313,7 +314,7 @@ def user_add(
         try:
             added = store.people.add(name, Role(role), pin, by=actor)
         except (ValueError, FieldError) as error:
-            message = error.message if isinstance(error, FieldError) else str(error)
+            message = describe(error)
             raise click.ClickException(message) from None
     click.echo(f"{added.name} added as {added.role.value}")
 
@@ -474,6 +475,7 @@ def enrol(hub_db: str, desk_id: str, site_id: str) -> None:
     from datetime import UTC, datetime
 
     from domain.errors import FieldError
+    from domain.messages import describe
     from domain.record import parse_code
     from hub.db import HubDB
     from hub.tokens import new_token, token_hash
@@ -481,7 +483,7 @@ def enrol(hub_db: str, desk_id: str, site_id: str) -> None:
     try:
         desk_id, site_id = parse_code("desk", desk_id), parse_code("site", site_id).upper()
     except FieldError as error:
-        raise click.ClickException(f"{error.field}: {error.message}") from None
+        raise click.ClickException(f"{error.field}: {describe(error)}") from None
     token = new_token()
     db = HubDB(hub_db)
     db.enrol(desk_id, site_id, token_hash(token), datetime.now(UTC))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
-from domain.siteclock import DEFAULT_SITE_TIMEZONE
+from domain.clock import DEFAULT_TIMEZONE
 from hub.app import create_hub
 from hub.db import HubDB
 from hub.tokens import issue_desk_token
@@ -37,7 +37,7 @@ class HubServer:
         port: int = 0,
         clock: Callable[[], datetime] | None = None,
         tls: tuple[str, str] | None = None,  # certificate and key files: serve HTTPS
-        site_timezone: str = DEFAULT_SITE_TIMEZONE,
+        site_timezone: str = DEFAULT_TIMEZONE,
     ) -> None:
         self.db = db
         self.clock = clock
