@@ -49,11 +49,14 @@ def make_desk(path: Path, records: int, desk_id: str = "desk-1") -> None:
 
 
 async def ingest(url: str, token: str, bodies: list[dict], batch: int) -> float:
+    """Records per second, sent as the worker sends them: outbox items of kind record."""
+    items = [{"kind": "record", "key": b["record_id"], "version": b["version"], "payload": b}
+             for b in bodies]  # fmt: skip
     client = HubClient(url, token, timeout=60)
     start = time.perf_counter()
     try:
-        for i in range(0, len(bodies), batch):
-            reply = await client.upload(bodies[i : i + batch])
+        for i in range(0, len(items), batch):
+            reply = await client.upload_items(items[i : i + batch])
             assert all(r["result"] == "stored" for r in reply["results"])
     finally:
         await client.close()
