@@ -4,6 +4,7 @@ import csv
 import io
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -159,15 +160,30 @@ HEAVY = ["textual", "textual_serve", "httpx", "uvicorn", "starlette", "psycopg",
 
 
 @pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No VAXDESK_ variable of the machine, and its data, state and config dirs in tmp_path."""
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """No VAXDESK_ variable of the machine; its data, state and config dirs in tmp_path; the
+    log handlers a command adds, removed after."""
+    import logging
     import os
 
     for name in [n for n in os.environ if n.startswith("VAXDESK_")]:
         monkeypatch.delenv(name)
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(name, str(tmp_path / name.lower()))
-    return tmp_path
+    log = logging.getLogger("vaxdesk")
+    handlers = list(log.handlers)
+    yield tmp_path
+    for handler in [h for h in log.handlers if h not in handlers]:
+        log.removeHandler(handler)
+        handler.close()
+
+
+def test_info_names_the_settings_file_in_use(clean_env: Path) -> None:
+    config = clean_env / "named.toml"
+    config.write_text('[desk]\nsite_id = "QN-01"\n')
+    result = CliRunner().invoke(main, ["info"], env={"VAXDESK_CONFIG": str(config)})
+    assert result.exit_code == 0 and f"config file : {config}" in result.output
+    assert "site / desk : QN-01 / " in result.output
 
 
 def test_help_lists_every_command() -> None:
