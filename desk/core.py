@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.clock import day_bounds
-from domain.record import Record, Session
+from domain.record import Session
 from domain.roles import Action, NotAllowed, Role, can
 from store import Store
 from store.db import DeskStats
@@ -61,7 +61,3 @@ class Desk:
 
     def audit(self, action: str, detail: str = "") -> None:
         self.store.people.audit(self.user.name if self.user else "-", action, detail)
-
-    def record_of_today(self, record: Record) -> bool:
-        start, end = self.today()
-        return start.date() <= record.given_on < end.date()

@@ -265,6 +265,21 @@ class Entry:
     # -- saving ----------------------------------------------------------------------------
 
     def save(self, form: Mapping[str, str]) -> Saved | Imported | Refused:
+        """Store the form as a new record, a correction, or a certificate's doses."""
+        try:
+            self.desk.require(Action.ENTER)
+        except DeskError as error:
+            return Refused(problem=error)
+        if not self.desk.may(Action.SCREEN):
+            # Screening results and adverse events are a vaccinator's to record.
+            screened = {
+                name: FieldError(name, "role.not_allowed", role=self.desk.role.value,
+                                 action=Action.SCREEN.value)
+                for name in ("screening", "aefi", "aefi_note")
+                if form.get(name, "").strip() not in ("", "D", "d")
+            }  # fmt: skip
+            if screened:
+                return Refused(screened)
         if self.certificate is not None:
             return self._import(self.certificate, form)
         try:

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from desk.core import Desk
 from domain.errors import DeskError
-from domain.roles import Action, Role
+from domain.roles import Action, NotAllowed, Role, can
 from store import Store
 from store.people import User
 
@@ -18,16 +18,18 @@ def first_run(store: Store) -> bool:
     return store.people.count() == 0
 
 
-def add_user(store: Store, name: str, role: Role, pin: str, *, by: User | None) -> User:
-    """Add a user: the first must be a supervisor (there is no default password); after
-    that, only a supervisor adds users."""
-    if first_run(store):
-        if role is not Role.SUPERVISOR:
-            raise DeskError("user.first_is_supervisor")
-        return store.people.add(name, role, pin, by=name)
-    if by is None or by.role is not Role.SUPERVISOR:
-        from domain.roles import NotAllowed
+def check_first_user(store: Store, role: Role) -> None:
+    """The first user of a desk must be a supervisor: there is no default password."""
+    if first_run(store) and role is not Role.SUPERVISOR:
+        raise DeskError("user.first_is_supervisor")
 
+
+def add_user(store: Store, name: str, role: Role, pin: str, *, by: User | None) -> User:
+    """Add a user: the first must be a supervisor; after that, only a supervisor adds users."""
+    check_first_user(store, role)
+    if first_run(store):
+        return store.people.add(name, role, pin, by=name)
+    if by is None or not can(by.role, Action.MANAGE_USERS):
         raise NotAllowed(by.role if by else Role.VOLUNTEER, Action.MANAGE_USERS)
     return store.people.add(name, role, pin, by=by.name)
 

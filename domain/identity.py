@@ -46,11 +46,15 @@ def normalize_id(text: str) -> str:
     return re.sub(r"[\s.\-]", "", text).upper()
 
 
+def id_key(id_type: IdType, number: str) -> str:
+    return f"{id_type.value}:{number}"
+
+
 def person_key_of(id_text: str) -> str:
     """The key of the person an ID number names ('' for no usable number), as `person_key`."""
     number = normalize_id(id_text)
     id_type = classify_id(number)
-    return "" if id_type is IdType.NONE else f"{id_type.value}:{number}"
+    return "" if id_type is IdType.NONE else id_key(id_type, number)
 
 
 def check_id_number(id_type: IdType, number: str) -> None:
@@ -164,7 +168,7 @@ class Identity:
     def person_key(self) -> str:
         """What ties a person's doses together: the ID number, else folded name and birth."""
         if self.id_type is not IdType.NONE:
-            return f"{self.id_type.value}:{self.id_number}"
+            return id_key(self.id_type, self.id_number)
         return f"none:{fold(self.full_name)}|{self.dob.iso()}"
 
     def validated(self, *, today: date) -> Identity:

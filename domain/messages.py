@@ -86,6 +86,16 @@ MESSAGES: dict[str, str] = {
     "cccd.date_shape": "{what} '{text}' is not DDMMYYYY",
     "cccd.date_missing": "{what} {text} does not exist",
     "cccd.issued": "issue date {date} is impossible",
+    "dcc.cbor_tag": "CBOR tag {tag}, not COSE_Sign1",
+    "dcc.not_cose": "not a COSE_Sign1 structure",
+    "dcc.date_missing": "{what} missing",
+    "dcc.not_a_date": "{what} '{text}' is not a date",
+    "dcc.base45": "bad base45: {detail}",
+    "dcc.compression": "bad compression: {detail}",
+    "dcc.no_certificate": "no health certificate inside ({detail})",
+    "dcc.no_name": "no name on the certificate",
+    "dcc.future": "vaccination date {date} is in the future",
+    "dcc.no_vaccination": "it holds no vaccination (a test or recovery certificate?)",
 }
 
 

@@ -149,8 +149,10 @@ def parse_payload(data: bytes, *, today: date) -> Scan:
 
         try:
             return parse_dcc(stripped, today=today)
-        except ValueError as error:
-            return Rejected("scan.certificate", str(error))
+        except DeskError as error:
+            return Rejected("scan.certificate", error)
+        except ValueError as error:  # a malformed field deep inside (a number that is not)
+            return Rejected("scan.certificate", type(error).__name__)
     if "|" in stripped:
         try:
             return parse_cccd(stripped, today=today)

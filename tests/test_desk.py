@@ -87,6 +87,14 @@ def test_first_run_makes_a_supervisor_and_logs_in(store: Store, clock: FakeClock
     assert added.role is Role.VOLUNTEER
 
 
+def test_nobody_logged_in_enters_nothing(desk: Desk) -> None:
+    entry = opened(desk)
+    desk.user = None
+    refused = entry.save(form(entry, AN))
+    assert isinstance(refused, Refused) and isinstance(refused.problem, NotAllowed)
+    assert desk.store.count_versions() == 0
+
+
 def test_login_unlock_and_attendance(desk: Desk) -> None:
     with pytest.raises(LoginError) as wrong:
         log_in(desk, TEST_USER, "0000")
@@ -149,13 +157,16 @@ def test_volunteers_correct_their_own_records_only(desk: Desk) -> None:
     entry = opened(desk)
     saved = entry.save(form(entry, AN))
     assert isinstance(saved, Saved)
-    log_in(desk, VOLUNTEER, VOLUNTEER_PIN)
+    as_volunteer = opened(desk, VOLUNTEER, VOLUNTEER_PIN)
     with pytest.raises(DeskError) as refused:
         check_correct(desk, saved.record)
     assert (
         describe(refused.value) == "a volunteer corrects only their own records: ask a supervisor"
     )
-    assert {"screening", "aefi", "aefi_note"} <= Entry(desk).disabled({})
+    assert {"screening", "aefi", "aefi_note"} <= as_volunteer.disabled({})
+    refused = as_volunteer.save(form(as_volunteer, {**YEN, "screening": "H"}))
+    assert isinstance(refused, Refused) and set(refused.errors) == {"screening"}
+    assert "may not record screening results" in describe(refused.errors["screening"])
     assert reveal(desk, saved.record) == AN["id_number"]
     assert desk.store.people.rows()[-1]["action"] == "reveal"
 

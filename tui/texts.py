@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from desk.entry import Lookup
+from desk.entry import Lookup, Saved
 from domain.errors import FieldError
 from domain.messages import describe
 from domain.scans import CertificateScan, IdentityScan, IdNumberScan, Rejected, Scan
@@ -98,3 +98,14 @@ def describe_certificate(scan: CertificateScan) -> str:
 def describe_queue(scans: list[Scan]) -> str:
     waiting = ", ".join(describe_scan(scan) for scan in scans)
     return f"Scans waiting ({len(scans)}): {waiting}" if scans else ""
+
+
+def describe_saved(saved: Saved) -> str:
+    stored = saved.record
+    what = (
+        f"dose {stored.dose_number} {stored.vaccine}"
+        if stored.gives_dose
+        else f"screening {stored.screening.label}"
+    )
+    verb = f"Corrected (v{stored.version})" if saved.corrected else "Saved"
+    return f"{verb} ✓ {stored.person.full_name} · {mask(stored.person.id_number)} · {what}"

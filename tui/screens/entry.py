@@ -8,21 +8,18 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.suggester import SuggestFromList
 from textual.widgets import Header, Static
 
 from desk.certificate import Imported
-from desk.entry import Entry, Filled, Patch, Queued, Refused, Saved
+from desk.entry import Entry, Filled, Patch, Queued, Refused
 from desk.scans import ScanQueue
 from domain.errors import DeskError
 from domain.identity import Identity
 from domain.messages import describe
 from domain.record import Mode, Record, Session, Source
 from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, parse_payload
-from domain.tables import vaccine_table
-from domain.text import mask
 from scanner.sources import FrameSource
 from sync.worker import SyncState
 from tui.screens.session import SessionScreen
@@ -34,14 +31,15 @@ from tui.texts import (
     describe_history,
     describe_queue,
     describe_rejection,
+    describe_saved,
     describe_scan,
     describe_status,
     field_messages,
 )
+from tui.widgets.entry_form import EntryForm
 from tui.widgets.form import Form, FormField, ScanInput
 from tui.widgets.keybar import KeyBar
 from tui.widgets.scanner import ScannerPanel
-from tui.widgets.suggest import lot_suggester, province_suggester, ward_suggester
 
 
 class EntryScreen(Screen[None]):
@@ -94,41 +92,14 @@ class EntryScreen(Screen[None]):
         return self.entry.session
 
     def compose(self) -> ComposeResult:
-        store = self.entry.desk.store
         yield Header()
         yield Static(id="session-bar")
         with VerticalScroll(id="entry-main"):
-            with Form(id="entry-form"), Horizontal():
-                with Vertical(classes="column"):
-                    yield FormField("id_number", "ID number", placeholder="CCCD, CMND, passport")
-                    yield FormField("full_name", "Full name", max_length=80)
-                    yield FormField("dob", "Born", placeholder="150892 or 15/8/1992")
-                    yield FormField("sex", "Sex", placeholder="1 Nam · 2 Nữ")
-                    yield FormField("phone", "Phone", placeholder="optional")
-                    yield FormField("province", "Province", suggester=province_suggester())
-                    yield FormField(
-                        "ward",
-                        "Ward/commune",
-                        suggester=ward_suggester(lambda: self.entry.province_code(self.values)),
-                    )
-                    yield FormField("address", "Address", placeholder="street, hamlet")
-                with Vertical(classes="column"):
-                    yield FormField(
-                        "vaccine",
-                        "Vaccine",
-                        placeholder="AZ PF MD VC …",
-                        suggester=SuggestFromList(vaccine_table().choices(), case_sensitive=False),
-                    )
-                    yield FormField(
-                        "lot",
-                        "Lot",
-                        suggester=lot_suggester(store, lambda: self.form.field("vaccine").value),
-                    )
-                    yield FormField("given_on", "Given on", placeholder="150821")
-                    yield FormField("dose_number", "Dose no.", placeholder="auto")
-                    yield FormField("aefi", "AEFI", placeholder="blank: none")
-                    yield FormField("aefi_note", "AEFI note")
-                    yield FormField("screening", "Screening")
+            yield EntryForm(
+                self.entry.desk.store,
+                lambda: self.entry.province_code(self.values),
+                id="entry-form",
+            )
             yield Static(LEGEND, id="legend")
             yield Static(id="history")
             yield Static(id="message")
@@ -303,22 +274,11 @@ class EntryScreen(Screen[None]):
                 f"; {result.known} recorded already" if result.known else ""
             )
         else:
-            done = self._saved_text(result)
+            done = describe_saved(result)
         self.say(done)
         self.clear_form()
         self.refresh_status()
         self.take_queued_scan(done)
-
-    @staticmethod
-    def _saved_text(saved: Saved) -> str:
-        stored = saved.record
-        what = (
-            f"dose {stored.dose_number} {stored.vaccine}"
-            if stored.gives_dose
-            else f"screening {stored.screening.label}"
-        )
-        verb = f"Corrected (v{stored.version})" if saved.corrected else "Saved"
-        return f"{verb} ✓ {stored.person.full_name} · {mask(stored.person.id_number)} · {what}"
 
     def action_clear(self) -> None:
         if self.entry.cancel_correction():
