@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from desk.certificate import Imported, import_certificate
 from desk.core import Desk
 from desk.scans import ScanQueue, first_missing, form_in_use, scan_values
-from domain.doses import NextDose, duplicate_params, next_dose, next_dose_number
+from domain.doses import NextDose, next_dose, next_dose_number
 from domain.errors import DeskError, FieldError, ValidationError
 from domain.identity import (
     IdType,
@@ -75,7 +75,7 @@ class Refused:
     """Nothing stored: fields to fix, or a reason that is not one field's."""
 
     errors: dict[str, FieldError] = field(default_factory=dict)
-    problem: Exception | None = None  # a DeskError, or the store's refusal
+    problem: DeskError | None = None
 
 
 @dataclass(frozen=True)
@@ -291,9 +291,7 @@ class Entry:
                 self.desk.store.correct(record) if self.editing else self.desk.store.save(record)
             )
         except DuplicateDose as duplicate:
-            at_dose = FieldError(
-                "dose_number", "dose.duplicate", **duplicate_params(duplicate.earlier)
-            )
+            at_dose = FieldError("dose_number", duplicate.code, **duplicate.params)
             return Refused({"dose_number": at_dose}, DeskError("dose.recorded_already"))
         except StoreError as error:
             return Refused(problem=error)

@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "store.changed": "the record changed meanwhile (now version {version}); reopen it",
     "store.void_reason": "give a reason for voiding (at least 3 characters)",
     "store.voided_already": "this record is voided already",
+    "store.file_exists": "{path} exists already",
     "dose.duplicate": (
         "dose {number} already recorded on {given_on}: {vaccine} lot {lot}, site {site}, "
         "desk {desk}"

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from dbkit import connect_sqlite, iso, utc_now, write_tx
-from store.errors import StoreError
+from store.errors import busy
 from store.people import People
 from store.schema import migrate
 
@@ -49,4 +49,4 @@ class StoreBase:
             with write_tx(self.conn):
                 yield self.conn
         except sqlite3.OperationalError as error:
-            raise StoreError(f"the database cannot be written now: {error}") from error
+            raise busy(error) from error

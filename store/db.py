@@ -38,7 +38,7 @@ class Store(Records, Sessions):
         database), created owner-only."""
         destination.parent.mkdir(parents=True, exist_ok=True)
         if destination.exists():
-            raise StoreError(f"{destination} exists already")
+            raise StoreError("store.file_exists", path=str(destination))
         os.close(os.open(destination, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
         target = sqlite3.connect(str(destination))
         try:

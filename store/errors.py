@@ -1,26 +1,30 @@
-"""What the store refuses, said so the volunteer can act on it."""
+"""What the store refuses, as codes with parameters (words: `domain.messages`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from domain.doses import duplicate_params
+from domain.errors import DeskError
 from domain.record import Record
 
 
-class StoreError(RuntimeError):
-    """Something the volunteer can act on, with a message that says what."""
+class StoreError(DeskError, RuntimeError):
+    """Something the volunteer can act on."""
 
 
 class RecordNotFound(StoreError):
-    pass
+    def __init__(self, record_id: str) -> None:
+        super().__init__("store.not_found", record_id=record_id)
 
 
 class DuplicateDose(StoreError):
     """The person already has this dose number; `earlier` is that record."""
 
     def __init__(self, earlier: Record) -> None:
-        when = earlier.given_on.strftime("%d/%m/%Y")
-        super().__init__(
-            f"dose {earlier.dose_number} already recorded on {when}: "
-            f"{earlier.vaccine} lot {earlier.lot or '?'}, site {earlier.site_id}, "
-            f"desk {earlier.desk_id}"
-        )
+        super().__init__("dose.duplicate", **duplicate_params(earlier))
         self.earlier = earlier
+
+
+def busy(error: Any) -> StoreError:
+    return StoreError("store.busy", detail=str(error))

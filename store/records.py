@@ -9,6 +9,8 @@ from typing import Any
 
 from dbkit import active_dose, current_version, iso
 from domain.doses import next_dose_number
+from domain.errors import FieldError
+from domain.fields import parse_void_reason
 from domain.record import Record, Status
 from domain.text import fold
 from domain.wire import RECORD, RECORD_FIELDS, body_to_record, record_to_body
@@ -38,10 +40,10 @@ class Records(Outbox):
         a dose number the person already has. Returns the record as stored.
         """
         if record.version != 1:
-            raise StoreError("a new record starts at version 1; use correct()")
+            raise StoreError("store.new_version")
         with self._write():
             if self._exists(record.record_id):
-                raise StoreError(f"record {record.record_id} exists already")
+                raise StoreError("store.exists", record_id=record.record_id)
             return self._append(self._numbered(record))
 
     def correct(self, corrected: Record) -> Record:
@@ -49,27 +51,26 @@ class Records(Outbox):
         with self._write():
             current = self._current(corrected.record_id)
             if current.status is Status.VOIDED:
-                raise StoreError("this record was voided; enter a new one instead")
+                raise StoreError("store.voided")
             if corrected.version != current.version + 1:
-                raise StoreError(
-                    f"the record changed meanwhile (now version {current.version}); reopen it"
-                )
+                raise StoreError("store.changed", version=current.version)
             return self._append(self._numbered(corrected))
 
     def void(self, record_id: str, reason: str, entered_by: str) -> Record:
         """Mark a mistaken record void, with a reason, as a new version."""
-        reason = " ".join(reason.split())
-        if len(reason) < 3:
-            raise StoreError("give a reason for voiding (at least 3 characters)")
+        try:
+            reason = parse_void_reason(reason)
+        except FieldError as error:
+            raise StoreError(error.code) from None
         with self._write():
             current = self._current(record_id)
             if current.status is Status.VOIDED:
-                raise StoreError("this record is voided already")
+                raise StoreError("store.voided_already")
             voided = replace(
                 current,
                 version=current.version + 1,
                 status=Status.VOIDED,
-                void_reason=reason[:200],
+                void_reason=reason,
                 entered_by=entered_by,
             )
             return self._append(voided)
@@ -86,7 +87,7 @@ class Records(Outbox):
             )
         )
         if not rows:
-            raise RecordNotFound(f"no record {record_id}")
+            raise RecordNotFound(record_id)
         return body_to_record(rows[0])
 
     def _numbered(self, record: Record) -> Record:

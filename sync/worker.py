@@ -171,6 +171,7 @@ class SyncWorker:
     on_state: Callable[[SyncState], None] = lambda state: None
     rng: random.Random = field(default_factory=random.Random)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _db_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _store: Store | None = None
     _state: SyncState = field(default_factory=SyncState)
 
@@ -179,7 +180,10 @@ class SyncWorker:
         self._wake.set()
 
     async def _db(self, call: Callable[..., Any], *args: Any) -> Any:
-        return await asyncio.to_thread(call, *args)
+        # One call at a time on the worker's connection: a history pull must not join the
+        # transaction of an upload running in another thread.
+        async with self._db_lock:
+            return await asyncio.to_thread(call, *args)
 
     def _open(self) -> Store:
         if self._store is None:
@@ -266,9 +270,10 @@ class SyncWorker:
                 await self._db(store.outbox_requeue, missing)
                 requeued += len(missing)
 
-    async def pull_history(self, person_key: str) -> int:
-        """Doses of this person recorded at other desks, kept for numbering and duplicates."""
-        rows = await self.client.doses(person_key)
+    async def pull_history(self, person_key: str, timeout: float | None = 3.0) -> int:
+        """Doses of this person recorded at other desks, kept for numbering and duplicates;
+        a short timeout, for a citizen is waiting at the desk."""
+        rows = await self.client.doses(person_key, timeout)
         if rows:
             await self._db(self._open().remember_remote, rows)
         return len(rows)

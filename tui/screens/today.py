@@ -14,7 +14,6 @@ from domain.errors import DeskError
 from domain.messages import describe
 from domain.record import Record, Status
 from domain.text import mask
-from store import StoreError
 from tui.screens.void import VoidModal
 from tui.widgets.keybar import KeyBar
 
@@ -140,7 +139,7 @@ class TodayScreen(Screen[Record | None]):
                 return
             try:
                 void(self.desk, record, reason)
-            except (DeskError, StoreError) as error:
+            except DeskError as error:
                 self.say(f"Not voided: {describe(error)}")
                 return
             self.reload(self.query_one("#search", Input).value)
