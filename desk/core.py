@@ -3,16 +3,19 @@ things it asks of the world beyond the store (ports)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.clock import day_bounds
+from domain.clock import SiteClock, day_bounds
 from domain.record import Session
 from domain.roles import Action, NotAllowed, Role, can
 from store import Store
 from store.db import DeskStats
 from store.people import User
+
+log = logging.getLogger("vaxdesk.desk")
 
 
 def _nothing(*args: object) -> None:
@@ -58,6 +61,18 @@ class Desk:
     def stats(self) -> DeskStats:
         desk_id = self.session.desk_id if self.session else self.desk_id
         return self.store.stats(desk_id, self.clock())
+
+    def adopt_timezone(self, name: str) -> bool:
+        """The hub says the site's zone: "today" follows it (an injected clock stays)."""
+        clock = self.clock
+        if not name or not isinstance(clock, SiteClock) or name == clock.timezone:
+            return False
+        try:
+            clock.set_timezone(name)
+        except ValueError:
+            log.warning("the hub's time zone is unknown here; keeping %s", clock.timezone)
+            return False
+        return True
 
     def audit(self, action: str, detail: str = "") -> None:
         self.store.people.audit(self.user.name if self.user else "-", action, detail)

@@ -20,6 +20,7 @@ from desk.people import (
 )
 from desk.sessions import open_session, session_form
 from desk.today import check_correct, reveal, today_rows, void
+from domain.clock import SiteClock
 from domain.dates import PartialDate
 from domain.errors import DeskError, FieldError
 from domain.identity import Identity, IdType, Sex
@@ -226,3 +227,15 @@ def test_retrospective_mode_starts_blank_and_keeps_the_paper_lines_values(desk: 
     assert kept["vaccine"] == "VC" and kept["given_on"] == "150821" and kept["full_name"] == ""
     assert "vaccine" not in entry.disabled({})
     assert entry.toggle_mode() is Mode.LIVE and "vaccine" in entry.disabled({})
+
+
+def test_the_desk_takes_the_site_zone_the_hub_gives(store: Store, clock: FakeClock) -> None:
+    site_clock = SiteClock("Asia/Ho_Chi_Minh")
+    desk = Desk(store, site_clock)
+    assert desk.adopt_timezone("Asia/Bangkok") and site_clock.timezone == "Asia/Bangkok"
+    assert not desk.adopt_timezone("Asia/Bangkok")  # nothing new
+    assert not desk.adopt_timezone("Mars/Olympus") and site_clock.timezone == "Asia/Bangkok"
+    start, end = desk.today()
+    assert start.tzinfo is site_clock.zone and (end - start).total_seconds() == 86400
+    injected = Desk(store, clock)  # a test's clock is never moved by the hub
+    assert not injected.adopt_timezone("Asia/Bangkok") and injected.clock is clock

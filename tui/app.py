@@ -100,6 +100,7 @@ class VaxdeskApp(App[None]):
 
     def _sync_changed(self, state: SyncState) -> None:
         self.sync_state = state
+        self.desk.adopt_timezone(state.site_timezone)
         for screen in self.screen_stack:
             if isinstance(screen, EntryScreen):
                 screen.post_message(SyncStateChanged(state))
