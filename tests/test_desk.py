@@ -226,3 +226,19 @@ def test_retrospective_mode_starts_blank_and_keeps_the_paper_lines_values(desk: 
     assert kept["vaccine"] == "VC" and kept["given_on"] == "150821" and kept["full_name"] == ""
     assert "vaccine" not in entry.disabled({})
     assert entry.toggle_mode() is Mode.LIVE and "vaccine" in entry.disabled({})
+
+
+def test_a_correction_drops_a_certificate_on_offer(desk: Desk) -> None:
+    """F3 while a certificate waits in the form: Ctrl+S then saves the correction, it does not
+    import the certificate into the record being corrected."""
+    entry = opened(desk)
+    saved = entry.save(form(entry, YEN))
+    assert isinstance(saved, Saved)
+    doses = (CertificateDose("PF", "Comirnaty", 1, 2, date(2021, 8, 2), "VN", "Bộ Y tế"),)
+    scan = CertificateScan("Nguyễn Văn", "An", PartialDate(1992, 8, 15), doses, "VN")
+    assert isinstance(entry.receive(scan, form(entry, {})), Filled)
+    patch = entry.start_correction(saved.record)
+    assert entry.certificate is None
+    result = entry.save({**patch.values, "phone": "0912345678"})
+    assert isinstance(result, Saved) and result.corrected
+    assert desk.store.history("cccd:079092001234") == []
