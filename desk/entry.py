@@ -251,7 +251,10 @@ class Entry:
     # -- corrections -----------------------------------------------------------------------
 
     def start_correction(self, record: Record) -> Patch:
+        """The record's values in the form; a certificate on offer is dropped (else Ctrl+S
+        would import it instead of saving the correction)."""
         self.editing = record
+        self.certificate = None
         values = record_to_form(record)
         values["province"] = province_name(record.person.province_code)
         values["ward"] = ward_name(record.person.province_code, record.person.ward_code)

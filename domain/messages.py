@@ -75,6 +75,10 @@ MESSAGES: dict[str, str] = {
     "role.not_allowed": "a {role} may not {action}",
     "role.own_records_only": "a {role} corrects only their own records: ask a supervisor",
     "record.voided_no_correction": "a voided record cannot be corrected",
+    # uploads to the hub
+    "sync.refused": "hub refused this desk: {error}",
+    "sync.unreachable": "hub unreachable since {since:%H:%M}: {error}",
+    "sync.synced": "synced; backlog {backlog}, conflicts {conflicts}",
     # scans
     "scan.not_recognised": "not a recognised ID code",
     "scan.not_utf8": "not a recognised ID code (not UTF-8 text)",

@@ -394,3 +394,23 @@ def test_supervise_reads_its_section_and_falls_back_to_the_desks(
     nothing = runner.invoke(main, ["--config", str(config), "supervise"])
     assert nothing.exit_code == 1
     assert "give --hub, --token and --site (or run `vaxdesk demo`)" in nothing.output
+
+
+def test_sync_state_lines_come_from_the_messages_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
+    from domain import messages
+    from sync.worker import SyncState
+    from vaxdesk.sync_runner import describe
+
+    assert describe(SyncState(backlog=2, conflicts=1)) == ("synced; backlog 2, conflicts 1", False)
+    since = datetime(2026, 12, 1, 9, 5)
+    assert describe(SyncState(unreachable_since=since, error="ConnectError")) == (
+        "hub unreachable since 09:05: ConnectError",
+        False,
+    )
+    refused = describe(SyncState(refused=True, error="hub refused (401): unknown token"))
+    assert refused == ("error: hub refused this desk: hub refused (401): unknown token", True)
+    # Words are the catalogue's: a translation there shows here.
+    monkeypatch.setitem(messages.MESSAGES, "sync.synced", "đã đồng bộ; còn {backlog}")
+    assert describe(SyncState(backlog=3))[0] == "đã đồng bộ; còn 3"

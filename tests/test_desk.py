@@ -239,3 +239,19 @@ def test_the_desk_takes_the_site_zone_the_hub_gives(store: Store, clock: FakeClo
     assert start.tzinfo is site_clock.zone and (end - start).total_seconds() == 86400
     injected = Desk(store, clock)  # a test's clock is never moved by the hub
     assert not injected.adopt_timezone("Asia/Bangkok") and injected.clock is clock
+
+
+def test_a_correction_drops_a_certificate_on_offer(desk: Desk) -> None:
+    """F3 while a certificate waits in the form: Ctrl+S then saves the correction, it does not
+    import the certificate into the record being corrected."""
+    entry = opened(desk)
+    saved = entry.save(form(entry, YEN))
+    assert isinstance(saved, Saved)
+    doses = (CertificateDose("PF", "Comirnaty", 1, 2, date(2021, 8, 2), "VN", "Bộ Y tế"),)
+    scan = CertificateScan("Nguyễn Văn", "An", PartialDate(1992, 8, 15), doses, "VN")
+    assert isinstance(entry.receive(scan, form(entry, {})), Filled)
+    patch = entry.start_correction(saved.record)
+    assert entry.certificate is None
+    result = entry.save({**patch.values, "phone": "0912345678"})
+    assert isinstance(result, Saved) and result.corrected
+    assert desk.store.history("cccd:079092001234") == []

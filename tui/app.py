@@ -20,6 +20,7 @@ from desk.entry import Entry
 from desk.people import Attendance, Due, lock, log_out, sees_records
 from domain.clock import DEFAULT_TIMEZONE, SiteClock
 from domain.record import Session
+from scanner.loop import CameraState
 from scanner.sources import FrameSource, open_source
 from store import Store, open_store
 from store.people import User
@@ -29,6 +30,9 @@ from tui.screens.login import LockScreen, LoginScreen, NoRecordsScreen
 from tui.screens.session import SessionScreen
 from tui.services import HistoryArrived, SyncService, SyncStateChanged
 from tui.widgets.scanner import ScannerPanel, describe_camera
+
+# What heartbeats say while no entry screen (and so no camera) is open.
+NO_CAMERA = describe_camera(CameraState("none", False, running=False))[:80]
 
 
 class VaxdeskApp(App[None]):
@@ -57,7 +61,7 @@ class VaxdeskApp(App[None]):
         self.logged_in_at = 0.0
         self.last_activity = monotonic()
         self.locked = False
-        self.camera_summary = "none"  # the camera in a few words, for heartbeats
+        self.camera_summary = NO_CAMERA  # the camera in a few words, for heartbeats
         self.sync_state = SyncState()
         self.sync: SyncService | None = None
         if hub is not None:
@@ -145,8 +149,10 @@ class VaxdeskApp(App[None]):
         await super().on_event(event)
 
     def lock_if_idle(self) -> None:
-        """Lock a desk left alone; end a session after its hours, whoever is at the desk."""
-        if self.desk.user is None or self.locked:
+        """Lock a desk left alone; end a session after its hours, whoever is at the desk.
+        While the login shows, nobody is at the desk yet: the core knows the user a moment
+        before the app has started counting their hours."""
+        if self.desk.user is None or self.locked or isinstance(self.screen, LoginScreen):
             return
         due = self.attendance.due(
             now=monotonic(), logged_in_at=self.logged_in_at, last_key_at=self.last_activity
@@ -176,6 +182,7 @@ class VaxdeskApp(App[None]):
         """Close the user's session: every screen goes, then the login."""
         log_out(self.desk)
         self.locked = False
+        self.camera_summary = NO_CAMERA  # the camera goes with the entry screen's panel
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.log_in(reason)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from desk.entry import Lookup, Saved
 from domain.errors import FieldError
-from domain.messages import describe
+from domain.messages import describe, render
 from domain.scans import CertificateScan, IdentityScan, IdNumberScan, Rejected, Scan
 from domain.tables import vaccine_table
 from domain.text import mask
@@ -29,7 +29,7 @@ def describe_sync(configured: bool, state: SyncState, backlog: int) -> str:
     if not configured:
         return f"backlog {backlog} (no hub set)" if backlog else "no hub set"
     if state.refused:
-        text = f"hub refused this desk: {state.error}"
+        text = render("sync.refused", {"error": state.error})
     elif state.unreachable_since is not None:
         text = f"hub unreachable since {state.unreachable_since:%H:%M} · backlog {backlog}"
     else:
@@ -63,8 +63,6 @@ def describe_rejection(scan: Rejected) -> str:
 
 
 def describe_code(code: str, **params: object) -> str:
-    from domain.messages import render
-
     return render(code, params)
 
 

@@ -2,8 +2,11 @@
 
 Desks save records at human rates (one every few seconds to a minute, as a volunteer with a
 scanner would at a busy site), upload them with the real sync worker and send heartbeats;
-desk-3 falls behind, desk-4 goes offline after a minute. The supervisor's token and the hub's
-address are written to `demo/site.json`, where `vaxdesk supervise` finds them.
+desk-3 falls behind, desk-4 goes offline after a minute. Each desk is a desk core
+(`desk.Desk`) with a user of its own and an open session, and saves through
+`desk.entry.Entry` as the entry screen does, so the demo obeys the same rules as the screens.
+The supervisor's token and the hub's address are written to `demo/site.json`, where
+`vaxdesk supervise` finds them.
 """
 
 from __future__ import annotations
@@ -18,17 +21,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from domain.record import EntryContext, Mode, build_record, build_session, identity_to_form
+from desk import Desk, DeskPorts
+from desk.entry import Entry, Refused
+from desk.people import add_user, log_in
+from desk.sessions import open_session
+from domain.record import identity_to_form
+from domain.roles import Role
 from scanner.synthetic import people
-from store import DuplicateDose, open_store
+from store import Store, open_store
 from sync.worker import HubConfig
 from vaxdesk.cli.hub import _hub_app, _issue_desk_token, _issue_supervisor_token, _open_hub_db
 from vaxdesk.sync_runner import sync_worker
 
 SITE = "DEMO-SITE"
 PORT = 8471
+# Every simulated desk starts on a fresh file: its first user, a supervisor, adds the
+# vaccinator who enters the records (a volunteer may not record adverse events).
+SUPERVISOR = "Giám Sát Demo"
+USER = "Y Tá Demo"
+VACCINATOR = "Bác Sĩ Demo"
+DEMO_PIN = "2468"
+
+log = logging.getLogger("vaxdesk.demo")
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,40 @@ DESKS = (
 
 def site_file(folder: Path) -> Path:
     return folder / "site.json"
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def open_desk(
+    store: Store, desk_id: str, vaccine: str, lot: str, *,
+    clock: Callable[[], datetime] = local_now, nudge: Callable[[], None] | None = None,
+) -> Entry:  # fmt: skip
+    """A simulated desk on a fresh file, through the desk core: its users, a login, a session;
+    the entry it saves through."""
+    desk = Desk(store, clock, site_id=SITE, desk_id=desk_id)
+    if nudge is not None:
+        desk.ports = DeskPorts(nudge_upload=nudge)
+    supervisor = add_user(store, SUPERVISOR, Role.SUPERVISOR, DEMO_PIN, by=None)
+    add_user(store, USER, Role.VACCINATOR, DEMO_PIN, by=supervisor)
+    log_in(desk, USER, DEMO_PIN)
+    open_session(desk, {"site_id": SITE, "desk_id": desk_id, "vaccinator": VACCINATOR,
+                        "vaccine": vaccine, "lot": lot, "session_date": ""})  # fmt: skip
+    return Entry(desk)
+
+
+def save_person(entry: Entry, person_form: dict[str, str]) -> bool:
+    """Save one citizen as the entry screen would send the form; a refusal is logged by its
+    codes only (never the person's data) and the desk goes on."""
+    result = entry.save({**entry.session_values(), "screening": "D", **person_form})
+    if not isinstance(result, Refused):
+        return True
+    codes = [f"{name}:{error.code}" for name, error in result.errors.items()]
+    if result.problem is not None:
+        codes.append(getattr(result.problem, "code", type(result.problem).__name__))
+    log.warning("desk %s: record refused (%s)", entry.session.desk_id, ", ".join(codes))
+    return False
 
 
 class DemoSite:
@@ -115,11 +164,7 @@ class DemoSite:
     async def _desk(self, desk: SimulatedDesk, number: int) -> None:
         path = self.folder / f"{desk.desk_id}.db"
         rng = random.Random(self.seed + number)
-        now = datetime.now().astimezone()
-        form = {"site_id": SITE, "desk_id": desk.desk_id, "entered_by": "Tình Nguyện Viên",
-                "vaccinator": "Bác Sĩ Demo", "vaccine": rng.choice(["AZ", "PF", "VC"]),
-                "lot": f"DEMO{number}"}  # fmt: skip
-        session = build_session(form, today=now.date())
+        vaccine = rng.choice(["AZ", "PF", "VC"])
         hub = HubConfig(self.url, self.tokens[desk.desk_id])
         async with sync_worker(path, hub, timeout=3, software_version="demo",
                                heartbeat_seconds=5 / self.speed, poll_seconds=2 / self.speed,
@@ -127,32 +172,28 @@ class DemoSite:
             stop_sync = asyncio.Event()
             syncing = asyncio.create_task(worker.run(stop_sync))
             try:
-                await self._record(desk, number, rng, session, stop_sync, worker.nudge)
+                with open_store(path, local_now) as store:
+                    entry = open_desk(store, desk.desk_id, vaccine, f"DEMO{number}",
+                                      nudge=worker.nudge)  # fmt: skip
+                    await self._record(desk, number, rng, entry, stop_sync)
             finally:
                 stop_sync.set()
                 await syncing
 
     async def _record(
-        self, desk: SimulatedDesk, number: int, rng: random.Random, session: Any,
-        stop_sync: asyncio.Event, nudge: Callable[[], None],
+        self, desk: SimulatedDesk, number: int, rng: random.Random, entry: Entry,
+        stop_sync: asyncio.Event,
     ) -> None:  # fmt: skip
         """Save records at the desk's pace, until cancelled; past `offline_after`, the link
         is gone: records pile up on the desk."""
         stream = people(self.seed * 100 + number)
         started = asyncio.get_running_loop().time()
-        with open_store(self.folder / f"{desk.desk_id}.db") as store:
-            while True:
-                await asyncio.sleep(rng.uniform(*desk.seconds_per_record) / self.speed)
-                elapsed = (asyncio.get_running_loop().time() - started) * self.speed
-                if desk.offline_after is not None and elapsed > desk.offline_after:
-                    stop_sync.set()
-                ctx = EntryContext(session=session, mode=Mode.LIVE,
-                                   now=datetime.now().astimezone())  # fmt: skip
-                form = identity_to_form(next(stream))
-                if rng.random() < 0.05:
-                    form.update(aefi="1", aefi_note="sốt nhẹ")
-                try:
-                    store.save(build_record(form, ctx))
-                except DuplicateDose:
-                    continue
-                nudge()
+        while True:
+            await asyncio.sleep(rng.uniform(*desk.seconds_per_record) / self.speed)
+            elapsed = (asyncio.get_running_loop().time() - started) * self.speed
+            if desk.offline_after is not None and elapsed > desk.offline_after:
+                stop_sync.set()
+            form = identity_to_form(next(stream))
+            if rng.random() < 0.05:
+                form.update(aefi="1", aefi_note="sốt nhẹ")
+            save_person(entry, form)

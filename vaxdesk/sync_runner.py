@@ -8,6 +8,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from domain.errors import DeskError
+from domain.messages import describe as describe_error
+from domain.messages import render
 from sync.worker import HubConfig, SyncWorker
 
 if TYPE_CHECKING:
@@ -43,10 +46,21 @@ async def run_sync(
         return await worker.run(stop, once=once)
 
 
-def describe(state: SyncState) -> tuple[str, bool]:
-    """A line for a technician's terminal, and whether it is an error (standard error)."""
+def problem(state: SyncState) -> DeskError | None:
+    """What is wrong with the uploads, as a code and its parameters; None when nothing is."""
     if state.refused:
-        return f"error: {state.error}", True
+        return DeskError("sync.refused", error=state.error)
     if state.unreachable_since:
-        return f"hub unreachable since {state.unreachable_since:%H:%M}: {state.error}", False
-    return f"synced; backlog {state.backlog}, conflicts {state.conflicts}", False
+        return DeskError("sync.unreachable", since=state.unreachable_since, error=state.error)
+    return None
+
+
+def describe(state: SyncState) -> tuple[str, bool]:
+    """A line for a technician's terminal, and whether it is an error (standard error); the
+    words are the messages catalogue's."""
+    wrong = problem(state)
+    if wrong is None:
+        counts = {"backlog": state.backlog, "conflicts": state.conflicts}
+        return render("sync.synced", counts), False
+    text = describe_error(wrong)
+    return (f"error: {text}", True) if state.refused else (text, False)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from domain.messages import describe
 from vaxdesk.cli.common import (
     as_user_option,
     authorise,
@@ -52,7 +53,7 @@ def export(
     except click.ClickException:
         raise
     except Exception as error:
-        raise click.ClickException(f"cannot export {path}: {error}") from None
+        raise click.ClickException(f"cannot export {path}: {describe(error)}") from None
     click.echo(f"{count} record(s) exported", err=True)
 
 
@@ -75,7 +76,7 @@ def backup(ctx: click.Context, db: Path | None, folder: Path | None) -> None:
         with open_store(path) as store:
             store.backup(target)
     except StoreError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(describe(error)) from None
     click.echo(f"backup written to {target}")
 
 
@@ -106,4 +107,4 @@ def info(ctx: click.Context) -> None:
             click.echo(f"versions    : {store.count_versions()} record version(s)")
             click.echo(f"backlog     : {store.backlog()} not yet acknowledged by a hub")
     except Exception as error:
-        raise click.ClickException(f"cannot read {desk.db}: {error}") from None
+        raise click.ClickException(f"cannot read {desk.db}: {describe(error)}") from None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from domain.messages import describe
 from vaxdesk import __version__
 from vaxdesk.cli.common import (
     camera_option,
@@ -47,7 +48,7 @@ def run_desk(settings: Settings) -> None:
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
     except Exception as error:  # OSError, sqlite3.DatabaseError, a schema too new, ...
-        raise click.ClickException(f"cannot open {desk.db}: {error}") from None
+        raise click.ClickException(f"cannot open {desk.db}: {describe(error)}") from None
     app.run()
 
 
@@ -78,7 +79,7 @@ def demo(ctx: click.Context, headless: bool) -> None:
     try:
         site = DemoSite(folder).start()
     except Exception as error:
-        raise click.ClickException(f"the demo site could not start: {error}") from None
+        raise click.ClickException(f"the demo site could not start: {describe(error)}") from None
     click.echo(f"demo hub on {site.url}; in another terminal: vaxdesk supervise", err=True)
     try:
         if headless:

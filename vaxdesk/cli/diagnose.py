@@ -75,6 +75,7 @@ def decode_files(files: list[Path], *, as_json: bool, decoder: str) -> bool:
     import json
     from datetime import date
 
+    from domain.messages import render
     from domain.scans import Rejected, parse_payload
     from scanner.decode import make_decoder
     from scanner.sources import read_image
@@ -96,7 +97,7 @@ def decode_files(files: list[Path], *, as_json: bool, decoder: str) -> bool:
             scan = parse_payload(codes[0].data, today=date.today())
             result.update(kind=scan.kind, format=codes[0].format, fields=scan_fields(scan))
             if isinstance(scan, Rejected):
-                result["error"] = scan.reason
+                result["error"] = render(scan.code, {"detail": scan.detail})
         if result["kind"] in ("error", "none"):
             all_read = False
         if as_json:

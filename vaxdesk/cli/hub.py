@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from domain.messages import describe
 from vaxdesk.cli.common import desk_option, given, settings, site_option
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def _hub_db(url: str) -> Iterator[HubDB]:
     try:
         db = _open_hub_db(url)
     except Exception as error:  # OSError, sqlite3/psycopg errors, a schema too new
-        raise click.ClickException(f"cannot open the hub's database: {error}") from None
+        raise click.ClickException(f"cannot open the hub's database: {describe(error)}") from None
     try:
         yield db
     finally:
@@ -124,7 +125,6 @@ def enrol(hub_db: str, desk_id: str, site_id: str) -> None:
     from datetime import UTC, datetime
 
     from domain.errors import FieldError
-    from domain.messages import describe
     from domain.record import parse_code
 
     try:
