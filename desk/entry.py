@@ -104,6 +104,7 @@ class Entry:
         self.certificate: CertificateScan | None = None
         self.queue = ScanQueue()
         self._retro_starts = False  # the first retrospective form keeps nothing of live entry
+        self._numbered_for = ""  # whose history gave the dose number now in the form
 
     @property
     def session(self) -> Session:
@@ -150,6 +151,7 @@ class Entry:
         values it starts with."""
         self.source = Source.TYPED
         self.certificate = None
+        self._numbered_for = ""
         retro = self.mode is Mode.RETROSPECTIVE and not self.editing
         kept = RETRO_KEPT if retro and not self._retro_starts else ()
         self._retro_starts = False
@@ -165,6 +167,11 @@ class Entry:
         self.mode = Mode.LIVE if self.mode is Mode.RETROSPECTIVE else Mode.RETROSPECTIVE
         self._retro_starts = self.mode is Mode.RETROSPECTIVE
         return self.mode
+
+    def check_session_change(self) -> None:
+        """The session's values are the defaults of new records, not of a correction."""
+        if self.editing is not None:
+            raise DeskError("entry.finish_correction")
 
     def change_session(self, session: Session) -> None:
         self.desk.session = session
@@ -229,8 +236,11 @@ class Entry:
         """What the person's history fills: the next dose number, and for a person seen
         before, who they are (only into empty fields)."""
         values: dict[str, str] = {}
-        if not self.editing and (refresh_dose or not form.get("dose_number", "").strip()):
+        another_person = self._numbered_for not in ("", lookup.person_key)
+        empty = not form.get("dose_number", "").strip()
+        if not self.editing and (refresh_dose or empty or another_person):
             values["dose_number"] = str(next_dose_number(lookup.history))
+            self._numbered_for = lookup.person_key
         if lookup.history:
             known = lookup.history[-1].person
             for name, text in identity_to_form(known).items():

@@ -255,3 +255,26 @@ def test_a_correction_drops_a_certificate_on_offer(desk: Desk) -> None:
     result = entry.save({**patch.values, "phone": "0912345678"})
     assert isinstance(result, Saved) and result.corrected
     assert desk.store.history("cccd:079092001234") == []
+
+
+def test_another_id_number_gets_its_own_dose_number(desk: Desk) -> None:
+    entry = opened(desk)
+    assert isinstance(entry.save(form(entry, YEN)), Saved)
+    typed = form(entry, {"id_number": YEN["id_number"]})
+    first = entry.after_field(typed, "id_number")
+    assert first.values["dose_number"] == "2"
+    other = {**typed, **first.values, "id_number": AN["id_number"], "full_name": ""}
+    assert entry.after_field(other, "id_number").values["dose_number"] == "1"
+    typed_by_hand = {**form(entry, {"dose_number": "3"}), "id_number": AN["id_number"]}
+    entry.clear(typed_by_hand)
+    assert "dose_number" not in entry.after_field(typed_by_hand, "id_number").values
+
+
+def test_no_session_change_in_the_middle_of_a_correction(desk: Desk) -> None:
+    entry = opened(desk)
+    saved = entry.save(form(entry, AN))
+    assert isinstance(saved, Saved)
+    entry.check_session_change()
+    entry.start_correction(saved.record)
+    with pytest.raises(DeskError, match="finish or cancel"):
+        entry.check_session_change()

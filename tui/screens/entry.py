@@ -135,7 +135,7 @@ class EntryScreen(Screen[None]):
         patch = self.entry.remote_history_arrived(self.values, message.person_key)
         if patch is not None:
             self.form.set_values(patch.values)
-            if patch.lookup is not None:
+            if patch.lookup is not None and self.entry.certificate is None:
                 self.query_one("#history", Static).update(describe_history(patch.lookup))
 
     # -- what the volunteer sees -----------------------------------------------------------
@@ -180,7 +180,7 @@ class EntryScreen(Screen[None]):
     def apply(self, patch: Patch) -> None:
         """Put the core's answer on screen."""
         self.form.set_values(patch.values)
-        if patch.lookup is not None:
+        if patch.lookup is not None and self.entry.certificate is None:
             self.query_one("#history", Static).update(describe_history(patch.lookup))
         if patch.certificate is not None:
             self.query_one("#history", Static).update(describe_certificate(patch.certificate))
@@ -300,6 +300,12 @@ class EntryScreen(Screen[None]):
         )
 
     def action_session(self) -> None:
+        try:
+            self.entry.check_session_change()
+        except DeskError as error:
+            self.say(describe(error)[:1].upper() + describe(error)[1:], error=True)
+            return
+
         def changed(session: Session | None) -> None:
             if session is not None:
                 self.entry.change_session(session)
