@@ -24,7 +24,7 @@ from scanner.payloads import (
 from scanner.synthetic import cccd_payload, people
 
 TODAY = date(2026, 11, 23)
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "dcc"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dcc"
 GOOD = (
     "079092001234|025123456|Nguyễn Văn An|15081992|Nam|"
     "Số 1 Lê Lợi, Phường Bến Thành, TP HCM|01022021"
