@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from scanner.decode import make_decoder
+from scanner.decode import ZBAR_MISSING, make_decoder, zbar_usable
 from scanner.synthetic import DISTORTIONS, cccd_payload, empty_frame, people, scene
 
 SIZES = ((640, 480), (1280, 720))
@@ -64,9 +64,13 @@ def ours(name: str, **options: object) -> Callable[[np.ndarray], list[bytes]]:
 READERS: dict[str, Callable[[], Callable[[np.ndarray], list[bytes]]]] = {
     "zxing (default: + sharpened 2nd pass)": lambda: ours("zxing"),
     "zxing, one pass": lambda: ours("zxing", second_pass=False),
+}
+ZBAR_READERS: dict[str, Callable[[], Callable[[np.ndarray], list[bytes]]]] = {
     "zbar binary + inverted (ours)": lambda: ours("zbar"),
     "zbar binary, no inverted": lambda: ours("zbar", try_inverted=False),
     "pyzbar default text mode": zbar_text_mode,
+}
+OTHER_READERS: dict[str, Callable[[], Callable[[np.ndarray], list[bytes]]]] = {
     "opencv QRCodeDetector": opencv_reader,
 }
 
@@ -93,7 +97,13 @@ def run_decoders(count: int, seed: int) -> None:
     data = frames(count, seed)
     print(f"{len(data)} frames: {len(DISTORTIONS)} classes + empty, {count} each, sizes "
           f"{', '.join(f'{w}x{h}' for w, h in SIZES)}")  # fmt: skip
-    for label, make in READERS.items():
+    readers = dict(READERS)
+    if zbar_usable():
+        readers.update(ZBAR_READERS)
+    else:
+        print(f"zbar rows left out: {ZBAR_MISSING}")
+    readers.update(OTHER_READERS)
+    for label, make in readers.items():
         read = make()
         hits: dict[tuple[str, int], list[bool]] = defaultdict(list)
         wrong = 0

@@ -8,9 +8,13 @@ from pathlib import Path
 import pytest
 
 from domain.record import EntryContext, Mode, Session, build_session
+from scanner.decode import ZBAR_MISSING, zbar_usable
 from store import Store, open_store
 
 ICT = timezone(timedelta(hours=7))  # Indochina Time, where the desks are
+
+# The zbar backend needs the system's libzbar0; without it its tests skip and say why.
+needs_zbar = pytest.mark.skipif(not zbar_usable(), reason=ZBAR_MISSING)
 
 
 @dataclass
