@@ -153,9 +153,8 @@ class TimedSource:
 
 
 async def frame_to_form(citizens: int, seed: int) -> list[float]:
-    from tests.conftest import desk_app
-    from tests.test_tui_desk import log_in
     from tui.screens.entry import EntryScreen
+    from vaxdesk.testing.desk import desk_app, log_in
 
     rng = random.Random(seed)
     stream = people(seed + 1)

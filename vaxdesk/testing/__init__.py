@@ -1,0 +1,1 @@
+"""Real parts for tests and benchmarks: servers and apps on loopback."""
