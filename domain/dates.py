@@ -71,7 +71,7 @@ def parse_date(
         raise FieldError(field, "required")
     parts = [p for p in _SEPARATORS.split(raw) if p]
     if not all(p.isdigit() and p.isascii() for p in parts):
-        raise FieldError(field, f"'{raw}' is not a date: type e.g. 150892 or 15/8/1992")
+        raise FieldError(field, "date.not_a_date", text=raw)
     day: int | None
     month: int | None
     if len(parts) == 1:
@@ -86,7 +86,7 @@ def parse_date(
         elif len(digits) == 4:
             day, month, year = int(digits[:2]), int(digits[2:]), today.year
         else:
-            raise FieldError(field, f"'{raw}' is not a date: type DDMMYY, DDMMYYYY or DD/MM/YYYY")
+            raise FieldError(field, "date.digits", text=raw)
     elif len(parts) in (2, 3):
         day, month = int(parts[0]), int(parts[1])
         if len(parts) == 2:
@@ -96,21 +96,21 @@ def parse_date(
         elif len(parts[2]) <= 2:
             year = _expand_year(int(parts[2]), today)
         else:
-            raise FieldError(field, f"'{parts[2]}' is not a year")
+            raise FieldError(field, "date.not_a_year", text=parts[2])
     else:
-        raise FieldError(field, f"'{raw}' is not a date: type DD/MM/YYYY")
+        raise FieldError(field, "date.shape", text=raw)
     try:
         real = date(year, month, day)
     except ValueError:
-        raise FieldError(field, f"{day:02d}/{month:02d}/{year} does not exist") from None
+        raise FieldError(field, "date.does_not_exist", day=day, month=month, year=year) from None
     return _check(PartialDate.of(real), today, field, allow_future)
 
 
 def _check(value: PartialDate, today: date, field: str, allow_future: bool) -> PartialDate:
     if value.year < EARLIEST_YEAR:
-        raise FieldError(field, f"{value.display()} is before {EARLIEST_YEAR}")
+        raise FieldError(field, "date.too_early", date=value.display(), earliest=EARLIEST_YEAR)
     if not allow_future:
         future = value.year > today.year if not value.is_full else value.to_date() > today
         if future:
-            raise FieldError(field, f"{value.display()} is in the future")
+            raise FieldError(field, "date.future", date=value.display())
     return value

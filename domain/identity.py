@@ -46,29 +46,36 @@ def normalize_id(text: str) -> str:
     return re.sub(r"[\s.\-]", "", text).upper()
 
 
+def id_key(id_type: IdType, number: str) -> str:
+    return f"{id_type.value}:{number}"
+
+
+def person_key_of(id_text: str) -> str:
+    """The key of the person an ID number names ('' for no usable number), as `person_key`."""
+    number = normalize_id(id_text)
+    id_type = classify_id(number)
+    return "" if id_type is IdType.NONE else id_key(id_type, number)
+
+
 def check_id_number(id_type: IdType, number: str) -> None:
     """Shape checks of the number alone; CCCD consistency with the person is `check_cccd`."""
     if id_type is IdType.NONE:
         if number:
-            raise FieldError("id_number", "a number was given for a person without ID")
+            raise FieldError("id_number", "id.number_without_id")
         return
     if id_type is IdType.CCCD:
         if not (number.isascii() and number.isdigit() and len(number) == 12):
-            raise FieldError("id_number", "a CCCD number has 12 digits")
+            raise FieldError("id_number", "id.cccd_digits")
         province = number[:3]
         if province not in cccd_province_codes():
-            raise FieldError(
-                "id_number", f"CCCD starts with {province}, which is not a province code"
-            )
+            raise FieldError("id_number", "id.cccd_province", province=province)
         return
     if id_type is IdType.CMND:
         if not (number.isascii() and number.isdigit() and len(number) == 9):
-            raise FieldError("id_number", "an old ID (CMND) number has 9 digits")
+            raise FieldError("id_number", "id.cmnd_digits")
         return
     if not (number.isascii() and _PASSPORT.fullmatch(number)):
-        raise FieldError(
-            "id_number", "not an ID number: CCCD 12 digits, CMND 9 digits, or a passport number"
-        )
+        raise FieldError("id_number", "id.not_an_id")
 
 
 def cccd_century_and_sex(number: str) -> tuple[int, Sex]:
@@ -99,9 +106,9 @@ def check_cccd(number: str, dob: PartialDate, sex: Sex) -> None:
     year = cccd_birth_year(number)
     _, coded_sex = cccd_century_and_sex(number)
     if year != dob.year:
-        raise FieldError("dob", f"the CCCD says born in {year}, the date of birth says {dob.year}")
+        raise FieldError("dob", "id.cccd_year", coded=year, given=dob.year)
     if coded_sex is not sex:
-        raise FieldError("sex", f"the CCCD says {coded_sex.value}, not {sex.value}")
+        raise FieldError("sex", "id.cccd_sex", coded=coded_sex.value, given=sex.value)
 
 
 def parse_sex(text: str) -> Sex:
@@ -110,7 +117,7 @@ def parse_sex(text: str) -> Sex:
         return Sex.MALE
     if key in {"nu", "f", "female", "2", "0"}:
         return Sex.FEMALE
-    raise FieldError("sex", "type 1 (Nam) or 2 (Nữ)")
+    raise FieldError("sex", "sex.invalid")
 
 
 def normalize_name(text: str) -> str:
@@ -118,11 +125,11 @@ def normalize_name(text: str) -> str:
     if not name:
         raise FieldError("full_name", "required")
     if len(name) > 80:
-        raise FieldError("full_name", "longer than 80 characters")
+        raise FieldError("full_name", "name.too_long")
     if any(ch.isdigit() for ch in name):
-        raise FieldError("full_name", "a name has no digits")
+        raise FieldError("full_name", "name.digits")
     if not all(ch.isalpha() or ch in " '-." for ch in name):
-        raise FieldError("full_name", "a name has only letters, spaces, ' - and .")
+        raise FieldError("full_name", "name.characters")
     if name.isupper() or name.islower():
         name = " ".join(part.capitalize() for part in name.split(" "))
     return name
@@ -138,7 +145,7 @@ def normalize_phone(text: str) -> str:
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
     if not (digits.isascii() and _MOBILE.fullmatch(digits)):
-        raise FieldError("phone", "not a Vietnamese mobile number (10 digits, 03x-09x)")
+        raise FieldError("phone", "phone.invalid")
     return digits
 
 
@@ -161,7 +168,7 @@ class Identity:
     def person_key(self) -> str:
         """What ties a person's doses together: the ID number, else folded name and birth."""
         if self.id_type is not IdType.NONE:
-            return f"{self.id_type.value}:{self.id_number}"
+            return id_key(self.id_type, self.id_number)
         return f"none:{fold(self.full_name)}|{self.dob.iso()}"
 
     def validated(self, *, today: date) -> Identity:
@@ -170,9 +177,9 @@ class Identity:
         check_id_number(self.id_type, number)
         name = normalize_name(self.full_name)
         if (self.dob.is_full and self.dob.to_date() > today) or self.dob.year > today.year:
-            raise FieldError("dob", "the date of birth is in the future")
+            raise FieldError("dob", "dob.future")
         if self.dob.year < 1900:
-            raise FieldError("dob", "the date of birth is before 1900")
+            raise FieldError("dob", "dob.before_1900")
         if self.id_type is IdType.CCCD:
             check_cccd(number, self.dob, self.sex)
         return replace(

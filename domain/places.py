@@ -71,9 +71,9 @@ def resolve(places: tuple[Place, ...], text: str, field: str, what: str) -> str:
     if len(hits) == 1:
         return hits[0].code
     if not hits:
-        raise FieldError(field, f"no {what} called '{clean_text(text)}'")
+        raise FieldError(field, "place.unknown", what=what, text=clean_text(text))
     names = ", ".join(p.name for p in hits[:4])
-    raise FieldError(field, f"which one? {names}{' …' if len(hits) > 4 else ''}")
+    raise FieldError(field, "place.ambiguous", names=names + (" …" if len(hits) > 4 else ""))
 
 
 def resolve_province(text: str) -> str:
@@ -82,7 +82,7 @@ def resolve_province(text: str) -> str:
 
 def resolve_ward(province_code: str, text: str) -> str:
     if clean_text(text) and not province_code:
-        raise FieldError("ward", "give the province first")
+        raise FieldError("ward", "place.province_first")
     return resolve(wards(province_code), text, "ward", "ward or commune")
 
 

@@ -6,17 +6,29 @@ Every screen and importer turns what it has into the same form (field name -> te
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import TypeVar
 
 from uuid6 import uuid7
 
 from domain.dates import parse_date
 from domain.errors import FieldError, ValidationError
+from domain.fields import (
+    Aefi,
+    Mode,
+    Screening,
+    Source,
+    Status,
+    parse_aefi,
+    parse_code,
+    parse_dose_number,
+    parse_lot,
+    parse_person_name,
+    parse_screening,
+    parse_vaccine,
+)
 from domain.identity import (
     Identity,
     IdType,
@@ -30,62 +42,10 @@ from domain.identity import (
     normalize_phone,
     parse_sex,
 )
-from domain.tables import vaccine_table
-from domain.text import clean_text, fold
+from domain.text import clean_text
 
 OBSERVATION_MINUTES = 30
-_LOT = re.compile(r"[A-Z0-9][A-Z0-9/.\-]{0,23}")
-_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,32}")
 T = TypeVar("T")
-
-
-class Screening(StrEnum):
-    ELIGIBLE = "D"  # đủ điều kiện tiêm: the dose is given
-    POSTPONE = "H"  # tạm hoãn
-    CONTRAINDICATED = "C"  # chống chỉ định
-    REFER = "B"  # chuyển tiêm tại bệnh viện
-
-    @property
-    def label(self) -> str:
-        return _SCREENING_LABELS[self]
-
-    @property
-    def gives_dose(self) -> bool:
-        return self is Screening.ELIGIBLE
-
-
-_SCREENING_LABELS = {
-    Screening.ELIGIBLE: "đủ điều kiện tiêm",
-    Screening.POSTPONE: "tạm hoãn",
-    Screening.CONTRAINDICATED: "chống chỉ định",
-    Screening.REFER: "chuyển bệnh viện",
-}
-
-
-class Aefi(StrEnum):
-    """Adverse event following immunization, as seen during observation."""
-
-    NONE = ""
-    MILD = "mild"  # phản ứng thông thường
-    SEVERE = "severe"  # phản ứng nặng
-
-
-class Source(StrEnum):
-    TYPED = "typed"
-    SCAN = "scan"
-    IMPORT = "import"
-    RETROSPECTIVE = "retrospective"
-    CERTIFICATE = "certificate"
-
-
-class Status(StrEnum):
-    ACTIVE = "active"
-    VOIDED = "voided"
-
-
-class Mode(StrEnum):
-    LIVE = "live"  # doses given now, at this desk
-    RETROSPECTIVE = "retrospective"  # hồi cứu: doses given earlier, from paper lists
 
 
 @dataclass(frozen=True)
@@ -168,77 +128,14 @@ def new_record_id() -> str:
     return str(uuid7())
 
 
-def parse_screening(text: str) -> Screening:
-    key = fold(text).upper()[:1] or "D"
-    try:
-        return Screening(key)
-    except ValueError:
-        raise FieldError(
-            "screening", "D đủ điều kiện · H hoãn · C chống chỉ định · B bệnh viện"
-        ) from None
-
-
-def parse_aefi(text: str) -> Aefi:
-    key = fold(text)
-    if key in {"", "0", "-", "khong", "none"}:
-        return Aefi.NONE
-    if key in {"1", "mild", "nhe", "thuong", "thong thuong"}:
-        return Aefi.MILD
-    if key in {"2", "severe", "nang"}:
-        return Aefi.SEVERE
-    raise FieldError("aefi", "blank none · 1 thông thường (mild) · 2 nặng (severe)")
-
-
-def parse_vaccine(text: str) -> str:
-    table = vaccine_table()
-    vaccine = table.resolve(text)
-    if vaccine is None:
-        raise FieldError(
-            "vaccine", f"unknown vaccine '{clean_text(text)}': {', '.join(table.choices())}"
-        )
-    return vaccine.code
-
-
-def parse_lot(text: str) -> str:
-    lot = clean_text(text).upper().replace(" ", "")
-    if not lot:
-        raise FieldError("lot", "required")
-    if not _LOT.fullmatch(lot):
-        raise FieldError("lot", "a lot number has letters, digits, '-', '/' and '.' only")
-    return lot
-
-
-def parse_dose_number(text: str) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 9:
-        raise FieldError("dose_number", "a dose number from 1 to 9")
-    return int(text)
-
-
-def parse_code(name: str, text: str) -> str:
-    value = clean_text(text)
-    if not _CODE.fullmatch(value):
-        raise FieldError(name, "letters, digits, '-', '_' and '.' only, 1-32 characters")
-    return value
-
-
-def parse_person_name(name: str, text: str) -> str:
-    try:
-        return normalize_name(text)
-    except FieldError as error:
-        raise FieldError(name, error.message) from None
-
-
 def build_session(form: Mapping[str, str], *, today: date, session_id: str = "") -> Session:
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
 
     def take(name: str, parse: Callable[[str], T]) -> T | None:
         try:
             return parse(form.get(name, ""))
         except FieldError as error:
-            errors.setdefault(error.field, error.message)
+            errors.setdefault(error.field, error)
             return None
 
     site = take("site_id", lambda t: parse_code("site_id", t).upper())
@@ -268,7 +165,7 @@ def build_session(form: Mapping[str, str], *, today: date, session_id: str = "")
 
 def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
     """Validate a whole form into a Record, or raise ValidationError naming every bad field."""
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
     today = ctx.now.date()
     retrospective = ctx.mode is Mode.RETROSPECTIVE
 
@@ -276,7 +173,7 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
         try:
             return parse(form.get(name, ""))
         except FieldError as error:
-            errors.setdefault(error.field, error.message)
+            errors.setdefault(error.field, error)
             return None
 
     id_number = normalize_id(form.get("id_number", ""))
@@ -321,12 +218,12 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
     aefi = take("aefi", parse_aefi) if gives_dose else Aefi.NONE
     aefi_note = clean_text(form.get("aefi_note", ""))[:200]
     if aefi and not aefi_note:
-        errors.setdefault("aefi_note", "describe the adverse event")
+        errors.setdefault("aefi_note", FieldError("aefi_note", "aefi_note.required"))
 
     if id_type is IdType.CCCD and dob and sex and "id_number" not in errors:
         take("dob", lambda _: check_cccd(id_number, dob, sex))
     if dob and given_on and dob.is_full and dob.to_date() > given_on:
-        errors.setdefault("given_on", "the dose was given before the person was born")
+        errors.setdefault("given_on", FieldError("given_on", "given_on.before_birth"))
     if errors:
         raise ValidationError({k: errors[k] for k in sorted(errors, key=_field_order)})
 

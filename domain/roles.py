@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.errors import DeskError
+
 
 class Role(StrEnum):
     VOLUNTEER = "volunteer"  # enters records; corrects their own records of the day
@@ -36,9 +38,9 @@ def can(role: Role, action: Action) -> bool:
     return action in ALLOWED[role]
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(DeskError, PermissionError):
     def __init__(self, role: Role, action: Action) -> None:
-        super().__init__(f"a {role.value} may not {action.value}")
+        super().__init__("role.not_allowed", role=role.value, action=action.value)
         self.role = role
         self.action = action
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from domain.scans import Scan, parse_payload
 from scanner.debounce import Debouncer
 from scanner.decode import Code, Decoder
-from scanner.payloads import Scan, parse_payload
 from scanner.sources import FrameSource
 
 

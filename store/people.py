@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from domain.errors import DeskError
 from domain.roles import Role
 from domain.text import clean_text
 
@@ -19,8 +20,12 @@ FIRST_LOCKOUT_SECONDS = 30
 GENESIS = "0" * 64
 
 
-class LoginError(Exception):
-    """Wrong name or PIN, or locked out: the message says which, never which one was wrong."""
+class LoginError(DeskError):
+    """Wrong name or PIN, or locked out: it says which, never which one was wrong."""
+
+
+class PinRefused(DeskError, ValueError):
+    """A PIN that breaks the rule, or a user's name taken already."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ def check_pin(pin: str) -> str:
         return pin
     if len(pin) >= 8 and not pin.isdigit():
         return pin
-    raise ValueError("a PIN of 4-12 digits, or a password of 8 characters or more")
+    raise PinRefused("pin.rule")
 
 
 def chain_hash(prev: str, at: str, user: str, action: str, detail: str) -> str:
@@ -78,7 +83,7 @@ class People:
         with self.store._write():
             names = self.store.conn.execute("SELECT name FROM users")
             if any(existing.casefold() == name.casefold() for (existing,) in names):
-                raise ValueError(f"there is a user called {name} already")
+                raise PinRefused("user.exists", name=name)
             cursor = self.store.conn.execute(
                 "INSERT INTO users (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)",
                 [name, role.value, digest, self.store._now()],
@@ -105,11 +110,11 @@ class People:
         )
         if row is None:
             self.audit("-", "login.failed", "unknown name")
-            raise LoginError("wrong name or PIN")
+            raise LoginError("login.wrong")
         user_id, real_name, role, digest, failures, locked_until = row
         if locked_until and datetime.fromisoformat(locked_until) > now:
             wait = int((datetime.fromisoformat(locked_until) - now).total_seconds()) + 1
-            raise LoginError(f"locked after {failures} wrong PINs: try again in {wait} s")
+            raise LoginError("login.locked", failures=failures, wait=wait)
         try:
             _hasher().verify(digest, pin)
         except VerificationError:
@@ -124,7 +129,7 @@ class People:
                     [failures, locked, user_id],
                 )
                 self.audit_in_tx(real_name, "login.failed", f"failure {failures}")
-            raise LoginError("wrong name or PIN") from None
+            raise LoginError("login.wrong") from None
         with self.store._write():
             self.store.conn.execute(
                 "UPDATE users SET failures = 0, locked_until = '' WHERE user_id = ?", [user_id]

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from domain.errors import FieldError
+from domain.messages import describe
 from domain.text import mask
 from store.db import row_to_record
 from sync.hubdb import Desk, HubDB
@@ -49,7 +50,7 @@ def check_body(body: Any, desk: Desk, today: date) -> str:
         record = row_to_record(body)
         record.person.validated(today=today)
     except FieldError as error:
-        return f"{error.field}: {error.message}"
+        return f"{error.field}: {describe(error)}"
     except (KeyError, TypeError, ValueError) as error:
         return f"malformed record ({type(error).__name__}: {error})"[:200]
     if record.site_id != desk.site_id:

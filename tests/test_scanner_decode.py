@@ -12,10 +12,10 @@ import pytest
 
 from domain.dates import PartialDate
 from domain.identity import Identity, IdType, Sex
+from domain.scans import IdentityScan, IdNumberScan, Rejected, Scan
 from scanner.debounce import Debouncer
 from scanner.decode import ZBAR_MISSING, make_decoder, zbar_usable
 from scanner.loop import CameraState, ScanLoop
-from scanner.payloads import IdentityScan, IdNumberScan, Rejected, Scan
 from scanner.sources import CameraError, CameraSource, FileSource, open_source, read_image
 from scanner.synthetic import (
     DISTORTIONS,
@@ -152,7 +152,7 @@ def test_bad_codes_come_out_as_refusals(tmp_path: Path) -> None:
         on_state=lambda state: None,
     )
     loop.run(threading.Event())
-    assert scans == [Rejected("not a recognised ID code")]
+    assert scans == [Rejected("scan.not_recognised")]
 
 
 def test_debounce_by_content_and_time() -> None:

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from domain.dates import PartialDate
 from domain.identity import IdType, Sex
-from scanner.payloads import (
-    NOT_RECOGNISED,
+from domain.scans import (
     CertificateScan,
     IdentityScan,
     IdNumberScan,
@@ -25,6 +24,7 @@ from scanner.synthetic import cccd_payload, people
 from tests.conftest import needs_zbar
 
 TODAY = date(2026, 11, 23)
+NOT_RECOGNISED = "not a recognised ID code"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dcc"
 GOOD = (
     "079092001234|025123456|Nguyễn Văn An|15081992|Nam|"

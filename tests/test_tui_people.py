@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
 
+from desk.people import Attendance
 from domain.roles import Role
 from store import open_store
 from tests.conftest import (
@@ -78,7 +79,7 @@ async def test_idle_lock_hides_everything_personal(db_path: Path, clock: FakeClo
         screen.form.set_values({"id_number": "079092001234", "full_name": "Nguyễn Văn An",
                                 "dob": "150892", "phone": "0912345678"})  # fmt: skip
         assert "Nguyễn Văn An" in screen_text(app)
-        app.idle_lock_seconds = 0.5  # the volunteer walks away
+        app.attendance = Attendance(idle_lock_seconds=0.5)  # the volunteer walks away
         await pilot.pause(1.6)
         assert isinstance(app.screen, LockScreen)
         shown = screen_text(app)
@@ -86,7 +87,7 @@ async def test_idle_lock_hides_everything_personal(db_path: Path, clock: FakeClo
             assert personal not in shown
         await pilot.press(*"0000", "enter")
         assert isinstance(app.screen, LockScreen) and "Wrong PIN" in shown + screen_text(app)
-        app.idle_lock_seconds = 300
+        app.attendance = Attendance(idle_lock_seconds=300)
         await pilot.press(*"2468", "enter")
         assert isinstance(app.screen, EntryScreen)
         assert screen.form.field("full_name").value == "Nguyễn Văn An"  # nothing lost

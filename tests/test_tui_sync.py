@@ -8,7 +8,7 @@ from sync.hubdb import HubDB
 from sync.worker import HubConfig
 from tests.conftest import FakeClock, desk_app, until
 from tests.hubtools import HubServer
-from tests.test_sync import enrol
+from tests.test_sync import desk_store, enrol
 from tests.test_tui_desk import SIZE, entry, open_session, text_of
 
 
@@ -23,8 +23,8 @@ async def test_saved_records_reach_the_hub_by_themselves(
         async with app.run_test(size=SIZE) as pilot:
             await open_session(pilot)
             screen = entry(app)
-            screen.sync_worker.base_delay = 0.05  # type: ignore[union-attr]
-            screen.sync_worker.max_delay = 0.2  # type: ignore[union-attr]
+            app.sync_worker.base_delay = 0.05  # type: ignore[union-attr]
+            app.sync_worker.max_delay = 0.2  # type: ignore[union-attr]
             screen.form.set_values({"id_number": "079092001234", "full_name": "Nguyễn Văn An",
                                     "dob": "150892"})  # fmt: skip
             await pilot.press("ctrl+s")
@@ -92,3 +92,22 @@ async def test_no_log_holds_a_persons_id_name_or_phone(
     assert "POST /api/v1/people/doses 200" in text
     for personal in ("084185000321", "Ngô Ngọc Yến", "Ngo Ngoc Yen", "0861234567", "1985-03-02"):
         assert personal not in text
+
+
+async def test_a_desk_left_at_the_login_screen_still_uploads(tmp_path: Path) -> None:
+    """The sync worker belongs to the app, not to a screen: nobody needs to log in."""
+    from tui.screens.login import LoginScreen
+
+    backlog = desk_store(tmp_path, "desk-1", 3)
+    db = HubDB(f"sqlite:///{tmp_path / 'hub.db'}")
+    server = HubServer(db).start()
+    app = desk_app(backlog, hub=HubConfig(server.url, enrol(db, "desk-1")))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert isinstance(app.screen, LoginScreen)
+            await until(pilot, lambda: db.count_versions() == 3, "the backlog to drain")
+            await until(pilot, lambda: app.sync_state.backlog == 0, "the state to say so")
+            assert isinstance(app.screen, LoginScreen)
+    finally:
+        server.stop()
+        db.close()

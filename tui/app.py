@@ -1,4 +1,8 @@
-"""The desk app and the one factory that builds it, for the CLI and the tests alike."""
+"""The desk app and the one factory that builds it, for the CLI and the tests alike.
+
+The app owns what outlives screens: the desk core (who is logged in, the open session) and
+the sync service, which uploads from start to exit whatever screen shows.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +11,28 @@ from datetime import datetime
 from pathlib import Path
 from time import monotonic
 
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 
+from desk import Desk, DeskPorts
+from desk.entry import Entry
+from desk.people import Attendance, Due, lock, log_out, sees_records
+from domain.clock import DEFAULT_TIMEZONE, SiteClock
 from domain.record import Session
-from domain.roles import Role
 from scanner.sources import FrameSource, open_source
 from store import Store, open_store
 from store.people import User
-from sync.worker import HubConfig
+from sync.worker import HubConfig, SyncState, SyncWorker
 from tui.screens.entry import EntryScreen
 from tui.screens.login import LockScreen, LoginScreen, NoRecordsScreen
 from tui.screens.session import SessionScreen
-
-
-def local_now() -> datetime:
-    return datetime.now().astimezone()
+from tui.services import HistoryArrived, SyncService, SyncStateChanged
+from tui.widgets.scanner import ScannerPanel, describe_camera
 
 
 class VaxdeskApp(App[None]):
-    """Session first, then the entry screen for every citizen of the session."""
+    """Login, then the session, then the entry screen for every citizen of the session."""
 
     CSS_PATH = "vaxdesk.tcss"
     TITLE = "vaxdesk"
@@ -36,60 +41,102 @@ class VaxdeskApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        desk: Desk,
         *,
-        site_id: str = "",
-        desk_id: str = "",
-        clock: Callable[[], datetime] = local_now,
         camera: Callable[[], FrameSource | None] = lambda: None,
         decoder: str = "zxing",
         hub: HubConfig | None = None,
         software_version: str = "",
-        idle_lock_seconds: float = 300,
-        session_hours: float = 12,
+        attendance: Attendance | None = None,
     ) -> None:
         super().__init__()
-        self.idle_lock_seconds = idle_lock_seconds
-        self.session_hours = session_hours
-        self.user: User | None = None
+        self.desk = desk
+        self.attendance = attendance or Attendance()
+        self.camera = camera
+        self.decoder = decoder
         self.logged_in_at = 0.0
         self.last_activity = monotonic()
         self.locked = False
-        self.store = store
-        self.site_id = site_id
-        self.desk_id = desk_id
-        self.clock = clock
-        self.camera = camera
-        self.decoder = decoder
-        self.hub = hub
-        self.software_version = software_version
-        self.session: Session | None = None
+        self.camera_summary = "none"  # the camera in a few words, for heartbeats
+        self.sync_state = SyncState()
+        self.sync: SyncService | None = None
+        if hub is not None:
+            self.sync = SyncService(
+                hub,
+                desk.store.path,
+                software_version=software_version,
+                camera=lambda: self.camera_summary,
+                on_state=self._sync_changed,
+            )
+        desk.ports = DeskPorts(
+            nudge_upload=self.sync.nudge if self.sync else DeskPorts().nudge_upload,
+            want_history=self.want_history,
+            hub_configured=self.sync is not None,
+        )
+
+    @property
+    def store(self) -> Store:
+        return self.desk.store
+
+    @property
+    def user(self) -> User | None:
+        return self.desk.user
+
+    @property
+    def session(self) -> Session | None:
+        return self.desk.session
+
+    @property
+    def sync_worker(self) -> SyncWorker | None:
+        return self.sync.worker if self.sync else None
 
     def on_mount(self) -> None:
+        if self.sync is not None:
+            self.run_worker(self.sync.run(), group="sync", exclusive=True)
         self.log_in()
         self.set_interval(1, self.lock_if_idle)
 
+    # -- background services ---------------------------------------------------------------
+
+    def _sync_changed(self, state: SyncState) -> None:
+        self.sync_state = state
+        for screen in self.screen_stack:
+            if isinstance(screen, EntryScreen):
+                screen.post_message(SyncStateChanged(state))
+
+    def current_sync_state(self) -> SyncState | None:
+        return self.sync_state if self.sync is not None else None
+
+    def want_history(self, person_key: str) -> None:
+        """The core wants a person's doses from other desks: fetched off the UI thread."""
+        if self.sync is not None:
+            self.run_worker(self._pull_history(person_key), group="history", exclusive=True)
+
+    async def _pull_history(self, person_key: str) -> None:
+        if self.sync is not None and await self.sync.pull_history(person_key):
+            for screen in self.screen_stack:
+                if isinstance(screen, EntryScreen):
+                    screen.post_message(HistoryArrived(person_key))
+
+    @on(ScannerPanel.CameraStateChanged)
+    def camera_changed(self, message: ScannerPanel.CameraStateChanged) -> None:
+        self.camera_summary = describe_camera(message.state)[:80]
+
+    # -- who is at the desk ----------------------------------------------------------------
+
     def log_in(self, reason: str = "") -> None:
-        first_run = self.store.people.count() == 0
-        self.push_screen(
-            LoginScreen(self.store, first_run=first_run, reason=reason), self.logged_in
-        )
+        self.push_screen(LoginScreen(self.desk, reason=reason), self.logged_in)
 
     def logged_in(self, user: User | None) -> None:
         if user is None:
             return
-        self.user = user
+        self.desk.user = user
         self.logged_in_at = self.last_activity = monotonic()
         self.sub_title = f"{user.name} ({user.role.value})"
-        if user.role is Role.TECHNICIAN:
+        if not sees_records(user):
             self.push_screen(NoRecordsScreen())
             return
-        self.push_screen(
-            SessionScreen(
-                self.store, None, self.clock, user, site_id=self.site_id, desk_id=self.desk_id
-            ),
-            self.session_opened,
-        )
+        self.push_screen(SessionScreen(self.desk), self.session_opened)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -98,53 +145,50 @@ class VaxdeskApp(App[None]):
 
     def lock_if_idle(self) -> None:
         """Lock a desk left alone; end a session after its hours, whoever is at the desk."""
-        if self.user is None or self.locked:
+        if self.desk.user is None or self.locked:
             return
-        now = monotonic()
-        if now - self.logged_in_at > self.session_hours * 3600:
-            self.log_out(f"The session of {self.user.name} ended after {self.session_hours:g} h")
-        elif now - self.last_activity > self.idle_lock_seconds:
+        due = self.attendance.due(
+            now=monotonic(), logged_in_at=self.logged_in_at, last_key_at=self.last_activity
+        )
+        if due is Due.LOG_OUT:
+            hours = f"{self.attendance.session_hours:g}"
+            self.log_out(f"The session of {self.desk.user.name} ended after {hours} h")
+        elif due is Due.LOCK:
             self.lock()
 
     def lock(self) -> None:
-        if self.user is None or self.locked:
+        user = self.desk.user
+        if user is None or self.locked:
             return
         self.locked = True
-        self.store.people.audit(self.user.name, "lock")
+        lock(self.desk)
 
-        def unlocked(user: User | None) -> None:
+        def unlocked(unlocked_by: User | None) -> None:
             self.locked = False
             self.last_activity = monotonic()
-            if user is None:
+            if unlocked_by is None:
                 self.log_out("Another user: log in")
 
-        self.push_screen(LockScreen(self.store, self.user), unlocked)
+        self.push_screen(LockScreen(self.desk, user), unlocked)
 
     def log_out(self, reason: str) -> None:
         """Close the user's session: every screen goes, then the login."""
-        if self.user is not None:
-            self.store.people.audit(self.user.name, "logout")
-        self.user = None
+        log_out(self.desk)
         self.locked = False
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.log_in(reason)
 
     def session_opened(self, session: Session | None) -> None:
-        if session is None or self.user is None:
+        if session is None or self.desk.user is None:
             return
-        self.session = session
         self.sub_title = f"site {session.site_id} · desk {session.desk_id}"
         self.push_screen(
             EntryScreen(
-                self.store,
-                session,
-                self.clock,
+                Entry(self.desk),
                 camera=self.camera,
                 decoder=self.decoder,
-                hub=self.hub,
-                software_version=self.software_version,
-                user=self.user,
+                sync_state=self.current_sync_state,
             )
         )
 
@@ -156,7 +200,7 @@ class VaxdeskApp(App[None]):
         return screen
 
     def on_unmount(self) -> None:
-        self.store.close()
+        self.desk.store.close()
 
 
 def make_app(
@@ -164,7 +208,8 @@ def make_app(
     *,
     site_id: str = "",
     desk_id: str = "",
-    clock: Callable[[], datetime] = local_now,
+    clock: Callable[[], datetime] | None = None,
+    site_timezone: str = DEFAULT_TIMEZONE,
     camera: str = "none",
     camera_size: tuple[int, int] = (1280, 720),
     decoder: str = "zxing",
@@ -174,7 +219,8 @@ def make_app(
     idle_lock_seconds: float = 300,
 ) -> VaxdeskApp:
     """The desk on a SQLite file. `camera`: none, auto, demo, a device, a folder or a video;
-    `frame_source` instead hands over frames directly (tests, benchmarks)."""
+    `frame_source` instead hands over frames directly (tests, benchmarks); `clock` replaces
+    the site's clock (tests)."""
     if frame_source is not None:
         source: FrameSource | None = frame_source
 
@@ -185,14 +231,13 @@ def make_app(
         def make_source() -> FrameSource | None:
             return open_source(camera, camera_size)
 
+    site_clock = clock or SiteClock(site_timezone)
+    desk = Desk(open_store(db_path, site_clock), site_clock, site_id=site_id, desk_id=desk_id)
     return VaxdeskApp(
-        open_store(db_path, clock),
-        site_id=site_id,
-        desk_id=desk_id,
-        clock=clock,
+        desk,
         camera=make_source,
         decoder=decoder,
         hub=hub,
         software_version=software_version,
-        idle_lock_seconds=idle_lock_seconds,
+        attendance=Attendance(idle_lock_seconds=idle_lock_seconds),
     )

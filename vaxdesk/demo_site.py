@@ -14,17 +14,18 @@ import logging
 import os
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from domain.record import EntryContext, Mode, build_record, build_session, identity_to_form
 from scanner.synthetic import people
 from store import DuplicateDose, open_store
-from sync.hub import create_hub
-from sync.hubdb import HubDB
-from sync.protocol import new_token, token_hash
-from sync.worker import HubClient, SyncWorker
+from sync.worker import HubConfig
+from vaxdesk.cli.hub import _hub_app, _issue_desk_token, _issue_supervisor_token, _open_hub_db
+from vaxdesk.sync_runner import sync_worker
 
 SITE = "DEMO-SITE"
 PORT = 8471
@@ -67,16 +68,14 @@ class DemoSite:
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in self.folder.glob("*.db*"):
             old.unlink()
-        self.db = HubDB(f"sqlite:///{self.folder / 'hub.db'}")
+        self.db = _open_hub_db(f"sqlite:///{self.folder / 'hub.db'}")
         now = datetime.now(UTC)
-        self.tokens = {}
-        for desk in (*DESKS, SimulatedDesk("desk-you", (0, 0))):
-            token = new_token()
-            self.db.enrol(desk.desk_id, SITE, token_hash(token), now)
-            self.tokens[desk.desk_id] = token
+        self.tokens = {
+            desk.desk_id: _issue_desk_token(self.db, desk.desk_id, SITE, now)
+            for desk in (*DESKS, SimulatedDesk("desk-you", (0, 0)))
+        }
         self.your_token = self.tokens["desk-you"]
-        supervisor = new_token()
-        self.db.enrol_supervisor(SITE, token_hash(supervisor), now)
+        supervisor = _issue_supervisor_token(self.db, SITE, now)
         target = site_file(self.folder)
         target.write_text(json.dumps({"hub_url": self.url, "site_id": SITE,
                                       "supervisor_token": supervisor}))  # fmt: skip
@@ -97,7 +96,7 @@ class DemoSite:
     async def _main(self) -> None:
         import uvicorn
 
-        config = uvicorn.Config(create_hub(self.db), host="127.0.0.1", port=self.port,
+        config = uvicorn.Config(_hub_app(self.db), host="127.0.0.1", port=self.port,
                                 access_log=False, log_level="error", lifespan="off")  # fmt: skip
         server = uvicorn.Server(config)
         serving = asyncio.create_task(server.serve())
@@ -121,33 +120,39 @@ class DemoSite:
                 "vaccinator": "Bác Sĩ Demo", "vaccine": rng.choice(["AZ", "PF", "VC"]),
                 "lot": f"DEMO{number}"}  # fmt: skip
         session = build_session(form, today=now.date())
-        client = HubClient(self.url, self.tokens[desk.desk_id], timeout=3)
-        worker = SyncWorker(path, client, software_version="demo",
-                            heartbeat_seconds=5 / self.speed, poll_seconds=2 / self.speed,
-                            camera=lambda: "demo camera")  # fmt: skip
-        stop_sync = asyncio.Event()
-        syncing = asyncio.create_task(worker.run(stop_sync))
+        hub = HubConfig(self.url, self.tokens[desk.desk_id])
+        async with sync_worker(path, hub, timeout=3, software_version="demo",
+                               heartbeat_seconds=5 / self.speed, poll_seconds=2 / self.speed,
+                               camera=lambda: "demo camera") as worker:  # fmt: skip
+            stop_sync = asyncio.Event()
+            syncing = asyncio.create_task(worker.run(stop_sync))
+            try:
+                await self._record(desk, number, rng, session, stop_sync, worker.nudge)
+            finally:
+                stop_sync.set()
+                await syncing
+
+    async def _record(
+        self, desk: SimulatedDesk, number: int, rng: random.Random, session: Any,
+        stop_sync: asyncio.Event, nudge: Callable[[], None],
+    ) -> None:  # fmt: skip
+        """Save records at the desk's pace, until cancelled; past `offline_after`, the link
+        is gone: records pile up on the desk."""
         stream = people(self.seed * 100 + number)
         started = asyncio.get_running_loop().time()
-        try:
-            with open_store(path) as store:
-                while True:
-                    await asyncio.sleep(rng.uniform(*desk.seconds_per_record) / self.speed)
-                    elapsed = (asyncio.get_running_loop().time() - started) * self.speed
-                    if desk.offline_after is not None and elapsed > desk.offline_after:
-                        stop_sync.set()  # the link is gone: records pile up on the desk
-                    ctx = EntryContext(session=session, mode=Mode.LIVE,
-                                       now=datetime.now().astimezone())  # fmt: skip
-                    person = next(stream)
-                    form = identity_to_form(person)
-                    if rng.random() < 0.05:
-                        form.update(aefi="1", aefi_note="sốt nhẹ")
-                    try:
-                        store.save(build_record(form, ctx))
-                    except DuplicateDose:
-                        continue
-                    worker.nudge()
-        finally:
-            stop_sync.set()
-            await syncing
-            await client.close()
+        with open_store(self.folder / f"{desk.desk_id}.db") as store:
+            while True:
+                await asyncio.sleep(rng.uniform(*desk.seconds_per_record) / self.speed)
+                elapsed = (asyncio.get_running_loop().time() - started) * self.speed
+                if desk.offline_after is not None and elapsed > desk.offline_after:
+                    stop_sync.set()
+                ctx = EntryContext(session=session, mode=Mode.LIVE,
+                                   now=datetime.now().astimezone())  # fmt: skip
+                form = identity_to_form(next(stream))
+                if rng.random() < 0.05:
+                    form.update(aefi="1", aefi_note="sốt nhẹ")
+                try:
+                    store.save(build_record(form, ctx))
+                except DuplicateDose:
+                    continue
+                nudge()

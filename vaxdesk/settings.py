@@ -1,7 +1,14 @@
-"""Typed settings, layered: defaults < TOML file (XDG config dir) < environment < flags.
+"""Typed settings in sections, layered: defaults < TOML file < environment < flags.
 
-Hand-written on purpose: pydantic-settings would add ~330 ms to every start on a
-low-spec desk laptop; this is a few dozen lines of tomllib and dataclasses.
+The TOML file ($XDG_CONFIG_HOME/vaxdesk/config.toml, `--config` or `VAXDESK_CONFIG`) has
+four sections: `[desk]` (this desk), `[hub]` (the desk's link to its hub), `[hub_server]`
+(`vaxdesk hub`, the server) and `[supervisor]` (`vaxdesk supervise`). The flat files desks in
+the field still have (`db = …`, `hub_url = …` at the top level) read as the desk and hub keys.
+An environment variable is `VAXDESK_` + the key for `[desk]` (`VAXDESK_DB`), else `VAXDESK_` +
+section + key (`VAXDESK_HUB_URL`, `VAXDESK_HUB_SERVER_PORT`, `VAXDESK_SUPERVISOR_TOKEN`).
+
+Hand-written on purpose: pydantic-settings would add ~330 ms to every start on a low-spec
+desk laptop; this is tomllib and dataclasses.
 """
 
 from __future__ import annotations
@@ -10,13 +17,15 @@ import os
 import socket
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from contextlib import suppress
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_config_path, user_data_path
 
 ENV_PREFIX = "VAXDESK_"
+SITE_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 class SettingsError(ValueError):
@@ -31,8 +40,17 @@ def default_hub_db() -> Path:
     return user_data_path("vaxdesk") / "hub.db"
 
 
+def default_hub_db_url() -> str:
+    return f"sqlite:///{default_hub_db()}"
+
+
 def default_config_file() -> Path:
     return user_config_path("vaxdesk") / "config.toml"
+
+
+def config_path(config_file: Path | None = None, environ: Mapping[str, str] = os.environ) -> Path:
+    """The settings file in use: `--config`, else VAXDESK_CONFIG, else the XDG default."""
+    return config_file or Path(environ.get(f"{ENV_PREFIX}CONFIG", "") or default_config_file())
 
 
 def default_desk_id() -> str:
@@ -40,17 +58,16 @@ def default_desk_id() -> str:
 
 
 @dataclass(frozen=True)
-class Settings:
-    db: Path
+class DeskSettings:
+    """`[desk]`: this desk."""
+
+    db: Path = field(default_factory=default_db)
     site_id: str = ""
-    desk_id: str = ""
+    desk_id: str = field(default_factory=default_desk_id)
     camera: str = "auto"  # none, auto (webcam, else the demo), demo, 0, /dev/video2, a folder
     camera_size: str = "1280x720"
     decoder: str = "zxing"  # or zbar
-    hub_url: str = ""  # e.g. https://hub.site.lan:8470; empty: no uploads
-    hub_token: str = ""  # from `vaxdesk hub enrol`
-    hub_ca: str = ""  # CA file for a site-made hub certificate
-    supervisor_token: str = ""  # from `vaxdesk hub supervisor`, for `vaxdesk supervise`
+    site_timezone: str = SITE_TIMEZONE
 
     def camera_dimensions(self) -> tuple[int, int]:
         width, _, height = self.camera_size.partition("x")
@@ -58,29 +75,184 @@ class Settings:
             raise SettingsError(f"camera_size '{self.camera_size}' is not WIDTHxHEIGHT")
         return int(width), int(height)
 
-    @classmethod
-    def defaults(cls) -> Settings:
-        return cls(db=default_db(), desk_id=default_desk_id())
+
+@dataclass(frozen=True)
+class HubLink:
+    """`[hub]`: the desk's link to its hub; no url, no uploads."""
+
+    url: str = ""  # e.g. https://hub.site.lan:8470
+    token: str = ""  # from `vaxdesk hub enrol`
+    ca: str = ""  # CA file for a site-made hub certificate
 
 
-def _coerce(name: str, kind: Any, value: Any, origin: str) -> Any:
-    if kind in ("Path", Path):
+@dataclass(frozen=True)
+class HubServerSettings:
+    """`[hub_server]`: the hub that desks upload to (`vaxdesk hub`)."""
+
+    db: str = field(default_factory=default_hub_db_url)  # sqlite:///PATH or postgresql://…
+    host: str = "127.0.0.1"
+    port: int = 8470
+    tls_cert: str = ""
+    tls_key: str = ""
+    site_timezone: str = SITE_TIMEZONE
+
+
+@dataclass(frozen=True)
+class SupervisorSettings:
+    """`[supervisor]`: `vaxdesk supervise`; an empty hub_url, site_id or ca falls back to the
+    desk's ([hub] url, [desk] site_id, [hub] ca)."""
+
+    hub_url: str = ""
+    token: str = ""  # from `vaxdesk hub supervisor`
+    site_id: str = ""
+    target: int = 200  # doses a day, for the site
+    refresh: float = 2.0  # seconds
+    ca: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    desk: DeskSettings = field(default_factory=DeskSettings)
+    hub: HubLink = field(default_factory=HubLink)
+    hub_server: HubServerSettings = field(default_factory=HubServerSettings)
+    supervisor: SupervisorSettings = field(default_factory=SupervisorSettings)
+
+
+SECTIONS: dict[str, type] = {
+    "desk": DeskSettings,
+    "hub": HubLink,
+    "hub_server": HubServerSettings,
+    "supervisor": SupervisorSettings,
+}
+
+_TYPES = {
+    section: {f.name: str(f.type) for f in fields(kind)} for section, kind in SECTIONS.items()
+}
+
+
+# The keys of the old flat file (and the flags' names), as (section, key).
+LEGACY_KEYS: dict[str, tuple[str, str]] = {
+    **{name: ("desk", name) for name in _TYPES["desk"]},
+    "hub_url": ("hub", "url"),
+    "hub_token": ("hub", "token"),
+    "hub_ca": ("hub", "ca"),
+    "supervisor_token": ("supervisor", "token"),
+}
+
+
+def env_name(section: str, key: str) -> str:
+    """VAXDESK_DB for [desk] db, VAXDESK_HUB_SERVER_PORT for [hub_server] port."""
+    prefix = ENV_PREFIX if section == "desk" else f"{ENV_PREFIX}{section.upper()}_"
+    return prefix + key.upper()
+
+
+ENV_NAMES: dict[str, tuple[str, str]] = {
+    env_name(section, key): (section, key) for section, keys in _TYPES.items() for key in keys
+}
+
+
+def _coerce(kind: str, value: Any, name: str, origin: str, *, typed: bool) -> Any:
+    """`value` as the field's type; `typed` (TOML) must match it, text (environment, flags)
+    is parsed."""
+    where = f"{origin}: '{name}'"
+    if isinstance(value, str) and not typed:
+        value = _parse(kind, value)
+    if kind == "Path":
         if not isinstance(value, str | Path) or not str(value):
-            raise SettingsError(f"{origin}: '{name}' must be a path")
+            raise SettingsError(f"{where} must be a path")
         return Path(value).expanduser()
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingsError(f"{where} must be a whole number")
+        return value
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SettingsError(f"{where} must be a number")
+        return float(value)
     if not isinstance(value, str):
-        raise SettingsError(f"{origin}: '{name}' must be text")
+        raise SettingsError(f"{where} must be text")
     return value
 
 
-def _layer(base: Settings, values: Mapping[str, Any], origin: str) -> Settings:
-    known = {f.name: f.type for f in fields(Settings)}
-    changes = {}
-    for key, value in values.items():
-        if key not in known:
-            raise SettingsError(f"{origin}: unknown setting '{key}' (known: {', '.join(known)})")
-        changes[key] = _coerce(key, known[key], value, origin)
-    return replace(base, **changes)
+def _parse(kind: str, text: str) -> Any:
+    """A number given as text, where the field is one; else the text, refused by the caller."""
+    with suppress(ValueError):
+        if kind == "int":
+            return int(text)
+        if kind == "float":
+            return float(text)
+    return text
+
+
+def _check_timezone(value: str, where: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"{where}: unknown time zone '{value}'") from None
+
+
+def _resolve(key: str, origin: str) -> tuple[str, str]:
+    """A flat key (old file, flags) or `section.key`, as (section, key)."""
+    if key in LEGACY_KEYS:
+        return LEGACY_KEYS[key]
+    section, _, name = key.partition(".")
+    if section in _TYPES and name in _TYPES[section]:
+        return section, name
+    raise SettingsError(f"{origin}: unknown setting '{key}'")
+
+
+Changes = dict[str, dict[str, Any]]
+PLAIN_TEXT = ("environment", "command line")  # origins whose numbers come as text
+
+
+def _put(changes: Changes, section: str, key: str, value: Any, name: str, origin: str) -> None:
+    value = _coerce(_TYPES[section][key], value, name, origin, typed=origin not in PLAIN_TEXT)
+    if key == "site_timezone":
+        _check_timezone(value, f"{origin}: '{name}'")
+    changes.setdefault(section, {})[key] = value
+
+
+def _from_file(path: Path) -> Changes:
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise SettingsError(f"{path}: cannot read: {error.strerror or error}") from None
+    changes: Changes = {}
+    sections = {k: v for k, v in data.items() if isinstance(v, dict)}
+    for key, value in data.items():  # the old flat file first: a section says it better
+        if isinstance(value, dict):
+            continue
+        if key in _TYPES:
+            raise SettingsError(f"{path}: '{key}' must be a section, [{key}]")
+        if key not in LEGACY_KEYS:
+            raise SettingsError(
+                f"{path}: unknown setting '{key}' (sections: {', '.join(_TYPES)}; "
+                f"flat keys: {', '.join(LEGACY_KEYS)})"
+            )
+        _put(changes, *LEGACY_KEYS[key], value, key, str(path))
+    for section, values in sections.items():
+        if section not in _TYPES:
+            raise SettingsError(f"{path}: unknown section [{section}] (known: {', '.join(_TYPES)})")
+        for key, value in values.items():
+            if key not in _TYPES[section]:
+                raise SettingsError(
+                    f"{path}: unknown setting '{section}.{key}' "
+                    f"(known in [{section}]: {', '.join(_TYPES[section])})"
+                )
+            _put(changes, section, key, value, f"{section}.{key}", str(path))
+    return changes
+
+
+def _apply(settings: Settings, changes: Changes) -> Settings:
+    return replace(
+        settings,
+        **{section: replace(getattr(settings, section), **values)
+           for section, values in changes.items()},
+    )  # fmt: skip
 
 
 def load_settings(
@@ -89,19 +261,20 @@ def load_settings(
     environ: Mapping[str, str] = os.environ,
     flags: Mapping[str, Any] | None = None,
 ) -> Settings:
-    settings = Settings.defaults()
-    path = config_file or Path(environ.get(f"{ENV_PREFIX}CONFIG", "") or default_config_file())
+    """`flags`: by flat name (`db`, `hub_url`: the old file's keys) or `section.key`; None and
+    empty values are flags not given."""
+    settings = Settings()
+    path = config_path(config_file, environ)
     if path.exists():
-        try:
-            data = tomllib.loads(path.read_text("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise SettingsError(f"{path}: not valid TOML: {error}") from None
-        settings = _layer(settings, data, str(path))
-    from_env = {
-        f.name: environ[ENV_PREFIX + f.name.upper()]
-        for f in fields(Settings)
-        if environ.get(ENV_PREFIX + f.name.upper())
-    }
-    settings = _layer(settings, from_env, "environment")
-    given = {k: v for k, v in (flags or {}).items() if v not in (None, "")}
-    return _layer(settings, given, "command line")
+        settings = _apply(settings, _from_file(path))
+    from_env: Changes = {}
+    for name, (section, key) in ENV_NAMES.items():
+        if environ.get(name):
+            _put(from_env, section, key, environ[name], name, "environment")
+    settings = _apply(settings, from_env)
+    given: Changes = {}
+    for name, value in (flags or {}).items():
+        if value not in (None, ""):
+            section, key = _resolve(name, "command line")
+            _put(given, section, key, value, name, "command line")
+    return _apply(settings, given)

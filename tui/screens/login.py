@@ -9,9 +9,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from domain.roles import Role
-from store import Store
-from store.people import LoginError, User, check_pin
+from desk import Desk
+from desk.people import create_first_supervisor, first_run, log_in, unlock
+from domain.errors import DeskError
+from domain.messages import describe
+from store.people import User
 from tui.widgets.form import Form, FormField
 from tui.widgets.keybar import KeyBar
 
@@ -21,10 +23,10 @@ class LoginScreen(Screen[User]):
 
     BINDINGS = [Binding("ctrl+s", "submit", "Log in")]
 
-    def __init__(self, store: Store, *, first_run: bool, reason: str = "") -> None:
+    def __init__(self, desk: Desk, *, reason: str = "") -> None:
         super().__init__()
-        self.store = store
-        self.first_run = first_run
+        self.desk = desk
+        self.first_run = first_run(desk.store)
         self.reason = reason
 
     def compose(self) -> ComposeResult:
@@ -64,24 +66,19 @@ class LoginScreen(Screen[User]):
 
     def action_submit(self) -> None:
         values = self.form.values()
-        people = self.store.people
-        if self.first_run:
-            if values["pin"] != values.get("pin2"):
-                self.say("The two PINs differ: type them again")
-                self.form.set_values({"pin": "", "pin2": ""})
-                self.form.focus_field("pin")
-                return
-            try:
-                check_pin(values["pin"])
-                people.add(values["name"], Role.SUPERVISOR, values["pin"], by=values["name"])
-            except ValueError as error:
-                self.say(f"Not created: {error}")
-                return
         try:
-            user = people.login(values["name"], values["pin"])
-        except LoginError as error:
-            self.say(str(error)[:1].upper() + str(error)[1:])
-            self.form.set_values({"pin": ""})
+            if self.first_run:
+                user = create_first_supervisor(
+                    self.desk, values["name"], values["pin"], values.get("pin2", "")
+                )
+            else:
+                user = log_in(self.desk, values["name"], values["pin"])
+        except DeskError as error:
+            text = describe(error)
+            if self.first_run and error.code != "pin.mismatch":
+                text = f"Not created: {text}"
+            self.say(text[:1].upper() + text[1:])
+            self.form.set_values({"pin": "", "pin2": ""} if self.first_run else {"pin": ""})
             self.form.focus_field("pin")
             return
         self.dismiss(user)
@@ -93,9 +90,9 @@ class LockScreen(Screen[User | None]):
 
     BINDINGS = [Binding("ctrl+u", "switch_user", "Another user", priority=True)]
 
-    def __init__(self, store: Store, user: User) -> None:
+    def __init__(self, desk: Desk, user: User) -> None:
         super().__init__()
-        self.store = store
+        self.desk = desk
         self.user = user
 
     def compose(self) -> ComposeResult:
@@ -112,8 +109,7 @@ class LockScreen(Screen[User | None]):
     @on(Input.Submitted)
     def unlock(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.store.people.verify_pin(self.user, event.value):
-            self.store.people.audit(self.user.name, "unlock")
+        if unlock(self.desk, event.value):
             self.dismiss(self.user)
             return
         event.input.value = ""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,11 +10,12 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Header, Static
 
+from desk import Desk
+from desk.sessions import open_session, session_form
 from domain.errors import ValidationError
-from domain.record import Session, build_session
+from domain.record import Session
 from domain.tables import vaccine_table
-from store import Store
-from store.people import User
+from tui.texts import field_messages
 from tui.widgets.form import Form, FormField
 from tui.widgets.keybar import KeyBar
 from tui.widgets.suggest import lot_suggester
@@ -31,24 +29,10 @@ class SessionScreen(Screen[Session | None]):
         Binding("escape", "cancel", "Back"),
     ]
 
-    def __init__(
-        self,
-        store: Store,
-        current: Session | None,
-        clock: Callable[[], datetime],
-        user: User,
-        *,
-        site_id: str = "",
-        desk_id: str = "",
-    ) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
-        self.store = store
-        self.current = current
-        self.clock = clock
-        self.user = user
-        self.defaults = current or store.last_session()
-        self.site_id = site_id
-        self.desk_id = desk_id
+        self.desk = desk
+        self.current = desk.session
 
     def compose(self) -> ComposeResult:
         codes = vaccine_table().choices()
@@ -68,7 +52,9 @@ class SessionScreen(Screen[Session | None]):
                 yield FormField(
                     "lot",
                     "Lot",
-                    suggester=lot_suggester(self.store, lambda: self.form.field("vaccine").value),
+                    suggester=lot_suggester(
+                        self.desk.store, lambda: self.form.field("vaccine").value
+                    ),
                 )
                 yield FormField("session_date", "Date", placeholder="today")
             yield Static(id="session-message")
@@ -79,22 +65,7 @@ class SessionScreen(Screen[Session | None]):
         return self.query_one("#session-form", Form)
 
     def on_mount(self) -> None:
-        today = self.clock().date()
-        previous = self.defaults
-        values = {
-            "site_id": self.site_id,
-            "desk_id": self.desk_id,
-            "session_date": today.strftime("%d/%m/%Y"),
-        }
-        if previous is not None:
-            values.update(
-                site_id=self.site_id or previous.site_id,
-                desk_id=self.desk_id or previous.desk_id,
-                vaccinator=previous.vaccinator,
-                vaccine=previous.vaccine,
-                lot=previous.lot,
-            )
-        self.form.set_values(values)
+        self.form.set_values(session_form(self.desk))
         first_empty = next((f for f in self.form.fields() if not f.value), None)
         (first_empty or self.form.fields()[0]).input.focus()
 
@@ -108,16 +79,13 @@ class SessionScreen(Screen[Session | None]):
 
     def action_open_session(self) -> None:
         try:
-            session = build_session(
-                {**self.form.values(), "entered_by": self.user.name}, today=self.clock().date()
-            )
+            session = open_session(self.desk, self.form.values())
         except ValidationError as error:
-            self.form.show_errors(error.errors)
+            self.form.show_errors(field_messages(error.errors))
             self.query_one("#session-message", Static).update(
                 f"Not opened: {len(error.errors)} field(s) to fix"
             )
             return
-        self.store.open_session(session)
         self.dismiss(session)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

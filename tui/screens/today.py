@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from datetime import datetime, timedelta
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from domain.record import Record, Session, Status
-from domain.roles import Action, can
+from desk import Desk
+from desk.today import check_correct, check_void, reveal, today_rows, void
+from domain.errors import DeskError
+from domain.messages import describe
+from domain.record import Record, Status
 from domain.text import mask
-from store import Store, StoreError
-from store.people import User
+from store import StoreError
 from tui.screens.void import VoidModal
 from tui.widgets.keybar import KeyBar
 
-log = logging.getLogger("vaxdesk.desk")
+
+def sentence(error: BaseException) -> str:
+    text = describe(error)
+    return text[:1].upper() + text[1:]
 
 
 class TodayScreen(Screen[Record | None]):
@@ -34,14 +35,9 @@ class TodayScreen(Screen[Record | None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(
-        self, store: Store, session: Session, clock: Callable[[], datetime], user: User
-    ) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
-        self.user = user
-        self.store = store
-        self.session = session
-        self.clock = clock
+        self.desk = desk
         self.records: list[Record] = []
 
     def compose(self) -> ComposeResult:
@@ -60,21 +56,15 @@ class TodayScreen(Screen[Record | None]):
         table.focus()
 
     def reload(self, search: str = "") -> None:
-        now = self.clock()
-        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        self.records = self.store.recorded_between(
-            self.session.desk_id, midnight, midnight + timedelta(days=1), search
-        )
-        problems = {
-            (row["record_id"], row["version"]): row["last_error"]
-            for row in self.store.outbox_conflicts()
-        }
+        rows = today_rows(self.desk, search)
+        self.records = [row.record for row in rows]
         table = self.query_one(DataTable)
         table.clear()
-        for r in self.records:
+        for row in rows:
+            r = row.record
             status = "void: " + r.void_reason if r.status is Status.VOIDED else f"v{r.version}"
-            if problem := problems.get((r.record_id, r.version)):
-                status += f" ⚠ hub {problem}"
+            if row.hub_problem:
+                status += f" ⚠ hub {row.hub_problem}"
             table.add_row(
                 r.given_time or "—",
                 mask(r.person.id_number),
@@ -113,15 +103,10 @@ class TodayScreen(Screen[Record | None]):
         record = self._selected()
         if record is None:
             return
-        if record.status is Status.VOIDED:
-            self.say("A voided record cannot be corrected")
-            return
-        own = record.entered_by == self.user.name
-        if not (
-            can(self.user.role, Action.CORRECT_ANY)
-            or (own and can(self.user.role, Action.CORRECT_OWN))
-        ):
-            self.say(f"A {self.user.role.value} corrects only their own records: ask a supervisor")
+        try:
+            check_correct(self.desk, record)
+        except DeskError as error:
+            self.say(sentence(error))
             return
         self.dismiss(record)
 
@@ -133,29 +118,31 @@ class TodayScreen(Screen[Record | None]):
         record = self._selected()
         if record is None or not record.person.id_number:
             return
-        if not can(self.user.role, Action.REVEAL):
-            self.say(f"A {self.user.role.value} may not reveal ID numbers")
+        try:
+            number = reveal(self.desk, record)
+        except DeskError as error:
+            self.say(sentence(error))
             return
-        self.store.people.audit(self.user.name, "reveal", f"{record.record_id} id_number")
-        self.say(f"ID number of the selected record: {record.person.id_number} (audited)")
+        self.say(f"ID number of the selected record: {number} (audited)")
 
     def action_void(self) -> None:
         record = self._selected()
         if record is None or record.status is Status.VOIDED:
             return
-        if not can(self.user.role, Action.VOID):
-            self.say(f"A {self.user.role.value} may not void records: ask a supervisor")
+        try:
+            check_void(self.desk)
+        except DeskError as error:
+            self.say(f"{sentence(error)}: ask a supervisor")
             return
 
         def voided(reason: str | None) -> None:
             if reason is None:
                 return
             try:
-                self.store.void(record.record_id, reason, self.user.name)
-            except StoreError as error:
-                self.query_one("#today-message", Static).update(f"Not voided: {error}")
+                void(self.desk, record, reason)
+            except (DeskError, StoreError) as error:
+                self.say(f"Not voided: {describe(error)}")
                 return
-            log.info("voided record %s", record.record_id)
             self.reload(self.query_one("#search", Input).value)
             self.query_one("#today-message", Static).update(
                 f"Voided: {record.person.full_name} ({reason})"

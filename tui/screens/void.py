@@ -9,6 +9,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from domain.errors import FieldError
+from domain.fields import parse_void_reason
+
 
 class VoidModal(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -36,8 +39,9 @@ class VoidModal(ModalScreen[str | None]):
     @on(Input.Submitted)
     def confirm(self, event: Input.Submitted) -> None:
         event.stop()
-        reason = event.value.strip()
-        if len(reason) < 3:
+        try:
+            reason = parse_void_reason(event.value)
+        except FieldError:
             self.query_one("#void-error", Static).update("A reason is required.")
             return
         self.dismiss(reason)

@@ -9,10 +9,25 @@ from datetime import date
 from textual.message import Message
 from textual.widgets import Static
 
+from domain.scans import Scan
 from scanner.decode import Code, make_decoder
 from scanner.loop import CameraState, ScanLoop
-from scanner.payloads import Scan
 from scanner.sources import FrameSource
+
+
+def describe_camera(state: CameraState) -> str:
+    """The camera in a few words: on the panel, and in the desk's heartbeats."""
+    if state.error:
+        return f"{state.error} — type, or use a USB scanner"
+    if state.source == "none":
+        return "none (typing and USB scanners only)"
+    if not state.running:
+        return f"{state.source} ended"
+    demo = " — DEMO: generated test citizens" if state.simulated else ""
+    return (
+        f"{state.source}{demo} · {state.frames_per_second:.1f} fps · "
+        f"{state.decodes_per_second:.1f} codes/s"
+    )
 
 
 class ScannerPanel(Static):
@@ -30,10 +45,15 @@ class ScannerPanel(Static):
             self.scan = scan
             self.format = format
 
-    class StateChanged(Message):
+    class CameraStateChanged(Message):
+        """Bubbles up to the app, which reports the camera in its heartbeats."""
+
         def __init__(self, state: CameraState) -> None:
             super().__init__()
             self.state = state
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ScannerPanel.CameraStateChanged)
 
     def __init__(
         self,
@@ -47,7 +67,6 @@ class ScannerPanel(Static):
         self._today = today
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.summary = "starting"  # the camera's state in a few words, for heartbeats
 
     def on_mount(self) -> None:
         self._thread = threading.Thread(target=self._run, name="vaxdesk-scanner", daemon=True)
@@ -58,12 +77,16 @@ class ScannerPanel(Static):
         try:
             source = self._make_source()
             if source is None:
-                self.post_message(self.StateChanged(CameraState("none", False, running=False)))
+                self.post_message(
+                    self.CameraStateChanged(CameraState("none", False, running=False))
+                )
                 return
             decoder = make_decoder(self._decoder)
         except Exception as error:
             self.post_message(
-                self.StateChanged(CameraState("camera", False, error=str(error), running=False))
+                self.CameraStateChanged(
+                    CameraState("camera", False, error=str(error), running=False)
+                )
             )
             return
         ScanLoop(source, decoder, self._scanned, self._state, today=self._today).run(self._stop)
@@ -72,26 +95,13 @@ class ScannerPanel(Static):
         self.post_message(self.Scanned(scan, code.format))
 
     def _state(self, state: CameraState) -> None:
-        self.post_message(self.StateChanged(state))
+        self.post_message(self.CameraStateChanged(state))
 
-    def on_scanner_panel_state_changed(self, message: StateChanged) -> None:
+    def on_scanner_panel_camera_state_changed(self, message: CameraStateChanged) -> None:
         state = message.state
         self.set_class(state.simulated, "-simulated")
         self.set_class(bool(state.error), "-error")
-        if state.error:
-            text = f"camera: {state.error} — type, or use a USB scanner"
-        elif state.source == "none":
-            text = "camera: none (typing and USB scanners only)"
-        elif not state.running:
-            text = f"camera: {state.source} ended"
-        else:
-            demo = " — DEMO: generated test citizens" if state.simulated else ""
-            text = (
-                f"camera: {state.source}{demo} · {state.frames_per_second:.1f} fps · "
-                f"{state.decodes_per_second:.1f} codes/s"
-            )
-        self.summary = text.removeprefix("camera: ")[:80]
-        self.update(text)
+        self.update(f"camera: {describe_camera(state)}")
 
     def stop(self, timeout: float = 3.0) -> None:
         """Stop the loop and wait for the camera to be released."""

@@ -11,8 +11,9 @@ import zlib
 from datetime import date
 
 from domain.dates import PartialDate
+from domain.errors import DeskError
+from domain.scans import CertificateDose, CertificateScan
 from domain.text import clean_text
-from scanner.payloads import CertificateDose, CertificateScan
 
 HCERT_CLAIM = -260
 COSE_SIGN1_TAG = 18
@@ -40,35 +41,35 @@ def _cose_payload(raw: bytes) -> bytes:
     message = cbor2.loads(raw)
     if isinstance(message, cbor2.CBORTag):
         if message.tag != COSE_SIGN1_TAG:
-            raise ValueError(f"CBOR tag {message.tag}, not COSE_Sign1")
+            raise DeskError("dcc.cbor_tag", tag=message.tag)
         message = message.value
     if not (
         isinstance(message, list | tuple) and len(message) == 4 and isinstance(message[2], bytes)
     ):
-        raise ValueError("not a COSE_Sign1 structure")
+        raise DeskError("dcc.not_cose")
     return message[2]
 
 
 def _date(text: object, what: str) -> date:
     if not isinstance(text, str):
-        raise ValueError(f"{what} missing")
+        raise DeskError("dcc.date_missing", what=what)
     try:
         return date.fromisoformat(text[:10])
     except ValueError:
-        raise ValueError(f"{what} '{text}' is not a date") from None
+        raise DeskError("dcc.not_a_date", what=what, text=text) from None
 
 
 def _dob(text: object) -> PartialDate:
     """DCC birth dates may be YYYY-MM-DD, YYYY-MM or YYYY."""
     if not isinstance(text, str) or not text:
-        raise ValueError("date of birth missing")
+        raise DeskError("dcc.date_missing", what="date of birth")
     parts = text[:10].split("-")
     try:
         if len(parts) == 3:
             return PartialDate.of(date.fromisoformat(text[:10]))
         return PartialDate(int(parts[0]))
     except ValueError:
-        raise ValueError(f"date of birth '{text}' is not a date") from None
+        raise DeskError("dcc.not_a_date", what="date of birth", text=text) from None
 
 
 def parse_dcc(text: str, *, today: date) -> CertificateScan:
@@ -78,26 +79,26 @@ def parse_dcc(text: str, *, today: date) -> CertificateScan:
     try:
         compressed = base45.b45decode(text.removeprefix("HC1:"))
     except ValueError as error:
-        raise ValueError(f"bad base45: {error}") from None
+        raise DeskError("dcc.base45", detail=str(error)) from None
     try:
         raw = zlib.decompress(compressed) if compressed[:1] == b"\x78" else compressed
     except zlib.error as error:
-        raise ValueError(f"bad compression: {error}") from None
+        raise DeskError("dcc.compression", detail=str(error)) from None
     try:
         claims = cbor2.loads(_cose_payload(raw))
         hcert = claims[HCERT_CLAIM][1]
     except (cbor2.CBORDecodeError, KeyError, TypeError, IndexError) as error:
-        raise ValueError(f"no health certificate inside ({type(error).__name__})") from None
+        raise DeskError("dcc.no_certificate", detail=type(error).__name__) from None
     names = hcert.get("nam") or {}
     family = clean_text(str(names.get("fn") or names.get("fnt") or ""))
     given = clean_text(str(names.get("gn") or names.get("gnt") or ""))
     if not (family or given):
-        raise ValueError("no name on the certificate")
+        raise DeskError("dcc.no_name")
     doses = []
     for entry in hcert.get("v") or []:
         given_on = _date(entry.get("dt"), "vaccination date")
         if given_on > today:
-            raise ValueError(f"vaccination date {given_on:%d/%m/%Y} is in the future")
+            raise DeskError("dcc.future", date=f"{given_on:%d/%m/%Y}")
         product = str(entry.get("mp", ""))
         doses.append(
             CertificateDose(
@@ -111,7 +112,7 @@ def parse_dcc(text: str, *, today: date) -> CertificateScan:
             )
         )
     if not doses:
-        raise ValueError("it holds no vaccination (a test or recovery certificate?)")
+        raise DeskError("dcc.no_vaccination")
     return CertificateScan(
         family_name=family,
         given_name=given,

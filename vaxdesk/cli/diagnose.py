@@ -1,20 +1,47 @@
-"""Technicians' commands: decode image files, check a camera. Output for an SSH window."""
+"""Technicians' commands: `vaxdesk decode` (image files), `vaxdesk camera-check`. Output for an
+SSH window."""
 
 from __future__ import annotations
 
-import json
 import sys
-import threading
-import time
-from dataclasses import asdict, is_dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from vaxdesk.cli.common import camera_option, decoder_option
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@decoder_option(default="zxing")
+def decode(files: tuple[Path, ...], as_json: bool, decoder: str) -> None:
+    """Decode image files (by content, whatever the extension) as the desk would.
+
+    Exit status 1 when any file held no readable code.
+    """
+    if not decode_files(list(files), as_json=as_json, decoder=decoder):
+        sys.exit(1)
+
+
+@click.command("camera-check")
+@camera_option(default="auto")
+@click.option("--seconds", type=float, default=10, show_default=True, help="How long to watch.")
+@click.option(
+    "--save", type=click.Path(path_type=Path, dir_okay=False), help="Save one frame here (PNG)."
+)
+@decoder_option(default="zxing")
+def camera_check(camera: str, seconds: float, save: Path | None, decoder: str) -> None:
+    """List cameras; show frames and decodes per second live; optionally save a frame."""
+    if not check_camera(camera, seconds=seconds, save=save, decoder=decoder):
+        sys.exit(1)
+
 
 def _plain(value: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+    from datetime import date
+
     if is_dataclass(value) and not isinstance(value, type):
         return {k: _plain(v) for k, v in asdict(value).items()}
     if isinstance(value, dict):
@@ -28,7 +55,7 @@ def _plain(value: Any) -> Any:
 
 def scan_fields(scan: Any) -> dict[str, Any]:
     """The parsed fields of a scan, as JSON-ready values."""
-    from scanner.payloads import CertificateScan, IdentityScan
+    from domain.scans import CertificateScan, IdentityScan
 
     fields = _plain(scan)
     fields.pop("kind", None)
@@ -45,8 +72,11 @@ def scan_fields(scan: Any) -> dict[str, Any]:
 
 def decode_files(files: list[Path], *, as_json: bool, decoder: str) -> bool:
     """One line a file; False when any file held no readable code."""
+    import json
+    from datetime import date
+
+    from domain.scans import Rejected, parse_payload
     from scanner.decode import make_decoder
-    from scanner.payloads import Rejected, parse_payload
     from scanner.sources import read_image
 
     try:
@@ -98,6 +128,9 @@ def _summary(result: dict[str, Any]) -> str:
 
 
 def check_camera(spec: str, *, seconds: float, save: Path | None, decoder: str) -> bool:
+    import threading
+    import time
+
     from scanner.decode import make_decoder
     from scanner.sources import CameraError, open_source, video_devices
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.dates import PartialDate
-from domain.errors import FieldError
+from domain.errors import DeskError, FieldError
 from domain.identity import Identity, IdType, Sex, check_id_number, classify_id
 from domain.text import clean_text
 
@@ -64,12 +64,21 @@ class CertificateScan:
 
 @dataclass(frozen=True)
 class Rejected:
-    reason: str
+    """Nothing filled: `code` says why; `detail`, when there is one, is the inner refusal."""
+
+    code: str
+    detail: DeskError | str = ""
     kind: str = "rejected"
+
+    @property
+    def reason(self) -> str:
+        """In English, for logs and tests; screens say it through `domain.messages`."""
+        from domain.messages import render
+
+        return render(self.code, {"detail": self.detail})
 
 
 Scan = IdentityScan | IdNumberScan | CertificateScan | Rejected
-NOT_RECOGNISED = "not a recognised ID code"
 
 
 def decode_text(data: bytes) -> str | None:
@@ -86,32 +95,34 @@ def decode_text(data: bytes) -> str | None:
 
 def _ddmmyyyy(text: str, what: str) -> date:
     if not (len(text) == 8 and text.isascii() and text.isdigit()):
-        raise ValueError(f"{what} '{text}' is not DDMMYYYY")
+        raise DeskError("cccd.date_shape", what=what, text=text)
     try:
         return date(int(text[4:]), int(text[2:4]), int(text[:2]))
     except ValueError:
-        raise ValueError(f"{what} {text[:2]}/{text[2:4]}/{text[4:]} does not exist") from None
+        raise DeskError(
+            "cccd.date_missing", what=what, text=f"{text[:2]}/{text[2:4]}/{text[4:]}"
+        ) from None
 
 
 def parse_cccd(text: str, *, today: date) -> IdentityScan:
     """`ID12|CMND9|Full name|DDMMYYYY|Nam/Nữ|Address|DDMMYYYY issued`, strictly."""
     fields = text.strip().split("|")
     if len(fields) != CCCD_FIELDS:
-        raise ValueError(f"a CCCD code has {CCCD_FIELDS} fields, this one {len(fields)}")
+        raise DeskError("cccd.fields", expected=CCCD_FIELDS, count=len(fields))
     number, old_id, name, born, sex_text, address, issued = (f.strip() for f in fields)
     if old_id:
         try:
             check_id_number(IdType.CMND, old_id)
         except FieldError as error:
-            raise ValueError(f"old ID: {error.message}") from None
+            raise DeskError("cccd.old_id", detail=error) from None
     sexes = {"nam": Sex.MALE, "nữ": Sex.FEMALE}
     sex = sexes.get(sex_text.lower())
     if sex is None:
-        raise ValueError(f"sex '{sex_text}' is neither Nam nor Nữ")
+        raise DeskError("cccd.sex", text=sex_text)
     birth = _ddmmyyyy(born, "birth date")
     issued_on = _ddmmyyyy(issued, "issue date") if issued else None
     if issued_on is not None and not birth <= issued_on <= today:
-        raise ValueError(f"issue date {issued_on:%d/%m/%Y} is impossible")
+        raise DeskError("cccd.issued", date=f"{issued_on:%d/%m/%Y}")
     identity = Identity(
         id_type=IdType.CCCD,
         id_number=number,
@@ -124,32 +135,34 @@ def parse_cccd(text: str, *, today: date) -> IdentityScan:
     try:
         return IdentityScan(identity.validated(today=today), issued_on)
     except FieldError as error:
-        raise ValueError(error.message) from None
+        raise DeskError(error.code, **error.params) from None
 
 
 def parse_payload(data: bytes, *, today: date) -> Scan:
     """Tell what a code is and parse it; never raises for bad input."""
     text = decode_text(data)
     if text is None:
-        return Rejected(f"{NOT_RECOGNISED} (not UTF-8 text)")
+        return Rejected("scan.not_utf8")
     stripped = text.strip()
     if stripped.startswith("HC1:"):
-        from scanner.dcc import parse_dcc
+        from domain.dcc import parse_dcc
 
         try:
             return parse_dcc(stripped, today=today)
-        except ValueError as error:
-            return Rejected(f"unreadable vaccination certificate: {error}")
+        except DeskError as error:
+            return Rejected("scan.certificate", error)
+        except ValueError as error:  # a malformed field deep inside (a number that is not)
+            return Rejected("scan.certificate", type(error).__name__)
     if "|" in stripped:
         try:
             return parse_cccd(stripped, today=today)
-        except ValueError as error:
-            return Rejected(f"CCCD code refused: {error}")
+        except DeskError as error:
+            return Rejected("scan.cccd", error)
     if stripped.isascii() and stripped.isdigit() and len(stripped) in (9, 12):
         id_type = classify_id(stripped)
         try:
             check_id_number(id_type, stripped)
         except FieldError as error:
-            return Rejected(f"ID number refused: {error.message}")
+            return Rejected("scan.id_number", DeskError(error.code, **error.params))
         return IdNumberScan(id_type, stripped)
-    return Rejected(NOT_RECOGNISED)
+    return Rejected("scan.not_recognised")

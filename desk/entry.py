@@ -1,0 +1,358 @@
+"""Entering records at the desk: one citizen after another, live or retrospective (hồi cứu),
+new records and corrections, typed or scanned. The screen sends what the form holds; this
+answers with what to change in it, what to show and what was stored."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from desk.certificate import Imported, import_certificate
+from desk.core import Desk
+from desk.scans import ScanQueue, first_missing, form_in_use, scan_values
+from domain.doses import NextDose, duplicate_params, next_dose, next_dose_number
+from domain.errors import DeskError, FieldError, ValidationError
+from domain.identity import (
+    IdType,
+    cccd_century_and_sex,
+    classify_id,
+    normalize_id,
+    normalize_name,
+    person_key_of,
+)
+from domain.places import province_name, resolve_province, resolve_ward, ward_name
+from domain.record import (
+    EntryContext,
+    Mode,
+    Record,
+    Session,
+    Source,
+    build_record,
+    identity_to_form,
+    record_to_form,
+)
+from domain.roles import Action
+from domain.scans import CertificateScan, IdNumberScan, Rejected, Scan
+from domain.tables import vaccine_table
+from store import DuplicateDose, StoreError
+
+log = logging.getLogger("vaxdesk.desk")
+
+# Fields the session fills in live mode; typed per record in retrospective mode and corrections.
+SESSION_FIELDS = ("vaccine", "lot", "given_on")
+# Kept from one retrospective record to the next: paper lists run by vaccine and date.
+RETRO_KEPT = ("vaccine", "lot", "given_on")
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The person's earlier doses (this desk's and those the hub sent), and what comes next."""
+
+    person_key: str
+    history: list[Record] = field(default_factory=list)
+    next: NextDose | None = None
+
+
+@dataclass(frozen=True)
+class Patch:
+    """What to change in the form: values, where the cursor goes, what to show beside it."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    focus: str | None = None  # a field name; "" for the last field (Enter there saves)
+    lookup: Lookup | None = None
+    certificate: CertificateScan | None = None
+
+
+@dataclass(frozen=True)
+class Saved:
+    record: Record
+    corrected: bool
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Nothing stored: fields to fix, or a reason that is not one field's."""
+
+    errors: dict[str, FieldError] = field(default_factory=dict)
+    problem: Exception | None = None  # a DeskError, or the store's refusal
+
+
+@dataclass(frozen=True)
+class Queued:
+    scan: Scan
+
+
+@dataclass(frozen=True)
+class Filled:
+    scan: Scan
+    patch: Patch
+
+
+ScanOutcome = Queued | Filled | Rejected
+
+
+class Entry:
+    """The state of the entry form beyond its text: mode, the record being corrected, where
+    the person came from, a certificate on offer, and the scans waiting."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.mode = Mode.LIVE
+        self.editing: Record | None = None
+        self.source = Source.TYPED
+        self.certificate: CertificateScan | None = None
+        self.queue = ScanQueue()
+        self._retro_starts = False  # the first retrospective form keeps nothing of live entry
+
+    @property
+    def session(self) -> Session:
+        if self.desk.session is None:
+            raise LookupError("no session is open")
+        return self.desk.session
+
+    def context(self) -> EntryContext:
+        return EntryContext(
+            session=self.session,
+            mode=self.mode,
+            now=self.desk.clock(),
+            source=self.source,
+            original=self.editing,
+            resolve_province=resolve_province,
+            resolve_ward=resolve_ward,
+        )
+
+    # -- the form's shape ------------------------------------------------------------------
+
+    def typed_dose(self) -> bool:
+        """Vaccine, lot and date are typed per record (else the session gives them)."""
+        return self.mode is Mode.RETROSPECTIVE or self.editing is not None
+
+    def disabled(self, form: Mapping[str, str]) -> set[str]:
+        """Fields the volunteer does not type now."""
+        off = set() if self.typed_dose() else set(SESSION_FIELDS)
+        if not self.desk.may(Action.SCREEN):
+            off |= {"screening", "aefi", "aefi_note"}
+        elif not form.get("aefi", "").strip():
+            off.add("aefi_note")
+        return off
+
+    def session_values(self) -> dict[str, str]:
+        session = self.session
+        return {
+            "vaccine": session.vaccine,
+            "lot": session.lot,
+            "given_on": session.session_date.strftime("%d/%m/%Y"),
+        }
+
+    def clear(self, form: Mapping[str, str]) -> dict[str, str]:
+        """Clear the form for the next citizen (forgets the source and any certificate): the
+        values it starts with."""
+        self.source = Source.TYPED
+        self.certificate = None
+        retro = self.mode is Mode.RETROSPECTIVE and not self.editing
+        kept = RETRO_KEPT if retro and not self._retro_starts else ()
+        self._retro_starts = False
+        values = {name: (form.get(name, "") if name in kept else "") for name in form}
+        if not self.typed_dose() or self.editing:
+            values.update(self.session_values())
+        values["screening"] = "D"
+        return values
+
+    def toggle_mode(self) -> Mode:
+        if self.editing is not None:
+            raise DeskError("entry.finish_correction")
+        self.mode = Mode.LIVE if self.mode is Mode.RETROSPECTIVE else Mode.RETROSPECTIVE
+        self._retro_starts = self.mode is Mode.RETROSPECTIVE
+        return self.mode
+
+    def change_session(self, session: Session) -> None:
+        self.desk.session = session
+
+    # -- typing ----------------------------------------------------------------------------
+
+    def check(self, form: Mapping[str, str], name: str) -> FieldError | None:
+        """Validate the whole form but report only this field: one rule book, early feedback."""
+        try:
+            build_record(form, self.context())
+        except ValidationError as error:
+            return error.errors.get(name)
+        return None
+
+    def after_field(self, form: Mapping[str, str], name: str) -> Patch:
+        """A field was left with a good value: normalise it; an ID number brings the person."""
+        value = form.get(name, "")
+        if name == "id_number":
+            number = normalize_id(value)
+            values = {"id_number": number}
+            if classify_id(number) is IdType.CCCD and not form.get("sex", "").strip():
+                values["sex"] = cccd_century_and_sex(number)[1].value
+            lookup = self.lookup({**form, **values})
+            return Patch(values={**values, **self.history_values({**form, **values}, lookup)},
+                         lookup=lookup)  # fmt: skip
+        if not value.strip():
+            return Patch()
+        if name == "full_name":
+            return Patch({name: normalize_name(value)})
+        if name == "province":
+            return Patch({name: province_name(resolve_province(value))})
+        if name == "ward":
+            code = self.province_code(form)
+            return Patch({name: ward_name(code, resolve_ward(code, value))})
+        if name == "vaccine" and (vaccine := vaccine_table().resolve(value)):
+            return Patch({name: vaccine.code})
+        return Patch()
+
+    def province_code(self, form: Mapping[str, str]) -> str:
+        try:
+            return resolve_province(form.get("province", ""))
+        except FieldError:
+            return ""
+
+    def lookup(self, form: Mapping[str, str], *, remote: bool = True) -> Lookup:
+        """The person's doses so far; asks the hub for other desks' (answered later)."""
+        key = person_key_of(form.get("id_number", ""))
+        if not key:
+            return Lookup("")
+        history = [
+            r
+            for r in self.desk.store.history(key)
+            if not self.editing or r.record_id != self.editing.record_id
+        ]
+        if remote and self.desk.ports.hub_configured:
+            self.desk.ports.want_history(key)
+        return Lookup(key, history, next_dose(history))
+
+    def history_values(
+        self, form: Mapping[str, str], lookup: Lookup, *, refresh_dose: bool = False
+    ) -> dict[str, str]:
+        """What the person's history fills: the next dose number, and for a person seen
+        before, who they are (only into empty fields)."""
+        values: dict[str, str] = {}
+        if not self.editing and (refresh_dose or not form.get("dose_number", "").strip()):
+            values["dose_number"] = str(next_dose_number(lookup.history))
+        if lookup.history:
+            known = lookup.history[-1].person
+            for name, text in identity_to_form(known).items():
+                if not form.get(name, "").strip():
+                    values[name] = text
+            if known.province_code and values.get("province") == known.province_code:
+                values["province"] = province_name(known.province_code)
+                values["ward"] = ward_name(known.province_code, known.ward_code)
+        return values
+
+    def remote_history_arrived(self, form: Mapping[str, str], person_key: str) -> Patch | None:
+        """Doses from other desks reached the store: renumber, if the person is still here."""
+        if person_key_of(form.get("id_number", "")) != person_key:
+            return None
+        lookup = self.lookup(form, remote=False)
+        return Patch(self.history_values(form, lookup, refresh_dose=True), lookup=lookup)
+
+    # -- corrections -----------------------------------------------------------------------
+
+    def start_correction(self, record: Record) -> Patch:
+        self.editing = record
+        values = record_to_form(record)
+        values["province"] = province_name(record.person.province_code)
+        values["ward"] = ward_name(record.person.province_code, record.person.ward_code)
+        return Patch(values, focus="id_number")
+
+    def cancel_correction(self) -> bool:
+        was_editing = self.editing is not None
+        self.editing = None
+        return was_editing
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def save(self, form: Mapping[str, str]) -> Saved | Imported | Refused:
+        """Store the form as a new record, a correction, or a certificate's doses."""
+        try:
+            self.desk.require(Action.ENTER)
+        except DeskError as error:
+            return Refused(problem=error)
+        if not self.desk.may(Action.SCREEN):
+            # Screening results and adverse events are a vaccinator's to record.
+            screened = {
+                name: FieldError(name, "role.not_allowed", role=self.desk.role.value,
+                                 action=Action.SCREEN.value)
+                for name in ("screening", "aefi", "aefi_note")
+                if form.get(name, "").strip() not in ("", "D", "d")
+            }  # fmt: skip
+            if screened:
+                return Refused(screened)
+        if self.certificate is not None:
+            return self._import(self.certificate, form)
+        try:
+            record = build_record(form, self.context())
+        except ValidationError as error:
+            return Refused(error.errors)
+        try:
+            stored = (
+                self.desk.store.correct(record) if self.editing else self.desk.store.save(record)
+            )
+        except DuplicateDose as duplicate:
+            at_dose = FieldError(
+                "dose_number", "dose.duplicate", **duplicate_params(duplicate.earlier)
+            )
+            return Refused({"dose_number": at_dose}, DeskError("dose.recorded_already"))
+        except StoreError as error:
+            return Refused(problem=error)
+        except Exception as error:  # never lose the form to a bug: say so, keep it, log it
+            log.exception("save failed: %s", type(error).__name__)
+            return Refused(problem=DeskError("store.unexpected", kind=type(error).__name__))
+        log.info(
+            "%s record %s v%d desk=%s dose=%s vaccine=%s source=%s",
+            "corrected" if self.editing else "saved",
+            stored.record_id,
+            stored.version,
+            stored.desk_id,
+            stored.dose_number,
+            stored.vaccine,
+            stored.source.value,
+        )
+        corrected = self.editing is not None
+        self.editing = None
+        self.desk.ports.nudge_upload()
+        return Saved(stored, corrected)
+
+    def _import(self, scan: CertificateScan, form: Mapping[str, str]) -> Imported | Refused:
+        try:
+            done = import_certificate(self.desk.store, scan, form, self.context())
+        except ValidationError as error:
+            return Refused(error.errors)
+        except StoreError as error:
+            return Refused(problem=error)
+        self.certificate = None
+        self.desk.ports.nudge_upload()
+        return done
+
+    # -- scans -----------------------------------------------------------------------------
+
+    def receive(self, scan: Scan, form: Mapping[str, str]) -> ScanOutcome:
+        """A new code: fill the form, or wait in the queue while the form is in use."""
+        if isinstance(scan, Rejected):
+            return scan
+        if self.editing is not None or self.certificate is not None or form_in_use(form):
+            self.queue.add(scan)
+            return Queued(scan)
+        return Filled(scan, self.fill(scan, form))
+
+    def next_queued(self, form: Mapping[str, str]) -> Filled | None:
+        """The form is free again: the oldest waiting scan fills it."""
+        scan = self.queue.take()
+        return Filled(scan, self.fill(scan, form)) if scan is not None else None
+
+    def fill(self, scan: Scan, form: Mapping[str, str]) -> Patch:
+        values, source = scan_values(scan)
+        if isinstance(scan, CertificateScan):
+            self.certificate = scan
+            return Patch(values, focus="id_number", certificate=scan)
+        self.source = source
+        filled = {**form, **values}
+        if isinstance(scan, IdNumberScan):
+            patch = self.after_field(filled, "id_number")
+            values, lookup = {**values, **patch.values}, patch.lookup
+        else:
+            lookup = self.lookup(filled)
+            values = {**values, **self.history_values(filled, lookup)}
+        return Patch(values, focus=first_missing({**form, **values}) or "", lookup=lookup)

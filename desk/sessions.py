@@ -1,0 +1,40 @@
+"""Opening a session at the desk: its values (site, desk, vaccinator, vaccine, lot, date)
+become the defaults of every record; next time they are offered again."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from desk.core import Desk
+from domain.record import Session, build_session
+
+
+def session_form(desk: Desk) -> dict[str, str]:
+    """The session form, pre-filled: the open session's values, else the last session's;
+    site and desk from the settings win."""
+    previous = desk.session or desk.store.last_session()
+    values = {
+        "site_id": desk.site_id,
+        "desk_id": desk.desk_id,
+        "session_date": desk.clock().date().strftime("%d/%m/%Y"),
+    }
+    if previous is not None:
+        values.update(
+            site_id=desk.site_id or previous.site_id,
+            desk_id=desk.desk_id or previous.desk_id,
+            vaccinator=previous.vaccinator,
+            vaccine=previous.vaccine,
+            lot=previous.lot,
+        )
+    return values
+
+
+def open_session(desk: Desk, form: Mapping[str, str]) -> Session:
+    """Raises ValidationError naming the fields to fix. The one entering records is the
+    user logged in."""
+    user = desk.user
+    entered_by = user.name if user is not None else form.get("entered_by", "")
+    session = build_session({**form, "entered_by": entered_by}, today=desk.clock().date())
+    desk.store.open_session(session)
+    desk.session = session
+    return session

@@ -1,0 +1,122 @@
+"""The one catalogue of what the product says about errors and refusals: code -> message.
+
+Only the edges (screens, the command line, the hub's replies) turn a code into words, through
+`render` or `describe`; the rest of the code raises and returns codes with parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+MESSAGES: dict[str, str] = {
+    # any field
+    "required": "required",
+    # the person
+    "id.number_without_id": "a number was given for a person without ID",
+    "id.cccd_digits": "a CCCD number has 12 digits",
+    "id.cccd_province": "CCCD starts with {province}, which is not a province code",
+    "id.cmnd_digits": "an old ID (CMND) number has 9 digits",
+    "id.not_an_id": "not an ID number: CCCD 12 digits, CMND 9 digits, or a passport number",
+    "id.cccd_year": "the CCCD says born in {coded}, the date of birth says {given}",
+    "id.cccd_sex": "the CCCD says {coded}, not {given}",
+    "sex.invalid": "type 1 (Nam) or 2 (Nữ)",
+    "name.too_long": "longer than 80 characters",
+    "name.digits": "a name has no digits",
+    "name.characters": "a name has only letters, spaces, ' - and .",
+    "phone.invalid": "not a Vietnamese mobile number (10 digits, 03x-09x)",
+    "dob.future": "the date of birth is in the future",
+    "dob.before_1900": "the date of birth is before 1900",
+    # dates
+    "date.not_a_date": "'{text}' is not a date: type e.g. 150892 or 15/8/1992",
+    "date.digits": "'{text}' is not a date: type DDMMYY, DDMMYYYY or DD/MM/YYYY",
+    "date.not_a_year": "'{text}' is not a year",
+    "date.shape": "'{text}' is not a date: type DD/MM/YYYY",
+    "date.does_not_exist": "{day:02d}/{month:02d}/{year} does not exist",
+    "date.too_early": "{date} is before {earliest}",
+    "date.future": "{date} is in the future",
+    # places
+    "place.unknown": "no {what} called '{text}'",
+    "place.ambiguous": "which one? {names}",
+    "place.province_first": "give the province first",
+    # the record and the session
+    "screening.invalid": "D đủ điều kiện · H hoãn · C chống chỉ định · B bệnh viện",
+    "aefi.invalid": "blank none · 1 thông thường (mild) · 2 nặng (severe)",
+    "aefi_note.required": "describe the adverse event",
+    "vaccine.unknown": "unknown vaccine '{text}': {choices}",
+    "lot.characters": "a lot number has letters, digits, '-', '/' and '.' only",
+    "dose.range": "a dose number from 1 to 9",
+    "code.characters": "letters, digits, '-', '_' and '.' only, 1-32 characters",
+    "given_on.before_birth": "the dose was given before the person was born",
+    # the store
+    "store.busy": "the database cannot be written now: {detail}",
+    "store.new_version": "a new record starts at version 1; use correct()",
+    "store.exists": "record {record_id} exists already",
+    "store.not_found": "no record {record_id}",
+    "store.voided": "this record was voided; enter a new one instead",
+    "store.changed": "the record changed meanwhile (now version {version}); reopen it",
+    "store.void_reason": "give a reason for voiding (at least 3 characters)",
+    "store.voided_already": "this record is voided already",
+    "dose.duplicate": (
+        "dose {number} already recorded on {given_on}: {vaccine} lot {lot}, site {site}, "
+        "desk {desk}"
+    ),
+    "dose.recorded_already": "this dose is recorded already",
+    "store.unexpected": "unexpected {kind}; the form is kept",
+    "entry.finish_correction": "finish or cancel (Esc) the correction first",
+    # people
+    "pin.rule": "a PIN of 4-12 digits, or a password of 8 characters or more",
+    "pin.mismatch": "the two PINs differ: type them again",
+    "user.exists": "there is a user called {name} already",
+    "user.first_is_supervisor": "the first user must be a supervisor",
+    "login.wrong": "wrong name or PIN",
+    "login.locked": "locked after {failures} wrong PINs: try again in {wait} s",
+    "role.not_allowed": "a {role} may not {action}",
+    "role.own_records_only": "a {role} corrects only their own records: ask a supervisor",
+    "record.voided_no_correction": "a voided record cannot be corrected",
+    # scans
+    "scan.not_recognised": "not a recognised ID code",
+    "scan.not_utf8": "not a recognised ID code (not UTF-8 text)",
+    "scan.certificate": "unreadable vaccination certificate: {detail}",
+    "scan.cccd": "CCCD code refused: {detail}",
+    "scan.id_number": "ID number refused: {detail}",
+    "cccd.fields": "a CCCD code has {expected} fields, this one {count}",
+    "cccd.old_id": "old ID: {detail}",
+    "cccd.sex": "sex '{text}' is neither Nam nor Nữ",
+    "cccd.date_shape": "{what} '{text}' is not DDMMYYYY",
+    "cccd.date_missing": "{what} {text} does not exist",
+    "cccd.issued": "issue date {date} is impossible",
+    "dcc.cbor_tag": "CBOR tag {tag}, not COSE_Sign1",
+    "dcc.not_cose": "not a COSE_Sign1 structure",
+    "dcc.date_missing": "{what} missing",
+    "dcc.not_a_date": "{what} '{text}' is not a date",
+    "dcc.base45": "bad base45: {detail}",
+    "dcc.compression": "bad compression: {detail}",
+    "dcc.no_certificate": "no health certificate inside ({detail})",
+    "dcc.no_name": "no name on the certificate",
+    "dcc.future": "vaccination date {date} is in the future",
+    "dcc.no_vaccination": "it holds no vaccination (a test or recovery certificate?)",
+}
+
+
+def render(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """The message of a code; an unknown code is shown as itself rather than lost."""
+    template = MESSAGES.get(code)
+    if template is None:
+        return code
+    values = {
+        key: describe(value) if isinstance(value, BaseException) else value
+        for key, value in (params or {}).items()
+    }
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def describe(error: BaseException) -> str:
+    """Words for an error: a coded one from the catalogue, any other by its own text."""
+    code = getattr(error, "code", None)
+    if isinstance(code, str):
+        return render(code, getattr(error, "params", {}))
+    return str(error)

@@ -1,0 +1,133 @@
+"""What the commands share: their common options (declared once, here), the settings of the
+invocation, and the supervisor's PIN. Cheap to import: click only."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from vaxdesk.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CAMERA_HELP = (
+    "none, auto (a webcam, else the demo), demo, a device (0, /dev/video2), a folder or a video."
+)
+DECODERS = ("zxing", "zbar")
+
+
+def db_option(*, exists: bool = False, help: str | None = "SQLite file.") -> Callable[[F], F]:
+    """The desk's SQLite file (`--db`); `exists`: refuse a missing file (exit 2)."""
+    return click.option(
+        "--db", type=click.Path(path_type=Path, dir_okay=False, exists=exists), help=help
+    )
+
+
+def site_option(help: str, *, required: bool = False) -> Callable[[F], F]:
+    return click.option("--site", "site_id", required=required, help=help)
+
+
+def desk_option(help: str | None = None, *, required: bool = False) -> Callable[[F], F]:
+    return click.option("--desk", "desk_id", required=required, help=help)
+
+
+def camera_option(default: str | None = None) -> Callable[[F], F]:
+    """`--camera SPEC`; without a default, the settings' camera."""
+    return click.option(
+        "--camera", default=default, show_default=default is not None, help=CAMERA_HELP
+    )
+
+
+def decoder_option(default: str | None = None) -> Callable[[F], F]:
+    """`--decoder zxing|zbar`; without a default, the settings' decoder."""
+    return click.option(
+        "--decoder",
+        type=click.Choice(DECODERS),
+        default=default,
+        help=None if default else "Barcode decoder.",
+    )
+
+
+def hub_url_option(help: str) -> Callable[[F], F]:
+    return click.option("--hub", "hub_url", help=help)
+
+
+def token_option(dest: str, help: str) -> Callable[[F], F]:
+    return click.option("--token", dest, help=help)
+
+
+def ca_option() -> Callable[[F], F]:
+    return click.option("--ca", "hub_ca", help="CA file for a site-made hub certificate.")
+
+
+def as_user_option(help: str) -> Callable[[F], F]:
+    return click.option("--as", "as_user", help=help)
+
+
+def given(ctx: click.Context, name: str) -> Any:
+    """The value of parameter `name` if it was given, None where it is click's default (shown
+    in the help; the settings' default, a file or the environment may say otherwise)."""
+    from click.core import ParameterSource
+
+    if ctx.get_parameter_source(name) in (None, ParameterSource.DEFAULT):
+        return None
+    return ctx.params.get(name)
+
+
+def settings(ctx: click.Context, flags: Mapping[str, object] | None = None) -> Settings:
+    """The settings of this invocation: defaults < file (`--config`) < environment < `flags`
+    (by flat name, `db`, `hub_url`, or `section.key`). A bad setting is a one-line error."""
+    from vaxdesk.settings import SettingsError, load_settings
+
+    try:
+        return load_settings(config_file=config_option(ctx), flags=flags or {})
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def config_option(ctx: click.Context) -> Path | None:
+    """`--config`, given to `vaxdesk` itself."""
+    config = ctx.find_root().params.get("config")
+    return Path(config) if config else None
+
+
+def authorise(store: Any, name: str | None, action: Any) -> str:
+    """The name of the user allowed to do this, after their PIN; '-' on a desk with no users
+    yet (nothing to check against: whoever holds the file holds the data)."""
+    user = authorised_user(store, name, action)
+    return "-" if user is None else str(user.name)
+
+
+def authorised_user(store: Any, name: str | None, action: Any) -> Any:
+    """The user (after their PIN) who may do this; None on a desk with no users yet."""
+    from domain.errors import DeskError
+    from domain.messages import describe
+    from domain.roles import require
+
+    if store.people.count() == 0:
+        return None
+    if not name:
+        raise click.ClickException("this desk has users: give --as NAME")
+    pin = os.environ.get("VAXDESK_PIN") or click.prompt(f"PIN of {name}", hide_input=True, err=True)
+    try:
+        user = store.people.login(name, pin)
+        require(user.role, action)
+    except DeskError as error:
+        raise click.ClickException(describe(error)) from None
+    return user
+
+
+def no_database(path: Path) -> click.ClickException:
+    return click.ClickException(f"no database at {path}")
+
+
+def demo_folder() -> Path:
+    """Where `vaxdesk demo` keeps its site (and `vaxdesk supervise` finds it)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("vaxdesk") / "demo"

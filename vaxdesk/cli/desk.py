@@ -1,0 +1,105 @@
+"""`vaxdesk desk` (the default command) and `vaxdesk demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from vaxdesk import __version__
+from vaxdesk.cli.common import (
+    camera_option,
+    db_option,
+    decoder_option,
+    demo_folder,
+    desk_option,
+    settings,
+    site_option,
+)
+
+if TYPE_CHECKING:
+    from vaxdesk.settings import Settings
+
+
+def run_desk(settings: Settings) -> None:
+    """Open the desk app on these settings: the one place settings become the app's options."""
+    from vaxdesk.logs import setup_logging
+    from vaxdesk.settings import SettingsError
+
+    setup_logging()
+    from sync.worker import HubConfig
+    from tui.app import make_app
+
+    desk, link = settings.desk, settings.hub
+    try:
+        app = make_app(
+            desk.db,
+            site_id=desk.site_id,
+            desk_id=desk.desk_id,
+            camera=desk.camera,
+            camera_size=desk.camera_dimensions(),
+            decoder=desk.decoder,
+            site_timezone=desk.site_timezone,
+            hub=HubConfig(link.url, link.token, link.ca) if link.url else None,
+            software_version=__version__,
+        )
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+    except Exception as error:  # OSError, sqlite3.DatabaseError, a schema too new, ...
+        raise click.ClickException(f"cannot open {desk.db}: {error}") from None
+    app.run()
+
+
+@click.command()
+@db_option()
+@site_option("Site code, pre-filled in the session screen.")
+@desk_option("Desk code, pre-filled in the session screen.")
+@camera_option()
+@click.option("--camera-size", help="Capture size, WIDTHxHEIGHT (default 1280x720).")
+@decoder_option()
+@click.pass_context
+def desk(ctx: click.Context, **flags: object) -> None:
+    """Open the desk: a session, then record after record."""
+    run_desk(settings(ctx, flags))
+
+
+@click.command()
+@click.option("--headless", is_flag=True, help="Only the hub and simulated desks, no screen.")
+@click.pass_context
+def demo(ctx: click.Context, headless: bool) -> None:
+    """The whole site on this machine: a hub on loopback, simulated desks (one falls behind,
+    one goes offline), and your own desk with a simulated camera. Then, in another terminal:
+    `vaxdesk supervise`."""
+    from vaxdesk.demo_site import SITE, DemoSite
+
+    own = settings(ctx, {"camera": "demo"})
+    folder = demo_folder()
+    try:
+        site = DemoSite(folder).start()
+    except Exception as error:
+        raise click.ClickException(f"the demo site could not start: {error}") from None
+    click.echo(f"demo hub on {site.url}; in another terminal: vaxdesk supervise", err=True)
+    try:
+        if headless:
+            click.echo("simulated desks running; Ctrl+C stops", err=True)
+            import time
+
+            while True:
+                time.sleep(1)
+        else:
+            run_desk(_your_desk(own, folder, site.url, site.your_token, SITE))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        site.stop()
+
+
+def _your_desk(own: Settings, folder: Path, url: str, token: str, site_id: str) -> Settings:
+    from dataclasses import replace
+
+    return replace(
+        own,
+        desk=replace(own.desk, db=folder / "desk-you.db", site_id=site_id, desk_id="desk-you"),
+        hub=replace(own.hub, url=url, token=token),
+    )

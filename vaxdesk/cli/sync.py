@@ -1,0 +1,55 @@
+"""`vaxdesk sync`: upload the outbox without a screen."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from vaxdesk import __version__
+from vaxdesk.cli.common import (
+    ca_option,
+    db_option,
+    hub_url_option,
+    no_database,
+    settings,
+    token_option,
+)
+
+
+@click.command()
+@db_option()
+@hub_url_option("Hub URL, e.g. https://hub.lan:8470.")
+@token_option("hub_token", "This desk's token (from `vaxdesk hub enrol`).")
+@ca_option()
+@click.option("--once", is_flag=True, help="Drain the backlog and exit (status 1 if it could not).")
+@click.pass_context
+def sync(ctx: click.Context, once: bool, **flags: object) -> None:
+    """Upload the outbox to the hub, without a screen (the desk app does this by itself)."""
+    import asyncio
+
+    from vaxdesk.logs import setup_logging
+
+    loaded = settings(ctx, flags)
+    link, db = loaded.hub, loaded.desk.db
+    if not link.url or not link.token:
+        raise click.ClickException("no hub: give --hub and --token (or hub_url, hub_token)")
+    if not db.exists():
+        raise no_database(db)
+    setup_logging()
+    from sync.worker import HubConfig, SyncState
+    from vaxdesk.sync_runner import describe, run_sync
+
+    def show(state: SyncState) -> None:
+        line, is_error = describe(state)
+        click.echo(line, err=is_error)
+
+    hub = HubConfig(link.url, link.token, link.ca)
+    try:
+        drained = asyncio.run(
+            run_sync(db, hub, once=once, software_version=__version__, on_state=show)
+        )
+    except KeyboardInterrupt:
+        drained = False
+    if once and not drained:
+        sys.exit(1)
