@@ -153,6 +153,7 @@ class TimedSource:
 
 
 async def frame_to_form(citizens: int, seed: int) -> list[float]:
+    from store import open_store
     from tui.screens.entry import EntryScreen
     from vaxdesk.testing.desk import desk_app, log_in
 
@@ -160,13 +161,13 @@ async def frame_to_form(citizens: int, seed: int) -> list[float]:
     stream = people(seed + 1)
     source = TimedSource([scene(cccd_payload(next(stream)), "clean", rng) for _ in range(citizens)])
     filled: list[float] = []
-    original = EntryScreen.fill_identity
+    original = EntryScreen.receive_scan  # where a camera's scan reaches the screen
 
-    def fill_identity(self: EntryScreen, *args: object, **kwargs: object) -> None:
+    def receive_scan(self: EntryScreen, *args: object, **kwargs: object) -> None:
         original(self, *args, **kwargs)  # type: ignore[arg-type]
         filled.append(time.perf_counter())
 
-    EntryScreen.fill_identity = fill_identity  # type: ignore[method-assign]
+    EntryScreen.receive_scan = receive_scan  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as tmp:
         app = desk_app(Path(tmp) / "bench.db", site_id="BENCH", desk_id="d1", frame_source=source)
         async with app.run_test(size=(120, 36)) as pilot:
@@ -177,9 +178,16 @@ async def frame_to_form(citizens: int, seed: int) -> list[float]:
             await pilot.press("ctrl+s")
             for n in range(citizens):
                 source.next.set()
+                deadline = time.perf_counter() + 30
                 while len(filled) <= n:
+                    if time.perf_counter() > deadline:
+                        raise SystemExit(f"citizen {n + 1}: no scan reached the form in 30 s")
                     await asyncio.sleep(0.001)
                 await pilot.press("enter")  # save, so the next scan fills a free form
+        with open_store(Path(tmp) / "bench.db") as store:
+            stored = sum(1 for _ in store.current_rows())
+    if stored != citizens:  # every scan filled the form, or the times mean nothing
+        raise SystemExit(f"frame to form: {stored} of {citizens} scanned citizens stored")
     return [(f - s) * 1000 for s, f in zip(source.sent, filled, strict=True)]
 
 
