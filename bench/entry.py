@@ -27,9 +27,8 @@ from textual.pilot import Pilot
 from domain.identity import Identity
 from scanner.synthetic import people
 from store import open_store
-from tests.conftest import desk_app
-from tests.test_tui_desk import log_in
 from tui.screens.entry import EntryScreen
+from vaxdesk.testing.desk import desk_app, log_in
 
 
 @dataclass

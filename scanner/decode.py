@@ -11,12 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
 
 DECODERS = ("zxing", "zbar")
+ZBAR_MISSING = "libzbar0 is not installed (apt-get install libzbar0)"
+
+
+@cache
+def zbar_usable() -> bool:
+    """True when pyzbar imports and loads zbar's shared library (the system's libzbar0)."""
+    try:
+        from pyzbar import pyzbar  # noqa: F401  # loads libzbar on import
+    except (ImportError, OSError):  # not found / found but not loadable
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,8 @@ def make_decoder(name: str = "zxing") -> Decoder:
     factories: dict[str, Callable[[], Decoder]] = {"zxing": ZxingDecoder, "zbar": ZbarDecoder}
     if name not in factories:
         raise ValueError(f"unknown decoder '{name}': {', '.join(DECODERS)}")
+    if name == "zbar" and not zbar_usable():
+        raise RuntimeError(f"the zbar decoder is not usable here: {ZBAR_MISSING}")
     try:
         return factories[name]()
     except ImportError as error:

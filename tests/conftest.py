@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -11,23 +10,39 @@ import pytest
 from domain.record import EntryContext, Mode, Session, build_session
 from hub.db import HubDB
 from hub.schema import TABLES
+from scanner.decode import ZBAR_MISSING, zbar_usable
 from store import Store, open_store
+from vaxdesk.testing.desk import (
+    SUPERVISOR,
+    SUPERVISOR_PIN,
+    TEST_PIN,
+    TEST_USER,
+    VOLUNTEER,
+    VOLUNTEER_PIN,
+    FakeClock,
+    desk_app,
+    until,
+)
 from vaxdesk.testing.hub import HubServer
+
+# The desk's test parts live in vaxdesk.testing (benchmarks use them too); the tests import
+# them from here as before.
+__all__ = [
+    "SUPERVISOR",
+    "SUPERVISOR_PIN",
+    "TEST_PIN",
+    "TEST_USER",
+    "VOLUNTEER",
+    "VOLUNTEER_PIN",
+    "FakeClock",
+    "desk_app",
+    "until",
+]
 
 ICT = timezone(timedelta(hours=7))  # Indochina Time, where the desks are
 
-
-@dataclass
-class FakeClock:
-    """A desk clock the test moves by hand."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+# The zbar backend needs the system's libzbar0; without it its tests skip and say why.
+needs_zbar = pytest.mark.skipif(not zbar_usable(), reason=ZBAR_MISSING)
 
 
 @pytest.fixture
@@ -79,37 +94,6 @@ YEN = {  # Trà Vinh, female, 1985
     "dob": "020385",
     "sex": "2",
 }
-
-
-TEST_USER = "Lê Thị Hoa"  # a vaccinator
-TEST_PIN = "2468"
-SUPERVISOR = "Trần Văn Giám"
-SUPERVISOR_PIN = "1357"
-VOLUNTEER = "Phạm Thu Trang"
-VOLUNTEER_PIN = "9753"
-
-
-def desk_app(db: Path, **options: object):
-    """The real desk app on a file that has a user (a vaccinator) to log in as."""
-    from domain.roles import Role
-    from tui.app import make_app
-
-    clock = options.get("clock")
-    with open_store(db, clock) if clock else open_store(db) as store:  # type: ignore[arg-type]
-        if not store.people.users():
-            store.people.add(TEST_USER, Role.VACCINATOR, TEST_PIN, by="test")
-            store.people.add(SUPERVISOR, Role.SUPERVISOR, SUPERVISOR_PIN, by="test")
-            store.people.add(VOLUNTEER, Role.VOLUNTEER, VOLUNTEER_PIN, by="test")
-    return make_app(db, **options)  # type: ignore[arg-type]
-
-
-async def until(pilot, condition, what: str) -> None:
-    """Let the app work until the condition holds (scans and uploads come from threads)."""
-    for _ in range(300):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 # The hub on both its databases: SQLite always, PostgreSQL when a server is given.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,9 @@ def test_every_raised_code_has_a_message() -> None:
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_every_message_renders_with_its_parameters(code: str) -> None:
-    names = re.findall(r"{(\w+)", MESSAGES[code])
-    text = render(code, dict.fromkeys(names, 7))
+    fields = re.findall(r"{(\w+)(:[^}]*)?}", MESSAGES[code])
+    moment = datetime(2026, 11, 23, 9, 12)
+    text = render(code, {name: moment if "%" in spec else 7 for name, spec in fields})
     assert "{" not in text and text
 
 

@@ -14,7 +14,7 @@ from domain.dates import PartialDate
 from domain.identity import Identity, IdType, Sex
 from domain.scans import IdentityScan, IdNumberScan, Rejected, Scan
 from scanner.debounce import Debouncer
-from scanner.decode import make_decoder
+from scanner.decode import ZBAR_MISSING, make_decoder, zbar_usable
 from scanner.loop import CameraState, ScanLoop
 from scanner.sources import CameraError, CameraSource, FileSource, open_source, read_image
 from scanner.synthetic import (
@@ -27,6 +27,7 @@ from scanner.synthetic import (
     scene,
 )
 from scanner.wedge import WedgeDetector
+from tests.conftest import needs_zbar
 
 YEN = Identity(IdType.CCCD, "084185000321", "Ngô Ngọc Yến", PartialDate(1985, 3, 2), Sex.FEMALE,
                address="Ấp Phú Hòa, xã Hòa Thuận, huyện Châu Thành, Trà Vinh")  # fmt: skip
@@ -44,6 +45,7 @@ def test_zxing_reads_every_distortion_class_exactly(kind: str, size: tuple[int, 
     assert all(codes[0].data == PAYLOAD for codes in hits)  # never a wrong text
 
 
+@needs_zbar
 @pytest.mark.parametrize("kind", ["clean", "blur", "jpeg", "inverted", "small"])
 def test_zbar_in_binary_mode_keeps_vietnamese_intact(kind: str) -> None:
     decoder = make_decoder("zbar")
@@ -52,18 +54,32 @@ def test_zbar_in_binary_mode_keeps_vietnamese_intact(kind: str) -> None:
     assert "Ngô Ngọc Yến" in codes[0].data.decode("utf-8")
 
 
-def test_empty_frames_hold_nothing() -> None:
-    for name in ("zxing", "zbar"):
-        decoder = make_decoder(name)
-        assert decoder.decode(empty_frame(random.Random(4))) == []
+BOTH = ["zxing", pytest.param("zbar", marks=needs_zbar)]
 
 
-def test_id_number_as_code128() -> None:
+@pytest.mark.parametrize("name", BOTH)
+def test_empty_frames_hold_nothing(name: str) -> None:
+    decoder = make_decoder(name)
+    assert decoder.decode(empty_frame(random.Random(4))) == []
+
+
+@pytest.mark.parametrize("name", BOTH)
+def test_id_number_as_code128(name: str) -> None:
     bars = render(code128_modules("079092001234"), 3, bar_height=60)
     frame = frame_with(bars, rng=random.Random(2), code_width=520)
-    for name in ("zxing", "zbar"):
-        [code] = make_decoder(name).decode(frame)
-        assert code.data == b"079092001234" and code.format == "Code128"
+    [code] = make_decoder(name).decode(frame)
+    assert code.data == b"079092001234" and code.format == "Code128"
+
+
+def test_zbar_is_a_decoder_or_one_clear_line() -> None:
+    # Whichever this machine is: with libzbar0 a zbar decoder, without it one line saying why.
+    if zbar_usable():
+        assert make_decoder("zbar").name == "zbar"
+    else:
+        with pytest.raises(RuntimeError) as refused:
+            make_decoder("zbar")
+        assert str(refused.value) == f"the zbar decoder is not usable here: {ZBAR_MISSING}"
+        assert "\n" not in str(refused.value)
 
 
 def test_unknown_decoder_is_a_clear_error() -> None:

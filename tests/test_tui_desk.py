@@ -26,12 +26,9 @@ from tui.screens.login import LoginScreen
 from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
 from tui.screens.void import VoidModal
+from vaxdesk.testing.desk import log_in, type_text
 
 SIZE = (140, 42)
-
-
-async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*["space" if ch == " " else ch for ch in text])
 
 
 def text_of(app: VaxdeskApp, selector: str) -> str:
@@ -46,16 +43,6 @@ def entry(app: VaxdeskApp) -> EntryScreen:
 def rows(db: Path) -> list[dict]:
     with open_store(db) as store:
         return list(store.current_rows())
-
-
-async def log_in(pilot: Pilot, name: str = TEST_USER, pin: str = TEST_PIN) -> None:
-    app = pilot.app
-    assert isinstance(app.screen, LoginScreen), type(app.screen)
-    app.screen.form.field("name").value = name  # Vietnamese names: typing proves nothing
-    app.screen.form.focus_field("name")
-    await pilot.press("enter")
-    await type_text(pilot, pin)
-    await pilot.press("enter")
 
 
 async def open_session(pilot: Pilot, name: str = TEST_USER, pin: str = TEST_PIN) -> None:

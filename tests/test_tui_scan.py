@@ -20,7 +20,7 @@ from tests.test_tui_desk import SIZE, entry, open_session, rows, text_of
 from tui.app import VaxdeskApp
 from tui.screens.entry import EntryScreen
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "dcc"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dcc"
 YEN = Identity(IdType.CCCD, "084185000321", "Ngô Ngọc Yến", PartialDate(1985, 3, 2), Sex.FEMALE,
                address="Ấp Phú Hòa, xã Hòa Thuận, Trà Vinh")  # fmt: skip
 AN = Identity(IdType.CCCD, "079092001234", "Nguyễn Văn An", PartialDate(1992, 8, 15), Sex.MALE)
