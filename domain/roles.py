@@ -1,4 +1,4 @@
-"""Who may do what at a desk. One table, read by the screens and the command line alike."""
+"""Who may do what at a desk. One table, read by the desk core and the command line alike."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Frames in, identities out: capture, decoding and payload parsing (no Textual here)."""
+"""Frames in, codes out: capture, decoding and the scan loop (what a code means: domain.scans)."""

@@ -1,1 +1,1 @@
-"""Upload of the outbox to the hub, and the hub itself (no Textual here)."""
+"""The desk's side of the link: the outbox worker, the hub client, the supervisor's figures."""
