@@ -5,7 +5,10 @@ One module per command group; each is imported only when its command runs (or is
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,7 +31,28 @@ COMMANDS = {
 }
 
 
-@click.group(cls=LazyGroup, lazy_subcommands=COMMANDS, invoke_without_command=True)
+class Vaxdesk(LazyGroup):
+    """The commands, with a last guard: an error nobody foresaw still ends in one line and a
+    non-zero exit (its traceback goes to the log, if one is open, or with VAXDESK_DEBUG=1)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if os.environ.get("VAXDESK_DEBUG"):
+                raise
+            if logging.getLogger("vaxdesk").handlers:
+                logging.getLogger("vaxdesk.cli").error("unexpected error", exc_info=True)
+            from vaxdesk.cli.common import one_line
+
+            raise click.ClickException(
+                one_line(f"unexpected {type(error).__name__}: {error}")
+            ) from None
+
+
+@click.group(cls=Vaxdesk, lazy_subcommands=COMMANDS, invoke_without_command=True)
 @click.option(
     "--config",
     type=click.Path(path_type=Path, dir_okay=False),

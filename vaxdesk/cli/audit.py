@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from vaxdesk.cli.common import db_option, settings
+from vaxdesk.cli.common import db_option, desk_store, settings
 
 
 @click.group()
@@ -19,9 +19,7 @@ def audit() -> None:
 @click.pass_context
 def audit_verify(ctx: click.Context, db: Path | None) -> None:
     """Check every link of the chain; report the first broken one (exit 1)."""
-    from store import open_store
-
-    with open_store(settings(ctx, {"db": db}).desk.db) as store:
+    with desk_store(settings(ctx, {"db": db}).desk.db) as store:
         broken = store.people.verify()
         seq, head = store.people.head()
     if broken is not None:

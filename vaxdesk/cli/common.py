@@ -4,7 +4,8 @@ invocation, and the supervisor's PIN. Cheap to import: click only."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -124,6 +125,32 @@ def authorised_user(store: Any, name: str | None, action: Any) -> Any:
 
 def no_database(path: Path) -> click.ClickException:
     return click.ClickException(f"no database at {path}")
+
+
+def one_line(text: str) -> str:
+    """A message on one line: drivers (psycopg, sqlite) spread theirs over several."""
+    return " ".join(text.split())
+
+
+def failure(what: str, error: BaseException) -> click.ClickException:
+    """`what` failed because of `error`, as the one line a command exits with."""
+    from domain.messages import describe
+
+    return click.ClickException(one_line(f"{what}: {describe(error) or type(error).__name__}"))
+
+
+@contextmanager
+def desk_store(path: Path) -> Iterator[Any]:
+    """The desk's store at `path`, for a command: a file that is not a database (or cannot
+    be opened) is a one-line error, not a traceback. Errors of the command's own work pass."""
+    from store import open_store
+
+    try:
+        store = open_store(path)
+    except Exception as error:  # sqlite3.DatabaseError, OSError, a schema too new, ...
+        raise failure(f"cannot open {path}", error) from None
+    with store:
+        yield store
 
 
 def demo_folder() -> Path:

@@ -13,6 +13,8 @@ from vaxdesk.cli.common import (
     authorise,
     config_option,
     db_option,
+    desk_store,
+    failure,
     no_database,
     settings,
 )
@@ -66,17 +68,15 @@ def backup(ctx: click.Context, db: Path | None, folder: Path | None) -> None:
     """A consistent, owner-only copy of the database (SQLite's backup API)."""
     from datetime import datetime
 
-    from store import StoreError, open_store
-
     path = settings(ctx, {"db": db}).desk.db
     if not path.exists():
         raise no_database(path)
     target = (folder or path.parent / "backups") / f"{path.stem}-{datetime.now():%Y%m%d-%H%M%S}.db"
-    try:
-        with open_store(path) as store:
+    with desk_store(path) as store:
+        try:
             store.backup(target)
-    except StoreError as error:
-        raise click.ClickException(describe(error)) from None
+        except Exception as error:  # StoreError, OSError (a folder not writable), ...
+            raise failure(f"cannot back up {path}", error) from None
     click.echo(f"backup written to {target}")
 
 

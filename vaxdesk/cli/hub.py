@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from domain.messages import describe
-from vaxdesk.cli.common import desk_option, given, settings, site_option
+from vaxdesk.cli.common import desk_option, failure, given, settings, site_option
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -59,7 +59,7 @@ def _hub_db(url: str) -> Iterator[HubDB]:
     try:
         db = _open_hub_db(url)
     except Exception as error:  # OSError, sqlite3/psycopg errors, a schema too new
-        raise click.ClickException(f"cannot open the hub's database: {describe(error)}") from None
+        raise failure(f"cannot open the hub's database {_safe_url(url)}", error) from None
     try:
         yield db
     finally:
@@ -116,6 +116,17 @@ def _safe_url(url: str) -> str:
     return url
 
 
+def _code(field: str, text: str) -> str:
+    """A site or desk code as the desk's session checks it; else a one-line refusal."""
+    from domain.errors import FieldError
+    from domain.record import parse_code
+
+    try:
+        return parse_code(field, text)
+    except FieldError as error:
+        raise click.ClickException(f"{error.field}: {describe(error)}") from None
+
+
 @hub.command()
 @desk_option("Desk code, as in its settings.", required=True)
 @site_option("Site code of the desk.", required=True)
@@ -124,13 +135,7 @@ def enrol(hub_db: str, desk_id: str, site_id: str) -> None:
     """Issue a desk's token (shown once; the hub keeps only its hash)."""
     from datetime import UTC, datetime
 
-    from domain.errors import FieldError
-    from domain.record import parse_code
-
-    try:
-        desk_id, site_id = parse_code("desk", desk_id), parse_code("site", site_id).upper()
-    except FieldError as error:
-        raise click.ClickException(f"{error.field}: {describe(error)}") from None
+    desk_id, site_id = _code("desk", desk_id), _code("site", site_id).upper()
     with _hub_db(hub_db) as db:
         token = _issue_desk_token(db, desk_id, site_id, datetime.now(UTC))
     click.echo(f"desk {desk_id} enrolled at site {site_id}. Its token (shown once):", err=True)
@@ -144,9 +149,10 @@ def supervisor(hub_db: str, site_id: str) -> None:
     """Issue a supervisor token for one site (shown once; the hub keeps only its hash)."""
     from datetime import UTC, datetime
 
+    site_id = _code("site", site_id).upper()
     with _hub_db(hub_db) as db:
-        token = _issue_supervisor_token(db, site_id.upper(), datetime.now(UTC))
-    click.echo(f"supervisor of site {site_id.upper()}. The token (shown once):", err=True)
+        token = _issue_supervisor_token(db, site_id, datetime.now(UTC))
+    click.echo(f"supervisor of site {site_id}. The token (shown once):", err=True)
     click.echo(token)
 
 

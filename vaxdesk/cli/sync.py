@@ -10,6 +10,7 @@ from vaxdesk import __version__
 from vaxdesk.cli.common import (
     ca_option,
     db_option,
+    desk_store,
     hub_url_option,
     no_database,
     settings,
@@ -36,6 +37,8 @@ def sync(ctx: click.Context, once: bool, **flags: object) -> None:
         raise click.ClickException("no hub: give --hub and --token (or hub_url, hub_token)")
     if not db.exists():
         raise no_database(db)
+    with desk_store(db):
+        pass  # a file that is not a database: one line now, not in the worker's thread
     setup_logging()
     from sync.worker import HubConfig, SyncState
     from vaxdesk.sync_runner import describe, run_sync

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from vaxdesk.cli.common import as_user_option, authorised_user, db_option, settings
+from vaxdesk.cli.common import as_user_option, authorised_user, db_option, desk_store, settings
 
 ROLES = ("volunteer", "vaccinator", "supervisor", "technician")
 
@@ -32,9 +32,8 @@ def user_add(
     from domain.errors import DeskError
     from domain.messages import describe
     from domain.roles import Action, Role
-    from store import open_store
 
-    with open_store(settings(ctx, {"db": db}).desk.db) as store:
+    with desk_store(settings(ctx, {"db": db}).desk.db) as store:
         try:
             check_first_user(store, Role(role))
             by = authorised_user(store, as_user, Action.MANAGE_USERS)
@@ -52,8 +51,6 @@ def user_add(
 @click.pass_context
 def user_list(ctx: click.Context, db: Path | None) -> None:
     """The desk's users and their roles."""
-    from store import open_store
-
-    with open_store(settings(ctx, {"db": db}).desk.db) as store:
+    with desk_store(settings(ctx, {"db": db}).desk.db) as store:
         for person in store.people.users():
             click.echo(f"{person.name}\t{person.role.value}")
