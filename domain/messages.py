@@ -76,6 +76,10 @@ MESSAGES: dict[str, str] = {
     "role.own_records_only": "a {role} corrects only their own records: ask a supervisor",
     "record.voided_no_correction": "a voided record cannot be corrected",
     # uploads to the hub
+    "hub_url.invalid": "'{text}' is not a URL ({detail}): e.g. https://hub.lan:8470",
+    "hub_url.scheme": "'{text}' does not start with http:// or https://: e.g. https://hub.lan:8470",
+    "hub_url.host": "'{text}' names no host: e.g. https://hub.lan:8470",
+    "sync.hub_setting": "hub setting is wrong, records stay on this desk: {error}",
     "sync.refused": "hub refused this desk: {error}",
     "sync.unreachable": "hub unreachable since {since:%H:%M}: {error}",
     "sync.synced": "synced; backlog {backlog}, conflicts {conflicts}",

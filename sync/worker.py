@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from domain.hub_url import parse_hub_url
 from domain.wire import (
     ACKNOWLEDGED,
     API,
@@ -64,6 +65,7 @@ class SyncState:
     unreachable_since: datetime | None = None
     error: str = ""
     refused: bool = False  # the hub said no (token): not a network problem
+    setting_error: str = ""  # the hub's settings cannot work (a bad URL, no CA file): offline
     clock_flagged: bool = False
     site_timezone: str = ""  # the site's zone, as the hub's heartbeat reply gives it
 
@@ -83,6 +85,7 @@ class HubClient:
     ) -> None:
         import httpx  # ~60 ms: loaded when a hub is configured, not at every desk's start
 
+        parse_hub_url("hub.url", url)  # else "ftp://x" fails at every call, as if down
         self._transport_errors = httpx.TransportError
         self._client = httpx.AsyncClient(
             base_url=url.rstrip("/"),

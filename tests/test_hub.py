@@ -32,9 +32,7 @@ from tests.test_sync import desk_store, drain
 from vaxdesk.testing.hub import SITE, HubServer, enrol
 
 
-async def test_today_agrees_with_the_desk_at_23_30_and_00_30(
-    hub_db: HubDB, tmp_path: Path
-) -> None:
+async def test_today_agrees_with_the_desk_at_23_30_and_00_30(hub_db: HubDB, tmp_path: Path) -> None:
     """The desk counts its records first recorded since the site's midnight (not voided);
     the supervisor's figure is the same, late in the evening and just after midnight."""
     clock = FakeClock(datetime(2026, 11, 23, 20, 0, tzinfo=ICT))
@@ -60,8 +58,11 @@ async def test_today_agrees_with_the_desk_at_23_30_and_00_30(
         with open_store(path, clock) as store:
             assert store.stats("desk-1", clock()).today == today
         stats = await supervisor.stats()
-        assert (stats["day"], stats["hour"], stats["site_timezone"]) == (day, hour,
-                                                                        "Asia/Ho_Chi_Minh")
+        assert (stats["day"], stats["hour"], stats["site_timezone"]) == (
+            day,
+            hour,
+            "Asia/Ho_Chi_Minh",
+        )
         assert [d["today"] for d in stats["desks"]] == [today]
         assert sum(d["count"] for d in stats["totals"]["doses"]) == today
 
@@ -129,8 +130,13 @@ async def test_items_are_kept_by_kind(hub: HubServer, hub_db: HubDB, tmp_path: P
         results = reply["results"]
         assert [r["result"] for r in results] == [STORED, DUPLICATE, INVALID, INVALID, INVALID,
                                                   CONFLICT]  # fmt: skip
-        assert results[2] == {"kind": "stock_movement", "key": "lot-1", "version": 1,
-                              "result": INVALID, "message": "unknown kind 'stock_movement'"}
+        assert results[2] == {
+            "kind": "stock_movement",
+            "key": "lot-1",
+            "version": 1,
+            "result": INVALID,
+            "message": "unknown kind 'stock_movement'",
+        }
         assert results[5]["field"] == "phone" and results[5]["key"] == first["record_id"]
         assert "clock_flagged" in reply and "received_at" in reply
         assert hub_db.count_versions() == 1
@@ -148,9 +154,7 @@ async def test_items_are_kept_by_kind(hub: HubServer, hub_db: HubDB, tmp_path: P
         await client.close()
 
 
-async def test_the_heartbeat_gives_desks_the_site_timezone(
-    hub_db: HubDB, tmp_path: Path
-) -> None:
+async def test_the_heartbeat_gives_desks_the_site_timezone(hub_db: HubDB, tmp_path: Path) -> None:
     server = HubServer(hub_db, site_timezone="Asia/Bangkok").start()
     states: list[SyncState] = []
     client = HubClient(server.url, enrol(hub_db, "desk-1"))
@@ -180,6 +184,8 @@ def test_a_hub_of_schema_2_is_recognised(tmp_path: Path) -> None:
     db.close()
     assert sorted(names) == MIGRATIONS.names and version == 3
     assert "records_site_first" in indexes and "records_site_day" not in indexes
+
+
 async def test_the_same_batch_twice_changes_nothing(
     hub: HubServer, hub_db: HubDB, tmp_path: Path
 ) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from hub.db import HubDB
+from store import open_store
 from sync.worker import HubConfig
 from tests.conftest import FakeClock, desk_app, until
 from tests.test_sync import desk_store
@@ -111,3 +114,26 @@ async def test_a_desk_left_at_the_login_screen_still_uploads(tmp_path: Path) -> 
     finally:
         server.stop()
         db.close()
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "hub.lan:8470", "ftp://x"])
+async def test_a_bad_hub_setting_leaves_the_desk_working_offline(
+    db_path: Path, clock: FakeClock, url: str
+) -> None:
+    """Settings are checked when loaded; an app given a bad hub anyway neither crashes nor
+    says "hub unreachable" for ever: it saves, and says the setting is wrong."""
+    app = desk_app(db_path, clock=clock, hub=HubConfig(url, "vxd_token"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_session(pilot)
+        screen = entry(app)
+        screen.form.set_values({"id_number": "079092001234", "full_name": "Nguyễn Văn An",
+                                "dob": "150892"})  # fmt: skip
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Saved ✓" in text_of(app, "#message"), "the record saved")
+        await until(pilot, lambda: "hub setting is wrong" in text_of(app, "#status"),
+                    "the status to say why nothing uploads")  # fmt: skip
+        status = text_of(app, "#status")
+        assert url in status and "backlog 1" in status and "unreachable" not in status
+        assert app.is_running and app.return_code is None
+    with open_store(db_path) as store:
+        assert store.count_versions() == 1 and store.backlog() == 1

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from textual.message import Message
 
+from domain.messages import describe
 from sync.worker import HubConfig, HubRefused, HubUnavailable, SyncState, SyncWorker
 
 log = logging.getLogger("vaxdesk.desk")
@@ -56,8 +57,14 @@ class SyncService:
         self.worker: SyncWorker | None = None
 
     async def run(self) -> None:
-        """Upload until cancelled (the app's exit); never blocks typing."""
-        client = self.hub.client()
+        """Upload until cancelled (the app's exit); never blocks typing. Settings that
+        cannot make a client (a bad URL, a missing CA file) leave the desk offline, saying so."""
+        try:
+            client = self.hub.client()
+        except Exception as error:  # FieldError, httpx.InvalidURL, OSError, ssl.SSLError, ...
+            log.error("no uploads: the hub setting is wrong: %s", describe(error))
+            self.on_state(SyncState(setting_error=describe(error)[:200]))
+            return
         self.worker = SyncWorker(
             self.store_path,
             client,

@@ -28,6 +28,9 @@ def describe_sync(configured: bool, state: SyncState, backlog: int) -> str:
     """The sync part of the status line: synced / backlog N / hub unreachable since HH:MM."""
     if not configured:
         return f"backlog {backlog} (no hub set)" if backlog else "no hub set"
+    if state.setting_error:
+        text = render("sync.hub_setting", {"error": state.setting_error})
+        return f"{text} · backlog {backlog}" if backlog else text
     if state.refused:
         text = render("sync.refused", {"error": state.error})
     elif state.unreachable_since is not None:

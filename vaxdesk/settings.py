@@ -193,6 +193,22 @@ def _check_timezone(value: str, where: str) -> None:
         raise SettingsError(f"{where}: unknown time zone '{value}'") from None
 
 
+URL_KEYS = {("hub", "url"), ("supervisor", "hub_url")}
+
+
+def _check_url(section: str, key: str, value: str, where: str) -> str:
+    from domain.errors import FieldError
+    from domain.hub_url import parse_hub_url
+    from domain.messages import describe
+
+    if not value.strip():
+        return ""  # no hub: the desk works alone
+    try:
+        return parse_hub_url(f"{section}.{key}", value)
+    except FieldError as error:
+        raise SettingsError(f"{where}: {describe(error)}") from None
+
+
 def _resolve(key: str, origin: str) -> tuple[str, str]:
     """A flat key (old file, flags) or `section.key`, as (section, key)."""
     if key in LEGACY_KEYS:
@@ -211,6 +227,8 @@ def _put(changes: Changes, section: str, key: str, value: Any, name: str, origin
     value = _coerce(_TYPES[section][key], value, name, origin, typed=origin not in PLAIN_TEXT)
     if key == "site_timezone":
         _check_timezone(value, f"{origin}: '{name}'")
+    if (section, key) in URL_KEYS:
+        value = _check_url(section, key, value, f"{origin}: '{name}'")
     changes.setdefault(section, {})[key] = value
 
 
