@@ -39,7 +39,7 @@ def import_certificate(
         dose_ctx = replace(
             ctx,
             mode=Mode.RETROSPECTIVE,
-            source=Source.CERTIFICATE,
+            source=Source.DEMO if ctx.source is Source.DEMO else Source.CERTIFICATE,
             vaccinator=f"{dose.issuer} ({dose.country})"[:80],
         )
         record = build_record(values, dose_ctx)

@@ -39,6 +39,7 @@ class Desk:
     site_id: str = ""  # pre-filled in the session form (settings)
     desk_id: str = ""
     ports: DeskPorts = field(default_factory=DeskPorts)
+    demo: bool = False  # `vaxdesk demo`: every record it makes is marked Source.DEMO
     user: User | None = None
     session: Session | None = None
 

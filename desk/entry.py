@@ -117,7 +117,7 @@ class Entry:
             session=self.session,
             mode=self.mode,
             now=self.desk.clock(),
-            source=self.source,
+            source=Source.DEMO if self.desk.demo else self.source,
             original=self.editing,
             resolve_province=resolve_province,
             resolve_ward=resolve_ward,

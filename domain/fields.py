@@ -52,6 +52,7 @@ class Source(StrEnum):
     IMPORT = "import"
     RETROSPECTIVE = "retrospective"
     CERTIFICATE = "certificate"
+    DEMO = "demo"  # made by `vaxdesk demo`: generated citizens, never a real person
 
 
 class Status(StrEnum):

@@ -10,7 +10,7 @@ import glob
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -22,6 +22,10 @@ DECODE_FPS = 10.0
 
 class CameraError(RuntimeError):
     """A camera that cannot be used, with a message a technician can act on."""
+
+
+class NoWebcam(CameraError):
+    """`auto` found no webcam: the desk goes on with typing and USB scanners."""
 
 
 class FrameSource(Protocol):
@@ -197,14 +201,33 @@ def demo_source() -> FileSource:
     return FileSource(folder, fps=DECODE_FPS, hold=40, loop=True, name="demo")
 
 
-def open_source(spec: str, size: tuple[int, int] = (1280, 720)) -> FrameSource | None:
-    """`none`, `demo`, `auto` (the first webcam, else the demo), a device, a folder or file."""
+DEMO_ONLY = "the demo camera shows generated citizens: it runs only in `vaxdesk demo`"
+
+
+def check_spec(spec: str, *, demo: bool = False) -> None:
+    """Refuse, before anything opens, what cannot be this desk's camera: the demo's generated
+    citizens outside the demo (they would be saved as real people)."""
+    if spec == "demo" and not demo:
+        raise CameraError(DEMO_ONLY)
+
+
+def open_source(
+    spec: str, size: tuple[int, int] = (1280, 720), *,
+    webcams: Callable[[], list[str]] = video_devices, demo: bool = False,
+) -> FrameSource | None:  # fmt: skip
+    """`none`, `auto` (the first webcam; none there: NoWebcam), a device, a folder or file;
+    `demo` (generated citizens) only for the demo (`demo`), never as a fallback."""
+    check_spec(spec, demo=demo)
     if spec == "none":
         return None
     if spec == "demo":
         return demo_source()
     if spec == "auto":
-        return CameraSource(0, *size) if video_devices() else demo_source()
+        found = webcams()
+        if not found:
+            raise NoWebcam("no webcam found")
+        device = found[0].removeprefix("/dev/video")
+        return CameraSource(int(device) if device.isdigit() else found[0], *size)
     if spec.isdigit():
         return CameraSource(int(spec), *size)
     if spec.startswith("/dev/"):
@@ -212,4 +235,4 @@ def open_source(spec: str, size: tuple[int, int] = (1280, 720)) -> FrameSource |
     path = Path(spec).expanduser()
     if path.exists():
         return FileSource(path)
-    raise CameraError(f"'{spec}' is no camera, folder or file (try none, auto, demo, 0)")
+    raise CameraError(f"'{spec}' is no camera, folder or file (try none, auto, 0, /dev/video2)")

@@ -21,7 +21,7 @@ from desk.people import Attendance, Due, lock, log_out, sees_records
 from domain.clock import DEFAULT_TIMEZONE, SiteClock
 from domain.record import Session
 from scanner.loop import CameraState
-from scanner.sources import FrameSource, open_source
+from scanner.sources import FrameSource, check_spec, open_source, video_devices
 from store import Store, open_store
 from store.people import User
 from sync.worker import HubConfig, SyncState, SyncWorker
@@ -225,10 +225,14 @@ def make_app(
     hub: HubConfig | None = None,
     software_version: str = "",
     idle_lock_seconds: float = 300,
+    demo: bool = False,
+    webcams: Callable[[], list[str]] = video_devices,
 ) -> VaxdeskApp:
-    """The desk on a SQLite file. `camera`: none, auto, demo, a device, a folder or a video;
-    `frame_source` instead hands over frames directly (tests, benchmarks); `clock` replaces
-    the site's clock (tests)."""
+    """The desk on a SQLite file. `camera`: none, auto (the first of `webcams`, else none),
+    a device, a folder or a video, or (with `demo`, `vaxdesk demo` only) the demo's generated
+    citizens; `demo` marks every record made as the demo's. `frame_source` instead hands over
+    frames directly (tests, benchmarks); `clock` replaces the site's clock (tests)."""
+    check_spec(camera, demo=demo)  # CameraError: generated citizens at a real desk
     if frame_source is not None:
         source: FrameSource | None = frame_source
 
@@ -237,10 +241,11 @@ def make_app(
     else:
 
         def make_source() -> FrameSource | None:
-            return open_source(camera, camera_size)
+            return open_source(camera, camera_size, webcams=webcams, demo=demo)
 
     site_clock = clock or SiteClock(site_timezone)
-    desk = Desk(open_store(db_path, site_clock), site_clock, site_id=site_id, desk_id=desk_id)
+    store = open_store(db_path, site_clock)
+    desk = Desk(store, site_clock, site_id=site_id, desk_id=desk_id, demo=demo)
     return VaxdeskApp(
         desk,
         camera=make_source,

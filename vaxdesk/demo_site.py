@@ -75,7 +75,7 @@ def open_desk(
 ) -> Entry:  # fmt: skip
     """A simulated desk on a fresh file, through the desk core: its users, a login, a session;
     the entry it saves through."""
-    desk = Desk(store, clock, site_id=SITE, desk_id=desk_id)
+    desk = Desk(store, clock, site_id=SITE, desk_id=desk_id, demo=True)
     if nudge is not None:
         desk.ports = DeskPorts(nudge_upload=nudge)
     supervisor = add_user(store, SUPERVISOR, Role.SUPERVISOR, DEMO_PIN, by=None)

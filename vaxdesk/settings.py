@@ -64,7 +64,7 @@ class DeskSettings:
     db: Path = field(default_factory=default_db)
     site_id: str = ""
     desk_id: str = field(default_factory=default_desk_id)
-    camera: str = "auto"  # none, auto (webcam, else the demo), demo, 0, /dev/video2, a folder
+    camera: str = "auto"  # none, auto (the first webcam, else none), 0, /dev/video2, a folder
     camera_size: str = "1280x720"
     decoder: str = "zxing"  # or zbar
     site_timezone: str = SITE_TIMEZONE

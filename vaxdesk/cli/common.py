@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 CAMERA_HELP = (
-    "none, auto (a webcam, else the demo), demo, a device (0, /dev/video2), a folder or a video."
+    "none, auto (the first webcam, if any), a device (0, /dev/video2), a folder or a video."
 )
 DECODERS = ("zxing", "zbar")
 

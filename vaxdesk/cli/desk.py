@@ -23,11 +23,17 @@ if TYPE_CHECKING:
     from vaxdesk.settings import Settings
 
 
-def run_desk(settings: Settings) -> None:
-    """Open the desk app on these settings: the one place settings become the app's options."""
+def run_desk(settings: Settings, *, demo: bool = False) -> None:
+    """Open the desk app on these settings: the one place settings become the app's options.
+    `demo`: the demo's own desk (its camera of generated citizens, its records marked)."""
     from vaxdesk.logs import setup_logging
     from vaxdesk.settings import SettingsError
 
+    if settings.desk.camera == "demo" and not demo:
+        raise click.ClickException(
+            "camera 'demo' shows generated citizens, who would be saved as real people: "
+            "it runs only in `vaxdesk demo` (here: a webcam, auto or none)"
+        )
     setup_logging()
     from sync.worker import HubConfig
     from tui.app import make_app
@@ -44,6 +50,7 @@ def run_desk(settings: Settings) -> None:
             site_timezone=desk.site_timezone,
             hub=HubConfig(link.url, link.token, link.ca) if link.url else None,
             software_version=__version__,
+            demo=demo,
         )
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
@@ -89,7 +96,7 @@ def demo(ctx: click.Context, headless: bool) -> None:
             while True:
                 time.sleep(1)
         else:
-            run_desk(_your_desk(own, folder, site.url, site.your_token, SITE))
+            run_desk(_your_desk(own, folder, site.url, site.your_token, SITE), demo=True)
     except KeyboardInterrupt:
         pass
     finally:

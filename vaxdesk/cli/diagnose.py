@@ -138,7 +138,7 @@ def check_camera(spec: str, *, seconds: float, save: Path | None, decoder: str) 
     devices = video_devices()
     click.echo(f"cameras: {', '.join(devices) if devices else 'none found (/dev/video*)'}")
     try:
-        source = open_source(spec)
+        source = open_source(spec, demo=True)  # it shows frames, it saves no one
         reader = make_decoder(decoder)
     except (CameraError, RuntimeError) as error:
         click.echo(f"error: {error}", err=True)
