@@ -137,3 +137,14 @@ async def test_a_bad_hub_setting_leaves_the_desk_working_offline(
         assert app.is_running and app.return_code is None
     with open_store(db_path) as store:
         assert store.count_versions() == 1 and store.backlog() == 1
+
+
+async def test_a_missing_ca_file_is_a_hub_setting_too(db_path: Path, clock: FakeClock) -> None:
+    hub = HubConfig("https://hub.lan:8470", "vxd_token", "/nonexistent/ca.pem")
+    app = desk_app(db_path, clock=clock, hub=hub)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_session(pilot)
+        await until(pilot, lambda: "hub setting is wrong" in text_of(app, "#status"),
+                    "the status to say why nothing uploads")  # fmt: skip
+        assert "No such file" in text_of(app, "#status")
+        assert app.is_running
