@@ -12,13 +12,17 @@ from domain.record import identity_to_form
 from domain.roles import Role
 from scanner.synthetic import people
 from store import open_store
+from tests.conftest import FakeClock
 from vaxdesk.demo_site import SITE, USER, open_desk, save_person
 
 
-def test_a_simulated_desk_is_a_desk_core_with_its_own_user(tmp_path: Path) -> None:
+def test_a_simulated_desk_is_a_desk_core_with_its_own_user(
+    tmp_path: Path, clock: FakeClock
+) -> None:
     nudges: list[str] = []
-    with open_store(tmp_path / "desk-1.db") as store:
-        entry = open_desk(store, "desk-1", "AZ", "DEMO1", nudge=lambda: nudges.append("nudge"))
+    with open_store(tmp_path / "desk-1.db", clock) as store:
+        entry = open_desk(store, "desk-1", "AZ", "DEMO1", clock=clock,
+                          nudge=lambda: nudges.append("nudge"))  # fmt: skip
         assert entry.desk.user is not None and entry.desk.user.name == USER
         assert entry.desk.user.role is Role.VACCINATOR
         assert {u.role for u in store.people.users()} == {Role.SUPERVISOR, Role.VACCINATOR}
