@@ -186,12 +186,16 @@ def recent_rows(
     records: list[dict[str, Any]], stats: dict[str, Any] | None
 ) -> list[tuple[str, ...]]:
     """A desk's latest records as the detail shows them: received and given on the site's
-    clock ("HH:MM", with the day when it is not today), ID numbers as the hub masked them."""
+    clock ("HH:MM", with the day when it is not today, the year when not this year), ID numbers
+    as the hub masked them."""
     zone = zone_of(stats)
     today = date.fromisoformat(stats["day"]) if stats else None
 
     def on_day(day: date, time: str) -> str:
-        return time if day == today and time else " ".join((f"{day:%d/%m}", time)).strip()
+        if day == today and time:
+            return time
+        shown = f"{day:%d/%m}" if today and day.year == today.year else f"{day:%d/%m/%Y}"
+        return f"{shown} {time}".strip()
 
     rows: list[tuple[str, ...]] = []
     for r in records:

@@ -105,7 +105,7 @@ def test_a_desks_times_are_on_the_sites_clock() -> None:
              "given_time": ""}  # 23:30 on the 22nd at the site  # fmt: skip
     rows = recent_rows([today, paper], figures)
     assert rows[0][:3] == ("09:41", "********1234", "09:40")
-    assert rows[1][:3] == ("22/11 23:30", "********1234", "01/08")
+    assert rows[1][:3] == ("22/11 23:30", "********1234", "01/08/2021")
 
 
 def test_one_record_does_not_make_a_desk_behind() -> None:
