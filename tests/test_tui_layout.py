@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Static
 
 from domain.dates import PartialDate
 from domain.identity import Identity, IdType, Sex
-from tests.conftest import FakeClock, desk_app
+from tests.conftest import FakeClock, desk_app, until
 from tests.test_tui_desk import entry, log_in, open_session, text_of, type_text
 from tui.app import VaxdeskApp, make_app
 from tui.screens.login import LockScreen
@@ -30,6 +30,8 @@ async def still(pilot: Pilot) -> None:
     """No blinking cursor or animation in a snapshot: the same picture every run."""
     app = pilot.app
     app.animation_level = "none"
+    if app.screen.query("#scanner"):  # the camera's line comes from its thread
+        await until(pilot, lambda: "camera:" in text_of(app, "#scanner"), "the camera line")
     for screen in app.screen_stack:
         for field in screen.query(Input):
             field.cursor_blink = False

@@ -38,7 +38,8 @@ class TodayScreen(Screen[Record | None]):
 
     # The name goes last: at 80 columns a long name is cut, never the lot or the status.
     COLUMNS = ("Time", "Status", "ID", "Born", "Scr.", "Dose", "Lot", "Name")
-    STATUS_WIDTH = 10  # the whole status shows under the list for the row under the cursor
+    # Below 100 columns the status is cut (in full under the list for the row at the cursor).
+    STATUS_WIDTH, NARROW_STATUS_WIDTH = 24, 10
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
@@ -56,8 +57,10 @@ class TodayScreen(Screen[Record | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        wide = self.app.size.width >= 100
+        status_width = self.STATUS_WIDTH if wide else self.NARROW_STATUS_WIDTH
         for label in self.COLUMNS:
-            table.add_column(label, width=self.STATUS_WIDTH if label == "Status" else None)
+            table.add_column(label, width=status_width if label == "Status" else None)
         self.reload()
         table.focus()
 
