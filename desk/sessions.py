@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from desk.core import Desk
+from domain.errors import FieldError, ValidationError
 from domain.record import Session, build_session
 
 
@@ -29,12 +30,25 @@ def session_form(desk: Desk) -> dict[str, str]:
     return values
 
 
+def check_session_field(desk: Desk, form: Mapping[str, str], name: str) -> FieldError | None:
+    """What opening the session would say about this one field (Enter on it)."""
+    try:
+        _build(desk, form)
+    except ValidationError as error:
+        return error.errors.get(name)
+    return None
+
+
+def _build(desk: Desk, form: Mapping[str, str]) -> Session:
+    user = desk.user
+    entered_by = user.name if user is not None else form.get("entered_by", "")
+    return build_session({**form, "entered_by": entered_by}, today=desk.clock().date())
+
+
 def open_session(desk: Desk, form: Mapping[str, str]) -> Session:
     """Raises ValidationError naming the fields to fix. The one entering records is the
     user logged in."""
-    user = desk.user
-    entered_by = user.name if user is not None else form.get("entered_by", "")
-    session = build_session({**form, "entered_by": entered_by}, today=desk.clock().date())
+    session = _build(desk, form)
     desk.store.open_session(session)
     desk.session = session
     return session
