@@ -36,6 +36,8 @@ def describe_sync(configured: bool, state: SyncState, backlog: int) -> str:
         text = f"backlog {backlog}" if backlog else "synced"
     if state.conflicts:
         text += f" · {state.conflicts} conflict(s): see F3"
+    if state.refused_items:
+        text += f" · {state.refused_items} refused by the hub: see F3"
     if state.clock_flagged:
         text += " · this desk's clock is off: set the time"
     return text

@@ -32,7 +32,7 @@ from domain.roles import Role
 from scanner.synthetic import people
 from store import Store, open_store
 from sync.worker import HubConfig
-from vaxdesk.cli.hub import _hub_app, _issue_desk_token, _issue_supervisor_token, _open_hub_db
+from vaxdesk.cli.hub import _issue_desk_token, _issue_supervisor_token, _open_hub_db
 from vaxdesk.sync_runner import sync_worker
 
 SITE = "DEMO-SITE"
@@ -143,7 +143,10 @@ class DemoSite:
     async def _main(self) -> None:
         import uvicorn
 
-        config = uvicorn.Config(_hub_app(self.db), host="127.0.0.1", port=self.port,
+        from hub.app import create_hub
+
+        # The demo's own hub: the only one that keeps the records the demo makes.
+        config = uvicorn.Config(create_hub(self.db, demo=True), host="127.0.0.1", port=self.port,
                                 access_log=False, log_level="error", lifespan="off")  # fmt: skip
         server = uvicorn.Server(config)
         serving = asyncio.create_task(server.serve())
