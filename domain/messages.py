@@ -85,6 +85,8 @@ MESSAGES: dict[str, str] = {
     "scan.certificate": "unreadable vaccination certificate: {detail}",
     "scan.cccd": "CCCD code refused: {detail}",
     "scan.id_number": "ID number refused: {detail}",
+    "scan.unreadable": "unreadable code: type the fields instead",
+    "scan.too_long": "too long for an ID code or a certificate ({detail} bytes at most)",
     "cccd.fields": "a CCCD code has {expected} fields, this one {count}",
     "cccd.old_id": "old ID: {detail}",
     "cccd.sex": "sex '{text}' is neither Nam nor Nữ",
@@ -100,6 +102,10 @@ MESSAGES: dict[str, str] = {
     "dcc.no_certificate": "no health certificate inside ({detail})",
     "dcc.no_name": "no name on the certificate",
     "dcc.future": "vaccination date {date} is in the future",
+    "dcc.too_large": "it inflates past {limit} bytes: not a certificate",
+    "dcc.field_type": "its {what} is a {got} where a {expected} belongs",
+    "dcc.count_range": "its {what} {value} is not between {minimum} and {maximum}",
+    "dcc.dose_zero": "it says dose 0, which is no dose: ask for the certificate of each dose",
     "dcc.no_vaccination": "it holds no vaccination (a test or recovery certificate?)",
 }
 

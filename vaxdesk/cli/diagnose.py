@@ -65,7 +65,7 @@ def scan_fields(scan: Any) -> dict[str, Any]:
         fields["id_type"] = scan.identity.id_type.value
         fields["sex"] = scan.identity.sex.value
     elif isinstance(scan, CertificateScan):
-        fields["dob"] = scan.dob.iso()
+        fields["dob"] = scan.dob.iso() if scan.dob is not None else ""
         fields["full_name"] = scan.full_name
     return fields
 
