@@ -10,6 +10,7 @@ is used, and anything unexpected is a refusal (DeskError), never an exception of
 
 from __future__ import annotations
 
+import logging
 import zlib
 from datetime import date
 
@@ -24,6 +25,8 @@ COSE_SIGN1_TAG = 18
 MAX_INFLATED = 64 * 1024
 MAX_DOSE_NUMBER = 99
 SHOWN = 40  # characters of a bad value quoted in a refusal
+
+log = logging.getLogger("vaxdesk.scan")
 
 # Medicinal products (EU value set `vaccines-covid-19-names`) to our vaccine codes, wherever
 # our table has the vaccine; any other product is imported as OTHER with its text kept.
@@ -47,7 +50,16 @@ OTHER_VACCINE = "OTHER"
 
 
 def _shown(value: object) -> str:
-    return clean_text(str(value))[:SHOWN] if isinstance(value, str) else type(value).__name__
+    return clean_text(str(value))[:SHOWN] if isinstance(value, str) else _kind(value)
+
+
+def _kind(value: object) -> str:
+    """What a value is, in the words of a refusal (never a Python type name)."""
+    kinds = ((bool, "true/false"), (int, "a number"), (float, "a decimal"), (str, "text"),
+             (bytes, "binary data"), (list, "a list"), (dict, "a map"))  # fmt: skip
+    if value is None:
+        return "nothing"
+    return next((words for kind, words in kinds if isinstance(value, kind)), "something else")
 
 
 def _inflate(compressed: bytes) -> bytes:
@@ -56,8 +68,8 @@ def _inflate(compressed: bytes) -> bytes:
     inflater = zlib.decompressobj()
     try:
         raw = inflater.decompress(compressed, MAX_INFLATED)
-    except zlib.error as error:
-        raise DeskError("dcc.compression", detail=str(error)) from None
+    except zlib.error:
+        raise DeskError("dcc.compression") from None
     if inflater.unconsumed_tail:
         raise DeskError("dcc.too_large", limit=MAX_INFLATED)
     return raw
@@ -70,7 +82,8 @@ def _cbor(raw: bytes) -> object:
         return cbor2.loads(raw)
     except (cbor2.CBORError, ValueError, TypeError, OverflowError, RecursionError,
             MemoryError, LookupError) as error:  # fmt: skip
-        raise DeskError("dcc.no_certificate", detail=type(error).__name__) from None
+        log.info("certificate CBOR refused: %s", type(error).__name__)
+        raise DeskError("dcc.not_cbor") from None
 
 
 def _cose_payload(raw: bytes) -> bytes:
@@ -79,7 +92,7 @@ def _cose_payload(raw: bytes) -> bytes:
     message = _cbor(raw)
     if isinstance(message, cbor2.CBORTag):
         if message.tag != COSE_SIGN1_TAG:
-            raise DeskError("dcc.cbor_tag", tag=_shown(message.tag))
+            raise DeskError("dcc.cbor_tag", tag=message.tag)
         message = message.value
     if not (
         isinstance(message, list | tuple) and len(message) == 4 and isinstance(message[2], bytes)
@@ -90,7 +103,7 @@ def _cose_payload(raw: bytes) -> bytes:
 
 def _map(value: object, what: str) -> dict:
     if not isinstance(value, dict):
-        raise DeskError("dcc.field_type", what=what, expected="map", got=type(value).__name__)
+        raise DeskError("dcc.field_type", what=what, expected="a map", got=_kind(value))
     return value
 
 
@@ -99,14 +112,14 @@ def _text(entry: dict, key: str, what: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise DeskError("dcc.field_type", what=what, expected="text", got=type(value).__name__)
+        raise DeskError("dcc.field_type", what=what, expected="text", got=_kind(value))
     return clean_text(value)
 
 
 def _count(entry: dict, key: str, what: str, *, minimum: int) -> int:
     value = entry.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DeskError("dcc.field_type", what=what, expected="number", got=type(value).__name__)
+        raise DeskError("dcc.field_type", what=what, expected="a number", got=_kind(value))
     if not minimum <= value <= MAX_DOSE_NUMBER:
         raise DeskError("dcc.count_range", what=what, value=_shown(str(value)),
                         minimum=minimum, maximum=MAX_DOSE_NUMBER)  # fmt: skip
@@ -128,7 +141,7 @@ def _dob(value: object, today: date) -> PartialDate | None:
         return None
     if not isinstance(value, str):
         raise DeskError("dcc.field_type", what="date of birth", expected="text",
-                        got=type(value).__name__)  # fmt: skip
+                        got=_kind(value))  # fmt: skip
     parts = value[:10].split("-")
     try:
         if not (1 <= len(parts) <= 3 and all(p.isascii() and p.isdigit() for p in parts)):
@@ -173,13 +186,13 @@ def parse_dcc(text: str, *, today: date) -> CertificateScan:
 
     try:
         compressed = base45.b45decode(text.removeprefix("HC1:"))
-    except (ValueError, KeyError, IndexError) as error:
-        raise DeskError("dcc.base45", detail=type(error).__name__) from None
+    except (ValueError, KeyError, IndexError):
+        raise DeskError("dcc.base45") from None
     claims = _cbor(_cose_payload(_inflate(compressed)))
     try:
         hcert = claims[HCERT_CLAIM][1]  # type: ignore[index]
-    except (KeyError, TypeError, IndexError) as error:
-        raise DeskError("dcc.no_certificate", detail=type(error).__name__) from None
+    except (KeyError, TypeError, IndexError):
+        raise DeskError("dcc.no_certificate") from None
     hcert = _map(hcert, "health certificate")
     names = _map(hcert.get("nam") or {}, "name")
     family = _text(names, "fn", "family name") or _text(names, "fnt", "family name")
@@ -188,8 +201,8 @@ def parse_dcc(text: str, *, today: date) -> CertificateScan:
         raise DeskError("dcc.no_name")
     vaccinations = hcert.get("v") or []
     if not isinstance(vaccinations, list):
-        raise DeskError("dcc.field_type", what="vaccinations", expected="list",
-                        got=type(vaccinations).__name__)  # fmt: skip
+        raise DeskError("dcc.field_type", what="vaccinations", expected="a list",
+                        got=_kind(vaccinations))  # fmt: skip
     doses = tuple(_dose(entry, today) for entry in vaccinations)
     if not doses:
         raise DeskError("dcc.no_vaccination")

@@ -107,8 +107,11 @@ def test_dose_zero_is_refused_at_reading_with_a_reason() -> None:
     scan = read(with_dose(dn=0))
     assert isinstance(scan, Rejected) and scan.reason.startswith("unreadable vaccination")
     assert "dose 0" in scan.reason
-    for bad, words in (("1", "dose number is a str"), (True, "dose number is a bool"),
-                       (100, "dose number 100 is not between 1 and 99")):  # fmt: skip
+    for bad, words in (
+        ("1", "dose number is text where a number"),
+        (True, "dose number is true/false"),
+        (100, "dose number 100 is not between 1 and 99"),
+    ):
         refused = read(with_dose(dn=bad))
         assert isinstance(refused, Rejected) and words in refused.reason, bad
 

@@ -15,13 +15,13 @@ from tests.test_tui_scan import YEN, GatedSource, desk, held
 
 # Valid structure, wrong types: the name as text where a map belongs.
 NAME_AS_TEXT = certificate({**HCERT, "nam": "Nguyễn Văn An"})
-REFUSAL = "Scan: unreadable vaccination certificate: its name is a str where a map belongs"
+REFUSAL = "Scan: unreadable vaccination certificate: its name is text where a map belongs"
 
 
 async def test_a_malformed_certificate_in_view_leaves_the_camera_running(
     db_path: Path, clock: FakeClock
 ) -> None:
-    source = GatedSource(held(NAME_AS_TEXT) + held(cccd_payload(YEN)))
+    source = GatedSource(held(NAME_AS_TEXT, 1) + held(cccd_payload(YEN), 1))
     app = desk(db_path, clock, source)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
