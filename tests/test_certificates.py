@@ -165,3 +165,24 @@ class _NoSource:
     def frames(self, stop: object) -> list[np.ndarray]:
         return []
 
+
+
+def test_a_certificate_without_a_full_birth_date_imports_once_the_year_is_there(
+    desk: Desk,  # noqa: F811
+) -> None:
+    from tui.texts import describe_certificate
+
+    entry = opened(desk)
+    partial = read({**HCERT, "dob": "1992-08"})
+    assert isinstance(partial, CertificateScan)
+    assert "Born 08/1992: a record keeps the year." in describe_certificate(partial)
+    filled = entry.receive(partial, form(entry, {}))
+    values = form(entry, {**filled.patch.values, "id_number": "079092001234"})  # type: ignore[union-attr]
+    entry.save(values)
+    [record] = desk.store.history("cccd:079092001234")
+    assert record.person.dob == PartialDate(1992) and record.vaccine == "AZ"
+
+    unknown = read({**HCERT, "dob": ""})
+    assert isinstance(unknown, CertificateScan)
+    assert "No date of birth on it: type it." in describe_certificate(unknown)
+    assert certificate_values(unknown)["dob"] == ""
