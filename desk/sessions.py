@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from desk.core import Desk
+from domain.errors import FieldError, ValidationError
 from domain.record import Session, build_session
+from domain.tables import vaccine_table
 
 
 def session_form(desk: Desk) -> dict[str, str]:
@@ -34,7 +36,17 @@ def open_session(desk: Desk, form: Mapping[str, str]) -> Session:
     user logged in."""
     user = desk.user
     entered_by = user.name if user is not None else form.get("entered_by", "")
-    session = build_session({**form, "entered_by": entered_by}, today=desk.clock().date())
+    errors: dict[str, FieldError] = {}
+    try:
+        session = build_session({**form, "entered_by": entered_by}, today=desk.clock().date())
+    except ValidationError as error:
+        errors = dict(error.errors)
+    vaccine = vaccine_table().by_code(form.get("vaccine", ""))
+    if vaccine is not None and vaccine.given_elsewhere_only:
+        refusal = FieldError("vaccine", "vaccine.given_elsewhere", vaccine=vaccine.code)
+        errors.setdefault("vaccine", refusal)
+    if errors:
+        raise ValidationError(errors)
     desk.store.open_session(session)
     desk.session = session
     return session

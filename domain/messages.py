@@ -44,6 +44,7 @@ MESSAGES: dict[str, str] = {
     "aefi.invalid": "blank none · 1 thông thường (mild) · 2 nặng (severe)",
     "aefi_note.required": "describe the adverse event",
     "vaccine.unknown": "unknown vaccine '{text}': {choices}",
+    "vaccine.given_elsewhere": "{vaccine} is for doses given elsewhere, not a session",
     "lot.characters": "a lot number has letters, digits, '-', '/' and '.' only",
     "dose.range": "a dose number from 1 to 9",
     "code.characters": "letters, digits, '-', '_' and '.' only, 1-32 characters",

@@ -186,3 +186,19 @@ def test_a_certificate_without_a_full_birth_date_imports_once_the_year_is_there(
     assert isinstance(unknown, CertificateScan)
     assert "No date of birth on it: type it." in describe_certificate(unknown)
     assert certificate_values(unknown)["dob"] == ""
+
+
+def test_the_other_vaccine_cannot_be_a_sessions_vaccine(desk: Desk) -> None:  # noqa: F811
+    from desk.people import log_in
+    from desk.sessions import open_session
+    from domain.errors import ValidationError
+    from tests.conftest import SESSION_FORM, TEST_PIN, TEST_USER
+
+    log_in(desk, TEST_USER, TEST_PIN)
+    values = {k: v for k, v in SESSION_FORM.items() if k != "entered_by"}
+    with pytest.raises(ValidationError) as refused:
+        open_session(desk, {**values, "vaccine": "OTHER"})
+    assert set(refused.value.errors) == {"vaccine"}
+    words = str(refused.value.errors["vaccine"])
+    assert words.endswith("OTHER is for doses given elsewhere, not a session")
+    assert open_session(desk, values).vaccine == SESSION_FORM["vaccine"]

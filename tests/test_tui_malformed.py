@@ -3,8 +3,11 @@ the camera keeps scanning and the form keeps what was typed."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 from textual import events
 
 from scanner.synthetic import cccd_payload
@@ -18,10 +21,27 @@ NAME_AS_TEXT = certificate({**HCERT, "nam": "Nguyễn Văn An"})
 REFUSAL = "Scan: unreadable vaccination certificate: its name is text where a map belongs"
 
 
+class TwoGateSource(GatedSource):
+    """The first frames once the gate opens, the rest once `then` opens too."""
+
+    def __init__(self, first: list[np.ndarray], rest: list[np.ndarray]) -> None:
+        super().__init__(first)
+        self.rest = rest
+        self.then = threading.Event()
+
+    def frames(self, stop: threading.Event) -> Iterator[np.ndarray]:
+        yield from super().frames(stop)
+        self.then.wait(30)
+        for frame in self.rest:
+            if stop.is_set():
+                return
+            yield frame
+
+
 async def test_a_malformed_certificate_in_view_leaves_the_camera_running(
     db_path: Path, clock: FakeClock
 ) -> None:
-    source = GatedSource(held(NAME_AS_TEXT, 1) + held(cccd_payload(YEN), 1))
+    source = TwoGateSource(held(NAME_AS_TEXT), held(cccd_payload(YEN)))
     app = desk(db_path, clock, source)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
@@ -30,7 +50,8 @@ async def test_a_malformed_certificate_in_view_leaves_the_camera_running(
         source.gate.set()
         await until(pilot, lambda: "Scan:" in text_of(app, "#message"), "the refusal")
         assert REFUSAL in text_of(app, "#message")
-        # The camera read on: the next citizen's card waits for the form in use.
+        # The camera reads on: the next citizen's card waits for the form in use.
+        source.then.set()
         await until(pilot, lambda: bool(screen.scan_queue), "the next code")
         assert "Scans waiting (1): CCCD ********0321" in text_of(app, "#scan-queue")
         assert screen.form.field("full_name").value == "Trần Thị Bình"
