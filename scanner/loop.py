@@ -94,10 +94,15 @@ class ScanLoop:
         return bool(codes)
 
     def parse(self, code: Code) -> Scan:
-        scan = parse_payload(code.data, today=self.today())
-        if code.check_character and isinstance(scan, Rejected):
-            # The last character only looked like a Code 39 check character: it is the number's.
-            whole = parse_payload(code.data + code.check_character, today=self.today())
-            if not isinstance(whole, Rejected):
-                return whole
-        return scan
+        return parse_code(code, today=self.today())
+
+
+def parse_code(code: Code, *, today: date) -> Scan:
+    """What a decoded code says; never raises."""
+    scan = parse_payload(code.data, today=today)
+    if code.check_character and isinstance(scan, Rejected):
+        # The last character only looked like a Code 39 check character: it is the number's.
+        whole = parse_payload(code.data + code.check_character, today=today)
+        if not isinstance(whole, Rejected):
+            return whole
+    return scan

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import date
+from pathlib import Path
 
 import base45
 import cbor2
@@ -202,3 +203,20 @@ def test_the_other_vaccine_cannot_be_a_sessions_vaccine(desk: Desk) -> None:  # 
     words = str(refused.value.errors["vaccine"])
     assert words.endswith("OTHER is for doses given elsewhere, not a session")
     assert open_session(desk, values).vaccine == SESSION_FORM["vaccine"]
+
+
+def test_vaxdesk_decode_reads_a_passport_without_its_check_character(tmp_path: Path) -> None:
+    import json
+
+    import cv2
+    from click.testing import CliRunner
+
+    from vaxdesk.cli import main
+
+    image = tmp_path / "passport.png"
+    cv2.imwrite(str(image), code39_frame("C1234567" + mod43("C1234567")))
+    result = CliRunner().invoke(main, ["decode", "--json", str(image)])
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.output)
+    assert line["kind"] == "id-number" and line["format"] == "Code39"
+    assert line["fields"]["id_number"] == "C1234567"
