@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from desk.core import Desk
 from domain.errors import FieldError, ValidationError
 from domain.record import Session, build_session
+from domain.tables import vaccine_table
 
 
 def session_form(desk: Desk) -> dict[str, str]:
@@ -42,7 +43,19 @@ def check_session_field(desk: Desk, form: Mapping[str, str], name: str) -> Field
 def _build(desk: Desk, form: Mapping[str, str]) -> Session:
     user = desk.user
     entered_by = user.name if user is not None else form.get("entered_by", "")
-    return build_session({**form, "entered_by": entered_by}, today=desk.clock().date())
+    errors: dict[str, FieldError] = {}
+    try:
+        session = build_session({**form, "entered_by": entered_by}, today=desk.clock().date())
+    except ValidationError as error:
+        errors = dict(error.errors)
+    vaccine = vaccine_table().by_code(form.get("vaccine", ""))
+    if vaccine is not None and vaccine.given_elsewhere_only:
+        # A vaccine known only from certificates of doses given elsewhere: never a session's.
+        refusal = FieldError("vaccine", "vaccine.given_elsewhere", vaccine=vaccine.code)
+        errors.setdefault("vaccine", refusal)
+    if errors:
+        raise ValidationError(errors)
+    return session
 
 
 def open_session(desk: Desk, form: Mapping[str, str]) -> Session:

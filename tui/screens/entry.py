@@ -19,7 +19,7 @@ from domain.errors import DeskError
 from domain.identity import Identity
 from domain.messages import describe
 from domain.record import Mode, Record, Session, Source
-from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, parse_payload
+from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, parse_typed
 from scanner.sources import FrameSource
 from sync.worker import SyncState
 from tui.screens.session import SessionScreen
@@ -241,7 +241,7 @@ class EntryScreen(Screen[None]):
     @on(ScanInput.Scanned)
     def wedge_scanned(self, message: ScanInput.Scanned) -> None:
         today = self.entry.desk.clock().date()
-        self.receive_scan(parse_payload(message.text.encode("utf-8"), today=today))
+        self.receive_scan(parse_typed(message.text, today=today))
 
     def receive_scan(self, scan: Scan) -> None:
         self.app.bell()
