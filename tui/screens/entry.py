@@ -236,7 +236,7 @@ class EntryScreen(Screen[None]):
     def reads_as_code(self, text: str) -> bool:
         """A scanner's burst is a scan only if it reads as one; else it stays typed."""
         today = self.entry.desk.clock().date()
-        return not isinstance(parse_payload(text.encode("utf-8"), today=today), Rejected)
+        return not isinstance(parse_typed(text, today=today), Rejected)
 
     @on(ScanInput.Scanned)
     def wedge_scanned(self, message: ScanInput.Scanned) -> None:
