@@ -28,7 +28,8 @@ class MigrationsTooNew(RuntimeError):
 
     def __init__(self, migration_set: str, applied: int, known: int) -> None:
         super().__init__(
-            f"migrations '{migration_set}': the database has {applied}, this program knows {known}"
+            f"migrations '{migration_set}': the database has {applied}, this program knows "
+            f"{known}"
         )
         self.applied = applied
         self.known = known

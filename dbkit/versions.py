@@ -7,7 +7,10 @@ from domain.fields import Screening, Status
 
 def current_version(alias: str, table: str = "records", key: str = "record_id") -> str:
     """A condition: the row `alias` of `table` is the highest version of its `key`."""
-    return f"{alias}.version = (SELECT MAX(v.version) FROM {table} v WHERE v.{key} = {alias}.{key})"
+    return (
+        f"{alias}.version = "
+        f"(SELECT MAX(v.version) FROM {table} v WHERE v.{key} = {alias}.{key})"
+    )
 
 
 def active_dose(alias: str) -> str:

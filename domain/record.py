@@ -43,6 +43,7 @@ from domain.identity import (
     parse_sex,
 )
 from domain.text import clean_text
+from domain.validation import check_record
 
 OBSERVATION_MINUTES = 30
 T = TypeVar("T")
@@ -252,7 +253,7 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
     else:
         source = ctx.source
     origin = original or ctx.session
-    return Record(
+    record = Record(
         record_id=original.record_id if original else new_record_id(),
         version=original.version + 1 if original else 1,
         desk_id=origin.desk_id,
@@ -272,6 +273,11 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
         source=source,
         entered_by=ctx.session.entered_by,
     )
+    try:  # the rules the hub checks too: a record the desk keeps is one the hub keeps
+        check_record(record, today=today, stored=False)
+    except FieldError as error:
+        raise ValidationError({error.field: error}) from None
+    return record
 
 
 def _field_order(name: str) -> int:

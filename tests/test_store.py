@@ -214,14 +214,8 @@ def test_a_desk_file_of_schema_3_gets_the_generic_outbox(
             (1, "record", saved[0].record_id, "acked"), (2, "record", saved[1].record_id,
                                                          "conflict")]  # fmt: skip
         assert [json.loads(r["payload"]) for r in rows] == bodies
-        assert store.outbox_conflicts() == [
-            {
-                "kind": "record",
-                "key": saved[1].record_id,
-                "version": 1,
-                "last_error": "conflict: phone",
-            }
-        ]
+        assert store.outbox_conflicts() == [{"kind": "record", "key": saved[1].record_id,
+                                             "version": 1, "last_error": "conflict: phone"}]
         assert store.acked_keys(0, 10) == [(1, "record", saved[0].record_id, 1)]
         again = store.save(build_record({**AN, "phone": ""}, live))  # dose 2 of An
         [pending] = store.outbox_claim(5)

@@ -132,6 +132,8 @@ async def test_hub_down_for_a_while_then_up(hub_db: HubDB, tmp_path: Path) -> No
     assert_exactly_once(hub_db, path)
 
 
+
+
 async def test_two_desks_at_once(hub: HubServer, hub_db: HubDB, tmp_path: Path) -> None:
     one = desk_store(tmp_path, "desk-1", 30, seed=1)
     two = desk_store(tmp_path, "desk-2", 30, seed=2)
@@ -139,6 +141,7 @@ async def test_two_desks_at_once(hub: HubServer, hub_db: HubDB, tmp_path: Path) 
         drain(one, hub.url, enrol(hub_db, "desk-1")), drain(two, hub.url, enrol(hub_db, "desk-2"))
     )
     assert_exactly_once(hub_db, one, two)
+
 
 
 async def test_a_restored_hub_heals_by_resending(
@@ -266,6 +269,7 @@ def test_store_outbox_states(tmp_path: Path) -> None:
         assert store.outbox_counts() == {"acked": 1, "conflict": 1, "pending": 1}
         assert store.backlog() == 1
         assert store.outbox_conflicts()[0]["last_error"] == "conflict: phone"
+
 
 
 async def test_https_with_a_site_made_certificate(hub_db: HubDB, tmp_path: Path) -> None:
