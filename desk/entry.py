@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from desk.certificate import Imported, import_certificate
 from desk.core import Desk
 from desk.scans import ScanQueue, first_missing, form_in_use, scan_values
-from domain.doses import NextDose, next_dose, next_dose_number
+from domain.doses import (
+    DoseOverride,
+    NextDose,
+    next_dose,
+    next_dose_number,
+    parse_override_reason,
+    programme_of,
+)
 from domain.errors import DeskError, FieldError, ValidationError
 from domain.identity import (
     IdType,
@@ -35,7 +42,7 @@ from domain.record import (
 from domain.roles import Action
 from domain.scans import CertificateScan, IdNumberScan, Rejected, Scan
 from domain.tables import vaccine_table
-from store import DuplicateDose, StoreError
+from store import DoseRulesBroken, DuplicateDose, StoreError
 
 log = logging.getLogger("vaxdesk.desk")
 
@@ -76,6 +83,7 @@ class Refused:
 
     errors: dict[str, FieldError] = field(default_factory=dict)
     problem: DeskError | None = None
+    overridable: bool = False  # the dose rules refused it: saving with a reason may override
 
 
 @dataclass(frozen=True)
@@ -228,7 +236,11 @@ class Entry:
         ]
         if remote and self.desk.ports.hub_configured:
             self.desk.ports.want_history(key)
-        return Lookup(key, history, next_dose(history))
+        return Lookup(key, history, next_dose(history, self.programme(form)))
+
+    def programme(self, form: Mapping[str, str]) -> str:
+        """The programme of the dose on the form: dose numbers count within it."""
+        return programme_of(form.get("vaccine", "").strip() or self.session.vaccine)
 
     def history_values(
         self, form: Mapping[str, str], lookup: Lookup, *, refresh_dose: bool = False
@@ -239,7 +251,7 @@ class Entry:
         another_person = self._numbered_for not in ("", lookup.person_key)
         empty = not form.get("dose_number", "").strip()
         if not self.editing and (refresh_dose or empty or another_person):
-            values["dose_number"] = str(next_dose_number(lookup.history))
+            values["dose_number"] = str(next_dose_number(lookup.history, self.programme(form)))
             self._numbered_for = lookup.person_key
         if lookup.history:
             known = lookup.history[-1].person
@@ -277,10 +289,17 @@ class Entry:
 
     # -- saving ----------------------------------------------------------------------------
 
-    def save(self, form: Mapping[str, str]) -> Saved | Imported | Refused:
-        """Store the form as a new record, a correction, or a certificate's doses."""
+    def save(
+        self, form: Mapping[str, str], override_reason: str = ""
+    ) -> Saved | Imported | Refused:
+        """Store the form as a new record, a correction, or a certificate's doses. A dose the
+        dose rules refuse is stored with `override_reason` by a vaccinator or supervisor."""
         try:
-            self.desk.require(Action.ENTER)
+            user = self.desk.require(Action.ENTER)
+            override = None
+            if override_reason:
+                self.desk.require(Action.OVERRIDE_DOSE)
+                override = DoseOverride(parse_override_reason(override_reason), user.name)
         except DeskError as error:
             return Refused(problem=error)
         if not self.desk.may(Action.SCREEN):
@@ -300,19 +319,22 @@ class Entry:
         except ValidationError as error:
             return Refused(error.errors)
         try:
+            store = self.desk.store
             stored = (
-                self.desk.store.correct(record) if self.editing else self.desk.store.save(record)
+                store.correct(record, override) if self.editing else store.save(record, override)
             )
         except DuplicateDose as duplicate:
             at_dose = FieldError("dose_number", duplicate.code, **duplicate.params)
             return Refused({"dose_number": at_dose}, DeskError("dose.recorded_already"))
+        except DoseRulesBroken as broken:
+            return Refused({"dose_number": broken.problems[0]}, broken, overridable=True)
         except StoreError as error:
             return Refused(problem=error)
         except Exception as error:  # never lose the form to a bug: say so, keep it, log it
             log.exception("save failed: %s", type(error).__name__)
             return Refused(problem=DeskError("store.unexpected", kind=type(error).__name__))
         log.info(
-            "%s record %s v%d desk=%s dose=%s vaccine=%s source=%s",
+            "%s record %s v%d desk=%s dose=%s vaccine=%s source=%s%s",
             "corrected" if self.editing else "saved",
             stored.record_id,
             stored.version,
@@ -320,6 +342,7 @@ class Entry:
             stored.dose_number,
             stored.vaccine,
             stored.source.value,
+            " (dose rules overridden)" if override else "",
         )
         corrected = self.editing is not None
         self.editing = None

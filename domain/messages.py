@@ -63,6 +63,13 @@ MESSAGES: dict[str, str] = {
         "desk {desk}"
     ),
     "dose.recorded_already": "this dose is recorded already",
+    "dose.too_soon": (
+        "too soon: dose {number} {vaccine} given on {given_on} (lot {lot}, site {site}, desk "
+        "{desk}); the next from {due}"
+    ),
+    "dose.not_next": "the history makes this dose {expected}, not {number}",
+    "dose.override_reason": "give the reason for the override (at least 3 characters)",
+    "dose.rules": "the dose rules refuse it; a vaccinator or supervisor may override with a reason",
     "store.unexpected": "unexpected {kind}; the form is kept",
     "entry.finish_correction": "finish or cancel (Esc) the correction first",
     # people

@@ -25,15 +25,35 @@ def cccd_province_codes() -> dict[str, str]:
 class Vaccine:
     code: str
     name: str
+    programme: str
     primary_doses: int
     min_interval_days: int
     booster_interval_days: int
+    intervals_days: tuple[int, ...] = ()  # after dose 1, 2, ... (instead of the two above)
+    min_age_months: int | None = None  # inclusive, in completed months
+    max_age_months: int | None = None
+
+    def interval_after(self, dose_number: int) -> int:
+        """The shortest wait in days after dose `dose_number` of this vaccine; never the
+        same day."""
+        if 1 <= dose_number <= len(self.intervals_days):
+            days = self.intervals_days[dose_number - 1]
+        elif dose_number >= self.primary_doses:
+            days = self.booster_interval_days
+        else:
+            days = self.min_interval_days
+        return max(days, 1)
 
 
 @dataclass(frozen=True)
 class VaccineTable:
     version: str
     vaccines: tuple[Vaccine, ...]
+    default_programme: str  # of a vaccine not in the table (imported from a certificate)
+
+    def programme_of(self, code: str) -> str:
+        vaccine = self.by_code(code)
+        return vaccine.programme if vaccine is not None else self.default_programme
 
     def by_code(self, code: str) -> Vaccine | None:
         code = code.strip().upper()
@@ -63,5 +83,17 @@ def vaccine_table() -> VaccineTable:
     data = _load("vaccines.toml")
     return VaccineTable(
         version=str(data["version"]),
-        vaccines=tuple(Vaccine(**entry) for entry in data["vaccine"]),
+        vaccines=tuple(_vaccine(entry) for entry in data["vaccine"]),
+        default_programme=str(data["default_programme"]),
     )
+
+
+def _vaccine(entry: dict) -> Vaccine:
+    """Ages given in years or months become months."""
+    entry = dict(entry)
+    for bound in ("min", "max"):
+        years = entry.pop(f"{bound}_age_years", None)
+        if years is not None:
+            entry[f"{bound}_age_months"] = years * 12 + (11 if bound == "max" else 0)
+    entry["intervals_days"] = tuple(entry.get("intervals_days", ()))
+    return Vaccine(**entry)

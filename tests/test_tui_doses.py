@@ -1,0 +1,62 @@
+"""Dose rules at the desk's screen: a dose too soon is refused at the dose field with the
+earlier dose shown, and a vaccinator may give it anyway with a reason (audited)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store import open_store
+from tests.conftest import TEST_USER, FakeClock, desk_app
+from tests.test_tui_desk import SIZE, entry, open_session, rows, text_of
+from tui.screens.override import OverrideModal
+from vaxdesk.testing.desk import type_text
+
+
+async def test_duplicate_dose_refused_showing_the_earlier(db_path: Path, clock: FakeClock) -> None:
+    app = desk_app(db_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_session(pilot)
+        screen = entry(app)
+        for attempt in range(2):
+            screen.form.set_values({"full_name": "Nguyễn Văn An", "dob": "150892"})
+            screen.form.focus_field("id_number")
+            await type_text(pilot, "079092001234")
+            await pilot.press("enter")
+            if attempt == 1:
+                # The history shows dose 1 and proposes dose 2; the volunteer insists on 1.
+                assert "1) AZ 23/11/2026 (TV-CN-01)" in text_of(app, "#history")
+                assert screen.form.field("dose_number").value == "2"
+                screen.form.field("dose_number").value = "1"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        dose = screen.form.field("dose_number")
+        assert "dose 1 already recorded on 23/11/2026: AZ lot NX1234" in dose.error
+        assert app.focused is dose.input
+        assert "Not saved" in text_of(app, "#message")
+        # The proposed number the same day is too soon: the vaccinator is asked for a reason.
+        dose.value = "2"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "too soon: dose 1 AZ given on 23/11/2026" in dose.error
+        assert "the next from 21/12/2026" in dose.error
+        assert isinstance(app.screen, OverrideModal)
+        assert "Too soon: dose 1 AZ given on 23/11/2026" in text_of(app, "#override-problem")
+        await pilot.press("escape")  # back to the form: nothing saved
+        assert entry(app) is screen and len(rows(db_path)) == 1
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, OverrideModal)
+        await pilot.press("enter")  # no reason: refused in the modal
+        assert "give the reason" in text_of(app, "#override-error")
+        await type_text(pilot, "first dose was invalid, doctor's order")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert entry(app) is screen and "dose 2 AZ" in text_of(app, "#message")
+    assert sorted(r["dose_number"] for r in rows(db_path)) == [1, 2]
+    with open_store(db_path) as store:
+        [(user, detail)] = store.conn.execute(
+            "SELECT user_name, detail FROM audit WHERE action = 'dose.override'"
+        ).fetchall()
+    second = next(r for r in rows(db_path) if r["dose_number"] == 2)
+    assert user == TEST_USER
+    assert detail == f"{second['record_id']} v1: first dose was invalid, doctor's order"
