@@ -48,6 +48,11 @@ MESSAGES: dict[str, str] = {
     "dose.range": "a dose number from 1 to 9",
     "code.characters": "letters, digits, '-', '_' and '.' only, 1-32 characters",
     "given_on.before_birth": "the dose was given before the person was born",
+    "session.not_today": (
+        "a session is for today, {today}: doses of other days are typed in retrospective "
+        "entry (F4)"
+    ),
+    "session.stale": "the session is of {date}, not today: open today's session (F2)",
     # the store
     "store.busy": "the database cannot be written now: {detail}",
     "store.new_version": "a new record starts at version 1; use correct()",

@@ -148,6 +148,11 @@ def build_session(form: Mapping[str, str], *, today: date, session_id: str = "")
         "session_date",
         lambda t: parse_date(t or today.strftime("%d/%m/%Y"), today=today, field="session_date"),
     )
+    if day is not None and day.to_date() != today:
+        # Live records are given today; doses of other days are typed in retrospective mode.
+        errors["session_date"] = FieldError(
+            "session_date", "session.not_today", today=today.strftime("%d/%m/%Y")
+        )
     if errors:
         raise ValidationError(errors)
     assert site and desk and entered_by and vaccinator and vaccine and lot and day
@@ -210,6 +215,10 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
         vaccine = ctx.session.vaccine if gives_dose else ""
         lot = ctx.session.lot if gives_dose else ""
         given_on = today
+        if ctx.session.session_date != today:  # a session left open past midnight
+            errors["given_on"] = FieldError(
+                "given_on", "session.stale", date=ctx.session.session_date.strftime("%d/%m/%Y")
+            )
     if original is not None:
         given_time = original.given_time
     else:

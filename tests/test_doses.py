@@ -162,3 +162,18 @@ def test_a_dose_the_store_numbers_itself_is_checked_too(
     with pytest.raises(DoseRulesBroken, match="the dose rules refuse it") as refused:
         store.save(record)
     assert [p.code for p in refused.value.problems] == ["dose.too_soon"]
+
+
+def test_a_session_left_open_past_midnight_stores_nothing_under_another_date(
+    desk: Desk, clock: FakeClock
+) -> None:
+    entry = opened(desk)
+    clock.advance(days=1)
+    form = {**entry.session_values(), "screening": "D", **AN}
+    assert form["given_on"] == "23/11/2026"  # what the field shows: the session's day
+    refused = entry.save(form)
+    assert isinstance(refused, Refused)
+    assert str(refused.errors["given_on"]) == (
+        "given_on: the session is of 23/11/2026, not today: open today's session (F2)"
+    )
+    assert desk.store.history(AN_CARD.person_key) == []

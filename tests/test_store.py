@@ -46,7 +46,9 @@ def test_failed_outbox_write_rolls_back_the_record(store: Store, live: EntryCont
 def test_doses_numbered_from_history(store: Store, live: EntryContext, clock: FakeClock) -> None:
     first = store.save(build_record(AN, live))
     clock.advance(days=30)
-    second = store.save(build_record(AN, replace(live, now=clock())))
+    that_day = replace(live, now=clock())
+    that_day = replace(that_day, session=replace(live.session, session_date=clock().date()))
+    second = store.save(build_record(AN, that_day))
     assert (first.dose_number, second.dose_number) == (1, 2)
     assert [r.record_id for r in store.history(first.person.person_key)] == [
         first.record_id,

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from store import open_store
-from tests.conftest import TEST_USER, FakeClock, desk_app
+from tests.conftest import SESSION_FORM, TEST_USER, FakeClock, desk_app
 from tests.test_tui_desk import SIZE, entry, open_session, rows, text_of
 from tui.screens.override import OverrideModal
-from vaxdesk.testing.desk import type_text
+from tui.screens.session import SessionScreen
+from vaxdesk.testing.desk import log_in, type_text
 
 
 async def test_duplicate_dose_refused_showing_the_earlier(db_path: Path, clock: FakeClock) -> None:
@@ -60,3 +61,27 @@ async def test_duplicate_dose_refused_showing_the_earlier(db_path: Path, clock: 
     second = next(r for r in rows(db_path) if r["dose_number"] == 2)
     assert user == TEST_USER
     assert detail == f"{second['record_id']} v1: first dose was invalid, doctor's order"
+
+
+async def test_a_session_of_another_day_is_refused_saying_why(
+    db_path: Path, clock: FakeClock
+) -> None:
+    """The session dated 20/11 showed 20/11 in "Given on" and stored today's date."""
+    app = desk_app(db_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        screen.form.set_values({**SESSION_FORM, "session_date": "20/11/2026"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.form.field("session_date").error == (
+            "a session is for today, 23/11/2026: doses of other days are typed in "
+            "retrospective entry (F4)"
+        )
+        screen.form.set_values({"session_date": "23/11/2026"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "23/11/2026" in text_of(app, "#session-bar")
+        assert entry(app).form.field("given_on").value == "23/11/2026"
