@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "id.not_an_id": "not an ID number: CCCD 12 digits, CMND 9 digits, or a passport number",
     "id.cccd_year": "the CCCD says born in {coded}, the date of birth says {given}",
     "id.cccd_sex": "the CCCD says {coded}, not {given}",
+    "id.cccd_future": "this CCCD says born in {year}, in the future: check the 4th to 6th digits",
     "sex.invalid": "type 1 (Nam) or 2 (Nữ)",
     "name.too_long": "longer than 80 characters",
     "name.digits": "a name has no digits",
@@ -33,6 +34,10 @@ MESSAGES: dict[str, str] = {
     "date.not_a_year": "'{text}' is not a year",
     "date.shape": "'{text}' is not a date: type DD/MM/YYYY",
     "date.does_not_exist": "{day:02d}/{month:02d}/{year} does not exist",
+    "date.year_only": (
+        "{year} is a year alone: type the whole date, e.g. 15/08/{year} (a year alone is for "
+        "retrospective entry, F4)"
+    ),
     "date.too_early": "{date} is before {earliest}",
     "date.future": "{date} is in the future",
     # places
@@ -44,6 +49,7 @@ MESSAGES: dict[str, str] = {
     "aefi.invalid": "blank none · 1 thông thường (mild) · 2 nặng (severe)",
     "aefi_note.required": "describe the adverse event",
     "vaccine.unknown": "unknown vaccine '{text}': {choices}",
+    "vaccine.age": "{vaccine} is for {ages}: this person is {age} on {on}",
     "lot.characters": "a lot number has letters, digits, '-', '/' and '.' only",
     "dose.range": "a dose number from 1 to 9",
     "code.characters": "letters, digits, '-', '_' and '.' only, 1-32 characters",

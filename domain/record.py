@@ -35,6 +35,7 @@ from domain.identity import (
     Sex,
     cccd_century_and_sex,
     check_cccd,
+    check_cccd_birth_year,
     check_id_number,
     classify_id,
     normalize_id,
@@ -42,6 +43,7 @@ from domain.identity import (
     normalize_phone,
     parse_sex,
 )
+from domain.tables import vaccine_table
 from domain.text import clean_text
 
 OBSERVATION_MINUTES = 30
@@ -184,6 +186,8 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
     id_number = normalize_id(form.get("id_number", ""))
     id_type = classify_id(id_number)
     take("id_number", lambda _: check_id_number(id_type, id_number))
+    if id_type is IdType.CCCD and "id_number" not in errors:
+        take("id_number", lambda _: check_cccd_birth_year(id_number, today))
     full_name = take("full_name", normalize_name)
     dob = take(
         "dob",
@@ -233,6 +237,8 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
         take("dob", lambda _: check_cccd(id_number, dob, sex))
     if dob and given_on and dob.is_full and dob.to_date() > given_on:
         errors.setdefault("given_on", FieldError("given_on", "given_on.before_birth"))
+    if dob and vaccine and (known := vaccine_table().by_code(vaccine)) is not None:
+        take("dob", lambda _: known.check_age(dob, given_on))
     if errors:
         raise ValidationError({k: errors[k] for k in sorted(errors, key=_field_order)})
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import files
 
+from domain.dates import PartialDate
+from domain.errors import FieldError
 from domain.text import fold
 
 
@@ -43,6 +46,26 @@ class Vaccine:
         else:
             days = self.min_interval_days
         return max(days, 1)
+
+    def check_age(self, dob: PartialDate, on: date) -> None:
+        """Refuse a person the vaccine is not for on that day (a birth year alone: only when
+        every day of that year is outside the ages)."""
+        oldest = _months_between(date(dob.year, dob.month or 1, dob.day or 1), on)
+        youngest = _months_between(date(dob.year, dob.month or 12, dob.day or 31), on)
+        low, high = self.min_age_months, self.max_age_months
+        if (low is not None and oldest < low) or (high is not None and youngest > high):
+            raise FieldError("dob", "vaccine.age", vaccine=self.code, ages=self.ages(),
+                             age=max(youngest, 0) // 12, on=on.strftime("%d/%m/%Y"))  # fmt: skip
+
+    def ages(self) -> str:
+        """'5-11 years', '12 years and over', '2-18 months'."""
+        low, high = self.min_age_months or 0, self.max_age_months
+        years = low % 12 == 0 and (high is None or (high + 1) % 12 == 0)
+        if high is None:
+            return f"{low // 12} years and over" if years else f"{low} months and over"
+        if years:
+            return f"{low // 12}-{(high + 1) // 12 - 1} years"
+        return f"{low}-{high} months"
 
 
 @dataclass(frozen=True)
@@ -97,3 +120,8 @@ def _vaccine(entry: dict) -> Vaccine:
             entry[f"{bound}_age_months"] = years * 12 + (11 if bound == "max" else 0)
     entry["intervals_days"] = tuple(entry.get("intervals_days", ()))
     return Vaccine(**entry)
+
+
+def _months_between(born: date, on: date) -> int:
+    """Completed months of age on a day."""
+    return (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)

@@ -85,3 +85,28 @@ async def test_a_session_of_another_day_is_refused_saying_why(
         await pilot.pause()
         assert "23/11/2026" in text_of(app, "#session-bar")
         assert entry(app).form.field("given_on").value == "23/11/2026"
+
+
+async def test_a_future_cccd_and_a_year_alone_are_refused_at_their_fields(
+    db_path: Path, clock: FakeClock
+) -> None:
+    app = desk_app(db_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_session(pilot)
+        screen = entry(app)
+        id_field = screen.form.field("id_number")
+        await type_text(pilot, "079230001234")
+        await pilot.press("enter")
+        assert "this CCCD says born in 2030, in the future" in id_field.error
+        assert app.focused is id_field.input
+        id_field.value = ""
+        await type_text(pilot, "079072001234")
+        await pilot.press("enter")
+        screen.form.field("full_name").value = "Nguyễn Văn An"
+        screen.form.focus_field("dob")
+        await type_text(pilot, "1972")
+        await pilot.press("enter")
+        dob = screen.form.field("dob")
+        assert dob.error.startswith("1972 is a year alone: type the whole date, e.g. 15/08/1972")
+        assert app.focused is dob.input
+    assert rows(db_path) == []
