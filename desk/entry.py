@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 
 from desk.certificate import Imported, import_certificate
 from desk.core import Desk
-from desk.scans import ScanQueue, first_missing, form_in_use, scan_values
+from desk.scans import (
+    ScanQueue,
+    Skipped,
+    already_here,
+    first_missing,
+    form_in_use,
+    saved_recently,
+    scan_person_key,
+    scan_values,
+)
 from domain.doses import (
     DoseOverride,
     NextDose,
@@ -97,7 +106,7 @@ class Filled:
     patch: Patch
 
 
-ScanOutcome = Queued | Filled | Rejected
+ScanOutcome = Queued | Filled | Rejected | Skipped
 
 
 class Entry:
@@ -333,17 +342,10 @@ class Entry:
         except Exception as error:  # never lose the form to a bug: say so, keep it, log it
             log.exception("save failed: %s", type(error).__name__)
             return Refused(problem=DeskError("store.unexpected", kind=type(error).__name__))
-        log.info(
-            "%s record %s v%d desk=%s dose=%s vaccine=%s source=%s%s",
-            "corrected" if self.editing else "saved",
-            stored.record_id,
-            stored.version,
-            stored.desk_id,
-            stored.dose_number,
-            stored.vaccine,
-            stored.source.value,
-            " (dose rules overridden)" if override else "",
-        )
+        verb, r = "corrected" if self.editing else "saved", stored
+        log.info("%s record %s v%d desk=%s dose=%s vaccine=%s source=%s%s", verb, r.record_id,
+                 r.version, r.desk_id, r.dose_number, r.vaccine, r.source.value,
+                 " (dose rules overridden)" if override else "")  # fmt: skip
         corrected = self.editing is not None
         self.editing = None
         self.desk.ports.nudge_upload()
@@ -366,6 +368,8 @@ class Entry:
         """A new code: fill the form, or wait in the queue while the form is in use."""
         if isinstance(scan, Rejected):
             return scan
+        if (seen := already_here(scan, form, self.queue, self._saved_recently)) is not None:
+            return Skipped(scan, seen)
         if self.editing is not None or self.certificate is not None or form_in_use(form):
             self.queue.add(scan)
             return Queued(scan)
@@ -373,8 +377,11 @@ class Entry:
 
     def next_queued(self, form: Mapping[str, str]) -> Filled | None:
         """The form is free again: the oldest waiting scan fills it."""
-        scan = self.queue.take()
+        scan = self.queue.take(lambda s: self._saved_recently(scan_person_key(s)) is not None)
         return Filled(scan, self.fill(scan, form)) if scan is not None else None
+
+    def _saved_recently(self, key: str) -> DeskError | None:
+        return saved_recently(self.desk.store, self.session.desk_id, self.desk.clock(), key)
 
     def fill(self, scan: Scan, form: Mapping[str, str]) -> Patch:
         values, source = scan_values(scan)

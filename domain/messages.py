@@ -99,6 +99,9 @@ MESSAGES: dict[str, str] = {
     "sync.synced": "synced; backlog {backlog}, conflicts {conflicts}",
     # scans
     "scan.not_recognised": "not a recognised ID code",
+    "scan.saved_already": "{id} saved already at {at}: to change it, F3 (today's list)",
+    "scan.on_form": "{id} is on the form already",
+    "scan.waiting_already": "{id} is waiting already",
     "scan.not_utf8": "not a recognised ID code (not UTF-8 text)",
     "scan.certificate": "unreadable vaccination certificate: {detail}",
     "scan.cccd": "CCCD code refused: {detail}",

@@ -11,6 +11,7 @@ import pytest
 from desk import Desk
 from desk.entry import Entry, Filled, Refused, Saved
 from desk.people import log_in
+from desk.scans import Skipped
 from desk.sessions import open_session
 from domain.dates import PartialDate
 from domain.doses import dose_problems, next_dose_number
@@ -70,7 +71,12 @@ def test_the_same_card_scanned_twice_a_minute_apart_is_refused_with_the_earlier_
     first = entry.save(scanned(entry))
     assert isinstance(first, Saved) and first.record.dose_number == 1
     clock.advance(minutes=1)
-    second = scanned(entry)
+    blank = {**entry.clear({}), "screening": "D"}
+    again = entry.receive(IdentityScan(AN_CARD, None), blank)
+    assert isinstance(again, Skipped) and again.reason.code == "scan.saved_already"
+    typed = {**blank, **AN}  # typed in anyway
+    patch = entry.after_field(typed, "id_number")
+    second = {**typed, **patch.values}
     assert second["dose_number"] == "2"
     refused = entry.save(second)
     assert isinstance(refused, Refused) and refused.overridable

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from domain.scans import IdentityScan
 from store import open_store
 from tests.conftest import SESSION_FORM, TEST_USER, FakeClock, desk_app
+from tests.test_desk import YEN_CARD
+from tests.test_doses import AN_CARD
 from tests.test_tui_desk import SIZE, entry, open_session, rows, text_of
 from tui.screens.override import OverrideModal
 from tui.screens.session import SessionScreen
@@ -110,3 +113,44 @@ async def test_a_future_cccd_and_a_year_alone_are_refused_at_their_fields(
         assert dob.error.startswith("1972 is a year alone: type the whole date, e.g. 15/08/1972")
         assert app.focused is dob.input
     assert rows(db_path) == []
+
+
+async def test_the_scan_queue_does_not_offer_people_already_here(
+    db_path: Path, clock: FakeClock
+) -> None:
+    """"Scans waiting (2): CCCD ****1234, CCCD ****1234" for a person already saved."""
+    app = desk_app(db_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_session(pilot)
+        screen = entry(app)
+        await pilot.press(*"0790920")  # the volunteer is typing An...
+        screen.receive_scan(IdentityScan(AN_CARD, None))  # ...whose card the camera reads
+        screen.receive_scan(IdentityScan(AN_CARD, None))  # still in view
+        assert len(screen.scan_queue) == 1
+        assert "********1234 is waiting already" in text_of(app, "#message")
+        screen.form.set_values({"id_number": AN_CARD.id_number, "full_name": AN_CARD.full_name,
+                                "dob": "15/08/1992"})  # fmt: skip
+        screen.receive_scan(IdentityScan(YEN_CARD, None))
+        screen.receive_scan(IdentityScan(YEN_CARD, None))
+        assert "Scans waiting (2): CCCD ********1234, CCCD ********0321" in text_of(
+            app, "#scan-queue"
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # An's waiting scan is dropped: he was just saved; Yến's fills the form.
+        assert "Saved ✓ Nguyễn Văn An" in text_of(app, "#message")
+        assert screen.form.field("full_name").value == "Ngô Ngọc Yến"
+        assert text_of(app, "#scan-queue") == ""
+        screen.receive_scan(IdentityScan(YEN_CARD, None))
+        assert "Scan: ********0321 is on the form already" in text_of(app, "#message")
+        clock.advance(minutes=2)
+        screen.receive_scan(IdentityScan(AN_CARD, None))
+        assert text_of(app, "#message") == (
+            "Scan: ********1234 saved already at 09:30: to change it, F3 (today's list)"
+        )
+        assert text_of(app, "#scan-queue") == ""
+        assert screen.form.field("full_name").value == "Ngô Ngọc Yến"
+        clock.advance(minutes=20)  # long after: a new visit is offered again
+        screen.receive_scan(IdentityScan(AN_CARD, None))
+        assert "Scans waiting (1): CCCD ********1234" in text_of(app, "#scan-queue")
+    assert [r["full_name"] for r in rows(db_path)] == ["Nguyễn Văn An"]

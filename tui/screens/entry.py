@@ -14,7 +14,7 @@ from textual.widgets import Header, Static
 
 from desk.certificate import Imported
 from desk.entry import Entry, Filled, Patch, Queued, Refused
-from desk.scans import ScanQueue
+from desk.scans import ScanQueue, Skipped
 from domain.errors import DeskError
 from domain.identity import Identity
 from domain.messages import describe
@@ -239,6 +239,8 @@ class EntryScreen(Screen[None]):
         elif isinstance(outcome, Queued):
             self.show_queue()
             self.say(f"Scan waiting: {describe_scan(scan)} (after this record)")
+        elif isinstance(outcome, Skipped):
+            self.say(f"Scan: {describe(outcome.reason)}")
         else:
             self._filled(outcome)
 
