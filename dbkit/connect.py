@@ -18,20 +18,33 @@ def connect_sqlite(
 ) -> sqlite3.Connection:
     """WAL and synchronous=FULL (a commit that returned is on disk), transactions explicit.
 
-    Health data: a new file is the owner's alone (0600) from its first byte. `any_thread`: the
-    connection may be used from one thread after another (never two at once).
+    Health data: a new file is the owner's alone (0600) from its first byte, and SQLite gives
+    its -wal and -shm files the same mode; a file made looser (copied, made by an older
+    version) is made owner-only again. `any_thread`: the connection may be used from one
+    thread after another (never two at once).
     """
     if str(path) != ":memory:":
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        owner_only(path, Path(f"{path}-wal"), Path(f"{path}-shm"))
     conn = sqlite3.connect(
         str(path), isolation_level=None, timeout=timeout, check_same_thread=not any_thread
     )
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     return conn
+
+
+def owner_only(*paths: Path) -> None:
+    """Take group's and others' rights off these files (those that exist and are ours)."""
+    for path in paths:
+        try:
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except (FileNotFoundError, PermissionError):
+            continue
 
 
 class Cursor:

@@ -7,8 +7,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from domain.dcc import OTHER_VACCINE
 from domain.record import EntryContext, Mode, Source, build_record
-from domain.scans import CertificateScan
+from domain.scans import CertificateDose, CertificateScan
 from store import DuplicateDose, Store
 
 log = logging.getLogger("vaxdesk.desk")
@@ -20,6 +21,15 @@ class Imported:
     known: int  # recorded already (the same dose number): left as they were
 
 
+def given_by(dose: CertificateDose) -> str:
+    """Who gave the dose, as the certificate says; for a product our table does not have, the
+    product's own name first, so that it is kept with the record."""
+    issuer = f"{dose.issuer} ({dose.country})"
+    if dose.vaccine in ("", OTHER_VACCINE):
+        return f"{dose.product or '?'}: {issuer}"[:80]
+    return issuer[:80]
+
+
 def import_certificate(
     store: Store, scan: CertificateScan, form: Mapping[str, str], ctx: EntryContext
 ) -> Imported:
@@ -29,7 +39,7 @@ def import_certificate(
     for dose in scan.doses:
         values = {
             **form,
-            "vaccine": dose.vaccine or dose.product,
+            "vaccine": dose.vaccine or OTHER_VACCINE,
             "lot": "",
             "given_on": dose.given_on.strftime("%d/%m/%Y"),
             "dose_number": str(dose.dose_number),
@@ -40,7 +50,7 @@ def import_certificate(
             ctx,
             mode=Mode.RETROSPECTIVE,
             source=Source.CERTIFICATE,
-            vaccinator=f"{dose.issuer} ({dose.country})"[:80],
+            vaccinator=given_by(dose),
         )
         record = build_record(values, dose_ctx)
         try:

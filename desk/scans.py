@@ -65,7 +65,12 @@ def identity_values(scan: IdentityScan) -> dict[str, str]:
 
 
 def certificate_values(scan: CertificateScan) -> dict[str, str]:
-    return {"full_name": scan.full_name, "dob": scan.dob.display()}
+    """The name, and the date of birth as a record can hold it: a full date or the year only
+    (a certificate's month without a day is shown with the certificate, not stored)."""
+    dob = scan.dob
+    if dob is None:
+        return {"full_name": scan.full_name, "dob": ""}
+    return {"full_name": scan.full_name, "dob": dob.display() if dob.is_full else str(dob.year)}
 
 
 def scan_values(scan: Scan) -> tuple[dict[str, str], Source]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from desk.core import Desk
+from domain.errors import FieldError, ValidationError
 from domain.record import Session, build_session
+from domain.tables import vaccine_table
 
 
 def session_form(desk: Desk) -> dict[str, str]:
@@ -29,12 +31,37 @@ def session_form(desk: Desk) -> dict[str, str]:
     return values
 
 
+def check_session_field(desk: Desk, form: Mapping[str, str], name: str) -> FieldError | None:
+    """What opening the session would say about this one field (Enter on it)."""
+    try:
+        _build(desk, form)
+    except ValidationError as error:
+        return error.errors.get(name)
+    return None
+
+
+def _build(desk: Desk, form: Mapping[str, str]) -> Session:
+    user = desk.user
+    entered_by = user.name if user is not None else form.get("entered_by", "")
+    errors: dict[str, FieldError] = {}
+    try:
+        session = build_session({**form, "entered_by": entered_by}, today=desk.clock().date())
+    except ValidationError as error:
+        errors = dict(error.errors)
+    vaccine = vaccine_table().by_code(form.get("vaccine", ""))
+    if vaccine is not None and vaccine.given_elsewhere_only:
+        # A vaccine known only from certificates of doses given elsewhere: never a session's.
+        refusal = FieldError("vaccine", "vaccine.given_elsewhere", vaccine=vaccine.code)
+        errors.setdefault("vaccine", refusal)
+    if errors:
+        raise ValidationError(errors)
+    return session
+
+
 def open_session(desk: Desk, form: Mapping[str, str]) -> Session:
     """Raises ValidationError naming the fields to fix. The one entering records is the
     user logged in."""
-    user = desk.user
-    entered_by = user.name if user is not None else form.get("entered_by", "")
-    session = build_session({**form, "entered_by": entered_by}, today=desk.clock().date())
+    session = _build(desk, form)
     desk.store.open_session(session)
     desk.session = session
     return session

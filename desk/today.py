@@ -17,7 +17,7 @@ log = logging.getLogger("vaxdesk.desk")
 @dataclass(frozen=True)
 class TodayRow:
     record: Record
-    hub_problem: str  # the hub's conflict or refusal for this version, '' when none
+    hub_problem: str  # the hub's conflict or refusal for this version, with its reason, or ''
 
 
 def today_rows(desk: Desk, search: str = "") -> list[TodayRow]:
@@ -28,7 +28,7 @@ def today_rows(desk: Desk, search: str = "") -> list[TodayRow]:
     records = desk.store.recorded_between(desk_id, start, end, search)
     problems = {
         (row["key"], row["version"]): row["last_error"]
-        for row in desk.store.outbox_conflicts()
+        for row in desk.store.outbox_problems()
         if row["kind"] == "record"
     }
     return [TodayRow(r, problems.get((r.record_id, r.version), "")) for r in records]

@@ -14,7 +14,8 @@ _SEPARATORS = re.compile(r"[/\-. ]+")
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
-    """A date of which only the year may be known (retrospective entry from paper lists)."""
+    """A date of which only the year (paper lists) or the year and month (certificates) may
+    be known."""
 
     year: int
     month: int | None = None
@@ -34,20 +35,27 @@ class PartialDate:
         return date(self.year, self.month, self.day)
 
     def iso(self) -> str:
-        """'1992-08-15', or '1992' for a year only: the stored form."""
-        if self.month is None or self.day is None:
+        """'1992-08-15', '1992-08' for a month or '1992' for a year only: the stored form."""
+        if self.month is None:
             return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
     def display(self) -> str:
-        if self.month is None or self.day is None:
+        if self.month is None:
             return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.month:02d}/{self.year:04d}"
         return f"{self.day:02d}/{self.month:02d}/{self.year:04d}"
 
     @classmethod
     def from_iso(cls, text: str) -> PartialDate:
         if re.fullmatch(r"\d{4}", text):
             return cls(int(text))
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            date(int(text[:4]), int(text[5:]), 1)  # raises ValueError for a month that is not
+            return cls(int(text[:4]), int(text[5:]))
         return cls.of(date.fromisoformat(text))
 
 

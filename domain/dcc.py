@@ -3,42 +3,93 @@
 Viet Nam has issued these since December 2021. The signature is not verified here: that needs
 the issuers' public keys (the trust list), which a desk without internet does not have. What
 is read is offered for import as doses given elsewhere, for the volunteer to confirm.
+
+The claims come from whoever printed the code: every field is checked for its type before it
+is used, and anything unexpected is a refusal (DeskError), never an exception of another kind.
 """
 
 from __future__ import annotations
 
+import logging
 import zlib
 from datetime import date
 
-from domain.dates import PartialDate
+from domain.dates import EARLIEST_YEAR, PartialDate
 from domain.errors import DeskError
 from domain.scans import CertificateDose, CertificateScan
 from domain.text import clean_text
 
 HCERT_CLAIM = -260
 COSE_SIGN1_TAG = 18
+# A QR code holds at most ~3 KB; real certificates inflate to well under 2 KB.
+MAX_INFLATED = 64 * 1024
+MAX_DOSE_NUMBER = 99
+SHOWN = 40  # characters of a bad value quoted in a refusal
 
-# Medicinal products (EU value set `vaccines-covid-19-names`) to our vaccine codes.
+log = logging.getLogger("vaxdesk.scan")
+
+# Medicinal products (EU value set `vaccines-covid-19-names`) to our vaccine codes, wherever
+# our table has the vaccine; any other product is imported as OTHER with its text kept.
 PRODUCTS = {
     "EU/1/21/1529": "AZ",  # Vaxzevria
-    "Covishield": "AZ",
-    "R-COVI": "AZ",
+    "Covishield": "AZ",  # Serum Institute of India, AstraZeneca's licence
+    "R-COVI": "AZ",  # R-Pharm, AstraZeneca's licence
+    "Covid-19-recombinant": "AZ",  # Fiocruz, AstraZeneca's licence
     "EU/1/20/1528": "PF",  # Comirnaty
     "EU/1/20/1507": "MD",  # Spikevax
     "EU/1/20/1525": "JJ",  # Janssen
-    "BBIBP-CorV": "VC",
+    "BBIBP-CorV": "VC",  # Sinopharm (Beijing)
+    "Inactivated-SARS-CoV-2-Vero-Cell": "VC",  # Sinopharm's Vero Cell, as named in Viet Nam
+    "Hayat-Vax": "HV",
     "Sputnik-V": "SP",
     "Sputnik-Light": "SPL",
     "Covaxin": "CVX",
-    "Hayat-Vax": "HV",
     "Abdala": "AB",
 }
+OTHER_VACCINE = "OTHER"
+
+
+def _shown(value: object) -> str:
+    return clean_text(str(value))[:SHOWN] if isinstance(value, str) else _kind(value)
+
+
+def _kind(value: object) -> str:
+    """What a value is, in the words of a refusal (never a Python type name)."""
+    kinds = ((bool, "true/false"), (int, "a number"), (float, "a decimal"), (str, "text"),
+             (bytes, "binary data"), (list, "a list"), (dict, "a map"))  # fmt: skip
+    if value is None:
+        return "nothing"
+    return next((words for kind, words in kinds if isinstance(value, kind)), "something else")
+
+
+def _inflate(compressed: bytes) -> bytes:
+    if compressed[:1] != b"\x78":
+        return compressed
+    inflater = zlib.decompressobj()
+    try:
+        raw = inflater.decompress(compressed, MAX_INFLATED)
+    except zlib.error:
+        raise DeskError("dcc.compression") from None
+    if inflater.unconsumed_tail:
+        raise DeskError("dcc.too_large", limit=MAX_INFLATED)
+    return raw
+
+
+def _cbor(raw: bytes) -> object:
+    import cbor2
+
+    try:
+        return cbor2.loads(raw)
+    except (cbor2.CBORError, ValueError, TypeError, OverflowError, RecursionError,
+            MemoryError, LookupError) as error:  # fmt: skip
+        log.info("certificate CBOR refused: %s", type(error).__name__)
+        raise DeskError("dcc.not_cbor") from None
 
 
 def _cose_payload(raw: bytes) -> bytes:
     import cbor2
 
-    message = cbor2.loads(raw)
+    message = _cbor(raw)
     if isinstance(message, cbor2.CBORTag):
         if message.tag != COSE_SIGN1_TAG:
             raise DeskError("dcc.cbor_tag", tag=message.tag)
@@ -50,73 +101,115 @@ def _cose_payload(raw: bytes) -> bytes:
     return message[2]
 
 
-def _date(text: object, what: str) -> date:
-    if not isinstance(text, str):
+def _map(value: object, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise DeskError("dcc.field_type", what=what, expected="a map", got=_kind(value))
+    return value
+
+
+def _text(entry: dict, key: str, what: str) -> str:
+    value = entry.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise DeskError("dcc.field_type", what=what, expected="text", got=_kind(value))
+    return clean_text(value)
+
+
+def _count(entry: dict, key: str, what: str, *, minimum: int) -> int:
+    value = entry.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DeskError("dcc.field_type", what=what, expected="a number", got=_kind(value))
+    if not minimum <= value <= MAX_DOSE_NUMBER:
+        raise DeskError("dcc.count_range", what=what, value=_shown(str(value)),
+                        minimum=minimum, maximum=MAX_DOSE_NUMBER)  # fmt: skip
+    return value
+
+
+def _date(value: object, what: str) -> date:
+    if not isinstance(value, str) or not value:
         raise DeskError("dcc.date_missing", what=what)
     try:
-        return date.fromisoformat(text[:10])
+        return date.fromisoformat(value[:10])
     except ValueError:
-        raise DeskError("dcc.not_a_date", what=what, text=text) from None
+        raise DeskError("dcc.not_a_date", what=what, text=_shown(value)) from None
 
 
-def _dob(text: object) -> PartialDate:
-    """DCC birth dates may be YYYY-MM-DD, YYYY-MM or YYYY."""
-    if not isinstance(text, str) or not text:
-        raise DeskError("dcc.date_missing", what="date of birth")
-    parts = text[:10].split("-")
+def _dob(value: object, today: date) -> PartialDate | None:
+    """YYYY-MM-DD, YYYY-MM or YYYY; empty (or absent) when the date of birth is unknown."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise DeskError("dcc.field_type", what="date of birth", expected="text",
+                        got=_kind(value))  # fmt: skip
+    parts = value[:10].split("-")
     try:
-        if len(parts) == 3:
-            return PartialDate.of(date.fromisoformat(text[:10]))
-        return PartialDate(int(parts[0]))
+        if not (1 <= len(parts) <= 3 and all(p.isascii() and p.isdigit() for p in parts)):
+            raise ValueError(value)
+        if len(parts[0]) != 4 or not EARLIEST_YEAR <= int(parts[0]) <= today.year:
+            raise ValueError(value)
+        year, *rest = (int(p) for p in parts)
+        month, day = [*rest, 0, 0][:2]
+        if month and day:
+            born = date(year, month, day)
+            if born > today:
+                raise ValueError(value)
+            return PartialDate.of(born)
+        date(year, month or 1, 1)  # the year and month, if given, exist
+        return PartialDate(year, month or None)
     except ValueError:
-        raise DeskError("dcc.not_a_date", what="date of birth", text=text) from None
+        raise DeskError("dcc.not_a_date", what="date of birth", text=_shown(value)) from None
+
+
+def _dose(entry: object, today: date) -> CertificateDose:
+    entry = _map(entry, "vaccination")
+    given_on = _date(entry.get("dt"), "vaccination date")
+    if given_on > today:
+        raise DeskError("dcc.future", date=f"{given_on:%d/%m/%Y}")
+    dose_number = entry.get("dn")
+    if dose_number == 0 and not isinstance(dose_number, bool):
+        raise DeskError("dcc.dose_zero")
+    product = _text(entry, "mp", "product")
+    return CertificateDose(
+        vaccine=PRODUCTS.get(product, OTHER_VACCINE if product else ""),
+        product=product,
+        dose_number=_count(entry, "dn", "dose number", minimum=1),
+        series_doses=_count(entry, "sd", "doses in the series", minimum=1),
+        given_on=given_on,
+        country=_text(entry, "co", "country")[:2],
+        issuer=_text(entry, "is", "issuer")[:80],
+    )
 
 
 def parse_dcc(text: str, *, today: date) -> CertificateScan:
     import base45
-    import cbor2
 
     try:
         compressed = base45.b45decode(text.removeprefix("HC1:"))
-    except ValueError as error:
-        raise DeskError("dcc.base45", detail=str(error)) from None
+    except (ValueError, KeyError, IndexError):
+        raise DeskError("dcc.base45") from None
+    claims = _cbor(_cose_payload(_inflate(compressed)))
     try:
-        raw = zlib.decompress(compressed) if compressed[:1] == b"\x78" else compressed
-    except zlib.error as error:
-        raise DeskError("dcc.compression", detail=str(error)) from None
-    try:
-        claims = cbor2.loads(_cose_payload(raw))
-        hcert = claims[HCERT_CLAIM][1]
-    except (cbor2.CBORDecodeError, KeyError, TypeError, IndexError) as error:
-        raise DeskError("dcc.no_certificate", detail=type(error).__name__) from None
-    names = hcert.get("nam") or {}
-    family = clean_text(str(names.get("fn") or names.get("fnt") or ""))
-    given = clean_text(str(names.get("gn") or names.get("gnt") or ""))
+        hcert = claims[HCERT_CLAIM][1]  # type: ignore[index]
+    except (KeyError, TypeError, IndexError):
+        raise DeskError("dcc.no_certificate") from None
+    hcert = _map(hcert, "health certificate")
+    names = _map(hcert.get("nam") or {}, "name")
+    family = _text(names, "fn", "family name") or _text(names, "fnt", "family name")
+    given = _text(names, "gn", "given name") or _text(names, "gnt", "given name")
     if not (family or given):
         raise DeskError("dcc.no_name")
-    doses = []
-    for entry in hcert.get("v") or []:
-        given_on = _date(entry.get("dt"), "vaccination date")
-        if given_on > today:
-            raise DeskError("dcc.future", date=f"{given_on:%d/%m/%Y}")
-        product = str(entry.get("mp", ""))
-        doses.append(
-            CertificateDose(
-                vaccine=PRODUCTS.get(product, ""),
-                product=product,
-                dose_number=int(entry.get("dn", 0)),
-                series_doses=int(entry.get("sd", 0)),
-                given_on=given_on,
-                country=str(entry.get("co", "")),
-                issuer=clean_text(str(entry.get("is", ""))),
-            )
-        )
+    vaccinations = hcert.get("v") or []
+    if not isinstance(vaccinations, list):
+        raise DeskError("dcc.field_type", what="vaccinations", expected="a list",
+                        got=_kind(vaccinations))  # fmt: skip
+    doses = tuple(_dose(entry, today) for entry in vaccinations)
     if not doses:
         raise DeskError("dcc.no_vaccination")
     return CertificateScan(
-        family_name=family,
-        given_name=given,
-        dob=_dob(hcert.get("dob")),
-        doses=tuple(doses),
+        family_name=family[:80],
+        given_name=given[:80],
+        dob=_dob(hcert.get("dob"), today),
+        doses=doses,
         issuer_country=doses[0].country,
     )

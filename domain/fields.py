@@ -52,6 +52,7 @@ class Source(StrEnum):
     IMPORT = "import"
     RETROSPECTIVE = "retrospective"
     CERTIFICATE = "certificate"
+    DEMO = "demo"
 
 
 class Status(StrEnum):

@@ -45,6 +45,7 @@ from domain.identity import (
 )
 from domain.tables import vaccine_table
 from domain.text import clean_text
+from domain.validation import check_record
 
 OBSERVATION_MINUTES = 30
 T = TypeVar("T")
@@ -237,7 +238,8 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
         take("dob", lambda _: check_cccd(id_number, dob, sex))
     if dob and given_on and dob.is_full and dob.to_date() > given_on:
         errors.setdefault("given_on", FieldError("given_on", "given_on.before_birth"))
-    if dob and vaccine and (known := vaccine_table().by_code(vaccine)) is not None:
+    known = vaccine_table().by_code(vaccine) if vaccine else None
+    if dob and known is not None and given_on.year >= dob.year and "given_on" not in errors:
         take("dob", lambda _: known.check_age(dob, given_on))
     if errors:
         raise ValidationError({k: errors[k] for k in sorted(errors, key=_field_order)})
@@ -267,7 +269,7 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
     else:
         source = ctx.source
     origin = original or ctx.session
-    return Record(
+    record = Record(
         record_id=original.record_id if original else new_record_id(),
         version=original.version + 1 if original else 1,
         desk_id=origin.desk_id,
@@ -287,6 +289,11 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
         source=source,
         entered_by=ctx.session.entered_by,
     )
+    try:  # the rules the hub checks too: a record the desk keeps is one the hub keeps
+        check_record(record, today=today, stored=False)
+    except FieldError as error:
+        raise ValidationError({error.field: error}) from None
+    return record
 
 
 def _field_order(name: str) -> int:

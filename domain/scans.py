@@ -4,6 +4,8 @@ typed input; anything else is refused with a message and fills nothing."""
 
 from __future__ import annotations
 
+import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +16,13 @@ from domain.identity import Identity, IdType, Sex, check_id_number, classify_id
 from domain.text import clean_text
 
 CCCD_FIELDS = 7
+# The longest QR code holds under 3 KB; a longer payload is not a code we know.
+MAX_PAYLOAD = 8 * 1024
+# A passport number from a 1D barcode, as printed: upper case, and digits in it (so that a
+# name typed in capitals is not taken for one).
+_PASSPORT_CODE = re.compile(r"[A-Z](?=[A-Z0-9]*[0-9][A-Z0-9]*[0-9])[A-Z0-9]{5,8}")
+
+log = logging.getLogger("vaxdesk.scan")
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ class CertificateScan:
 
     family_name: str
     given_name: str
-    dob: PartialDate
+    dob: PartialDate | None  # None: unknown (the certificate's schema allows it)
     doses: tuple[CertificateDose, ...]
     issuer_country: str
     kind: str = "certificate"
@@ -139,11 +148,28 @@ def parse_cccd(text: str, *, today: date) -> IdentityScan:
 
 
 def parse_payload(data: bytes, *, today: date) -> Scan:
-    """Tell what a code is and parse it; never raises for bad input."""
+    """Tell what a code is and parse it; never raises, whatever the bytes."""
+    try:
+        return _parse(data, today)
+    except Exception as error:  # a parser's bug must not cost the volunteer the form
+        log.warning("scan parser failed: %s", type(error).__name__)
+        return Rejected("scan.unreadable", type(error).__name__)
+
+
+def parse_typed(text: str, *, today: date) -> Scan:
+    """A keyboard-wedge scanner's burst: text that may hold anything a keyboard can send."""
+    return parse_payload(text.encode("utf-8", "surrogatepass"), today=today)
+
+
+def _parse(data: bytes, today: date) -> Scan:
+    if len(data) > MAX_PAYLOAD:
+        return Rejected("scan.too_long", str(MAX_PAYLOAD))
     text = decode_text(data)
     if text is None:
         return Rejected("scan.not_utf8")
     stripped = text.strip()
+    if "\x00" in stripped:
+        return Rejected("scan.not_recognised")
     if stripped.startswith("HC1:"):
         from domain.dcc import parse_dcc
 
@@ -151,18 +177,21 @@ def parse_payload(data: bytes, *, today: date) -> Scan:
             return parse_dcc(stripped, today=today)
         except DeskError as error:
             return Rejected("scan.certificate", error)
-        except ValueError as error:  # a malformed field deep inside (a number that is not)
-            return Rejected("scan.certificate", type(error).__name__)
     if "|" in stripped:
         try:
             return parse_cccd(stripped, today=today)
         except DeskError as error:
             return Rejected("scan.cccd", error)
     if stripped.isascii() and stripped.isdigit() and len(stripped) in (9, 12):
-        id_type = classify_id(stripped)
-        try:
-            check_id_number(id_type, stripped)
-        except FieldError as error:
-            return Rejected("scan.id_number", DeskError(error.code, **error.params))
-        return IdNumberScan(id_type, stripped)
+        return _id_number(classify_id(stripped), stripped)
+    if _PASSPORT_CODE.fullmatch(stripped):
+        return _id_number(IdType.PASSPORT, stripped)
     return Rejected("scan.not_recognised")
+
+
+def _id_number(id_type: IdType, number: str) -> Scan:
+    try:
+        check_id_number(id_type, number)
+    except FieldError as error:
+        return Rejected("scan.id_number", DeskError(error.code, **error.params))
+    return IdNumberScan(id_type, number)

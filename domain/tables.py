@@ -66,6 +66,7 @@ class Vaccine:
         if years:
             return f"{low // 12}-{(high + 1) // 12 - 1} years"
         return f"{low}-{high} months"
+    given_elsewhere_only: bool = False  # imported from certificates, never given here
 
 
 @dataclass(frozen=True)
@@ -92,13 +93,16 @@ class VaccineTable:
         hits = [
             v
             for v in self.vaccines
-            if fold(v.code).startswith(key)
-            or any(word.startswith(key) for word in re.split(r"[^a-z0-9]+", fold(v.name)))
+            if not v.given_elsewhere_only
+            and (
+                fold(v.code).startswith(key)
+                or any(word.startswith(key) for word in re.split(r"[^a-z0-9]+", fold(v.name)))
+            )
         ]
         return hits[0] if len(hits) == 1 else None
 
     def choices(self) -> list[str]:
-        return [v.code for v in self.vaccines]
+        return [v.code for v in self.vaccines if not v.given_elsewhere_only]
 
 
 @cache

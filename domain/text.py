@@ -19,6 +19,11 @@ def clean_text(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def has_control_characters(text: str) -> bool:
+    """Control, format or unassigned characters: never in a field a person typed or scanned."""
+    return any(unicodedata.category(ch)[0] == "C" for ch in text)
+
+
 def fold(text: str) -> str:
     """Lower-case without diacritics, for search and matching ('Đắk Lắk' -> 'dak lak')."""
     text = clean_text(text).lower().replace("đ", "d")

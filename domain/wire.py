@@ -9,12 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from domain.dates import PartialDate
+from domain.errors import FieldError
 from domain.fields import Aefi, Screening, Source, Status
 from domain.identity import Identity, IdType, Sex
 from domain.record import Record
+from domain.text import has_control_characters
+from domain.validation import check_record
 
 # A record's fields, in this order in a body, a desk's table and an export.
 RECORD_FIELDS: tuple[str, ...] = (
@@ -50,6 +54,16 @@ RECORD_FIELDS: tuple[str, ...] = (
     "recorded_at",
 )
 INTEGER_FIELDS = frozenset({"version", "dose_number"})
+ENUM_FIELDS: dict[str, type[StrEnum]] = {
+    "id_type": IdType, "sex": Sex, "screening": Screening, "aefi": Aefi, "source": Source,
+    "status": Status,
+}  # fmt: skip
+# What a desk needs of another desk's dose to number the person's doses and refuse a
+# duplicate: no name, birth date, phone or address (`/people/doses` answers these only).
+DOSE_FIELDS: tuple[str, ...] = ("record_id", "version", "status", "desk_id", "site_id",
+                                "person_key", "screening", "vaccine", "lot", "dose_number",
+                                "given_on")  # fmt: skip
+MAX_TEXT = 400
 
 # Kinds of outbox items; the hub answers `invalid` to a kind it does not know.
 RECORD = "record"
@@ -154,6 +168,21 @@ def body_to_record(body: dict[str, Any]) -> Record:
     )
 
 
+def dose_to_record(row: dict[str, Any]) -> Record:
+    """Another desk's dose as `/people/doses` gives it (DOSE_FIELDS): a Record whose person
+    is known only by the key (no name, birth date or contact), enough to number doses."""
+    key = str(row.get("person_key") or "")
+    kind, _, number = key.partition(":")
+    id_type = kind if kind in {t.value for t in IdType} and kind != IdType.NONE else "none"
+    blank = {name: "" for name in RECORD_FIELDS}
+    person = {"id_type": id_type, "id_number": number if id_type != "none" else "",
+              "dob": "1900", "sex": Sex.MALE.value}  # fmt: skip
+    given = {name: row.get(name) for name in DOSE_FIELDS if row.get(name) is not None}
+    return body_to_record({**blank, **person, "aefi": Aefi.NONE.value,
+                           "source": Source.IMPORT.value, **given,
+                           "dose_number": row.get("dose_number")})  # fmt: skip
+
+
 def record_body(row: dict[str, Any]) -> dict[str, Any]:
     """Exactly the record's fields of a row or body (a desk row's extra columns dropped)."""
     return {name: row.get(name) for name in RECORD_FIELDS}
@@ -169,3 +198,39 @@ def content_hash(body: dict[str, Any]) -> str:
 def differing_field(a: dict[str, Any], b: dict[str, Any]) -> str:
     """The first field where two versions of a record disagree (for the conflict message)."""
     return next((name for name in RECORD_FIELDS if a.get(name) != b.get(name)), "")
+
+
+def checked_record(body: Any, *, today: date) -> Record:
+    """The record a body sent over the wire stands for, checked by the domain's rules (those
+    of `check_record`, and its person_key is its person's); FieldError naming the first field
+    at fault, whatever the body holds."""
+    if not isinstance(body, dict):
+        raise FieldError("record", "wire.not_an_object")
+    for name in RECORD_FIELDS:
+        value = body.get(name)
+        if name not in body:
+            raise FieldError(name, "wire.missing")
+        if name in INTEGER_FIELDS:
+            if not (type(value) is int or (value is None and name == "dose_number")):
+                raise FieldError(name, "wire.not_an_integer")
+        elif not isinstance(value, str):
+            raise FieldError(name, "wire.not_text")
+        elif len(value) > MAX_TEXT:
+            raise FieldError(name, "wire.too_long", limit=MAX_TEXT)
+        elif has_control_characters(value):
+            raise FieldError(name, "wire.characters")
+        elif name in ENUM_FIELDS and value not in {e.value for e in ENUM_FIELDS[name]}:
+            choices = ", ".join(e.value or "''" for e in ENUM_FIELDS[name])
+            raise FieldError(name, "wire.choice", text=value[:20], choices=choices)
+    for name in ("given_on", "dob"):
+        try:
+            date.fromisoformat(body[name]) if name == "given_on" else PartialDate.from_iso(
+                body[name]
+            )
+        except ValueError:
+            raise FieldError(name, "wire.not_a_date", text=body[name][:20]) from None
+    record = body_to_record(body)
+    check_record(record, today=today)
+    if body["person_key"] != record.person.person_key:
+        raise FieldError("person_key", "record.person_key")
+    return record

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from dbkit import utc_now
 from domain.clock import DEFAULT_TIMEZONE
 from hub import desks, records, stats
-from hub.context import HubContext
+from hub.context import LOOKUPS_PER_MINUTE, HubContext, LookupLimiter
 from hub.db import HubDB
 
 
@@ -20,8 +20,13 @@ def create_hub(
     db: HubDB,
     clock: Callable[[], datetime] = utc_now,
     site_timezone: str = DEFAULT_TIMEZONE,
+    *,
+    demo: bool = False,
+    lookups_per_minute: int = LOOKUPS_PER_MINUTE,
 ) -> Starlette:
     """The hub's app; `clock` is the hub's own time (tests move it), `site_timezone` where its
-    sites' day begins and ends (a zoneinfo name)."""
-    hub = HubContext(db, clock, site_timezone)
+    sites' day begins and ends (a zoneinfo name). Only the demo's hub (`demo`) keeps records
+    the demo made; a desk may ask for `lookups_per_minute` people's doses a minute."""
+    hub = HubContext(db, clock, site_timezone, demo=demo,
+                     lookups=LookupLimiter(lookups_per_minute))  # fmt: skip
     return Starlette(routes=[*desks.routes(hub), *records.routes(hub), *stats.routes(hub)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,11 +37,36 @@ class ApiError(Exception):
         self.message = message
 
 
+LOOKUPS_PER_MINUTE = 60
+
+
+@dataclass
+class LookupLimiter:
+    """At most `per_minute` lookups of people by one desk in any minute: a stolen desk token
+    cannot harvest the population's doses."""
+
+    per_minute: int = LOOKUPS_PER_MINUTE
+    _recent: dict[str, deque[datetime]] = field(default_factory=dict)
+
+    def wait(self, desk_id: str, now: datetime) -> float:
+        """0 when this desk may look someone up now (and it is counted), else the seconds
+        until it may."""
+        recent = self._recent.setdefault(desk_id, deque())
+        while recent and (now - recent[0]).total_seconds() >= 60:
+            recent.popleft()
+        if len(recent) >= self.per_minute:
+            return max(1.0, 60 - (now - recent[0]).total_seconds())
+        recent.append(now)
+        return 0.0
+
+
 @dataclass
 class HubContext:
     db: HubDB
     clock: Callable[[], datetime]  # the hub's own time (tests move it)
     site_timezone: str
+    demo: bool = False  # the demo's own hub: keeps the records the demo makes
+    lookups: LookupLimiter = field(default_factory=LookupLimiter)
     zone: ZoneInfo = field(init=False)
 
     def __post_init__(self) -> None:

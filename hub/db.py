@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from dbkit import iso
+from hub.lookups_db import PersonLookups
 from hub.records_db import RecordRows
 from hub.schema import SCHEMA_VERSION, TABLES
 from hub.stats_db import SiteFigures
@@ -19,7 +20,7 @@ class Desk:
     site_id: str
 
 
-class HubDB(RecordRows, SiteFigures):
+class HubDB(RecordRows, PersonLookups, SiteFigures):
     """`HubDB("sqlite:///path")` or `HubDB("postgresql://...")`."""
 
     # -- desks and supervisors -----------------------------------------------------------

@@ -1,15 +1,45 @@
 """What desks ask besides uploads: health, heartbeats (the site's zone in the reply), and a
-person's doses from every desk."""
+person's doses, for dose numbering (only what numbering needs, to desks that may see them,
+audited and rate-limited)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from domain.errors import DeskError, FieldError
+from domain.messages import describe
 from domain.wire import API, DOSES_PATH, HEALTH_PATH, HEARTBEAT_PATH
 from hub.context import ApiError, HubContext, guarded
+
+# A heartbeat's fields: (kind, at most this long); each may be left out.
+HEARTBEAT_FIELDS: dict[str, tuple[type, int]] = {
+    "software_version": (str, 40), "backlog": (int, 10**9), "camera": (str, 80),
+    "last_record_at": (str, 40), "last_error": (str, 200), "audit_seq": (int, 2**31 - 1),
+    "audit_head": (str, 64),
+}  # fmt: skip
+
+
+def checked_heartbeat(beat: Any) -> dict[str, Any]:
+    """The heartbeat's fields, each of its kind (FieldError naming the first that is not)."""
+    if not isinstance(beat, dict):
+        raise FieldError("heartbeat", "wire.not_an_object")
+    checked: dict[str, Any] = {}
+    for name, (kind, limit) in HEARTBEAT_FIELDS.items():
+        value = beat.get(name)
+        if value is None:
+            continue
+        if kind is int:
+            if type(value) is not int or not 0 <= value <= limit:
+                raise FieldError(name, "wire.not_a_count")
+        elif not isinstance(value, str):
+            raise FieldError(name, "wire.not_text")
+        checked[name] = value[:limit] if isinstance(value, str) else value
+    return checked
 
 
 def routes(hub: HubContext) -> list[Route]:
@@ -19,9 +49,10 @@ def routes(hub: HubContext) -> list[Route]:
 
     async def heartbeat(request: Request) -> Response:
         desk = await hub.authorised(request)
-        beat = await hub.json_body(request)
-        if not isinstance(beat, dict):
-            raise ApiError(400, "expected a JSON object")
+        try:
+            beat = checked_heartbeat(await hub.json_body(request))
+        except FieldError as error:
+            raise ApiError(400, f"{error.field}: {describe(error)}") from None
         now = hub.clock()
         skew = hub.skew(request, now)
         await run_in_threadpool(hub.db.heartbeat, desk, beat, now, skew["clock_skew_seconds"])
@@ -30,12 +61,19 @@ def routes(hub: HubContext) -> list[Route]:
         )
 
     async def doses(request: Request) -> Response:
-        await hub.authorised(request)
+        desk = await hub.authorised(request)
         payload = await hub.json_body(request)
         key = payload.get("person_key") if isinstance(payload, dict) else None
-        if not isinstance(key, str) or ":" not in key:
+        if not isinstance(key, str) or ":" not in key or len(key) > 200:
             raise ApiError(400, 'expected {"person_key": "cccd:..."}')
-        return JSONResponse({"doses": await run_in_threadpool(hub.db.doses, key)})
+        now = hub.clock()
+        wait = hub.lookups.wait(desk.desk_id, now)
+        if wait:
+            await run_in_threadpool(hub.db.refuse_lookup, desk, key, now)
+            limit = DeskError("hub.lookup_limit", limit=hub.lookups.per_minute, wait=round(wait))
+            raise ApiError(429, describe(limit))
+        found = await run_in_threadpool(hub.db.look_up, desk, key, now)
+        return JSONResponse({"doses": found})
 
     return [
         Route(HEALTH_PATH, guarded(health), methods=["GET"]),

@@ -3,8 +3,9 @@ field send them (v1), and reconciliation (which acknowledged items the hub lacks
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -13,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from domain.errors import FieldError
+from domain.fields import Source
 from domain.messages import describe
 from domain.wire import (
     INVALID,
@@ -22,49 +24,61 @@ from domain.wire import (
     RECONCILE_PATH,
     RECORD,
     RECORDS_PATH,
-    body_to_record,
+    checked_record,
 )
 from hub.context import ApiError, HubContext, guarded
 from hub.db import Desk
+
+log = logging.getLogger("vaxdesk.hub")
 
 # Keeps checked payloads of one kind; a result for each: {"result"[, "field", "message"]}.
 Keeper = Callable[[HubContext, Desk, list[Any], datetime], Awaitable[list[dict[str, Any]]]]
 
 
-def check_body(body: Any, desk: Desk, today: date) -> str:
-    """Why this record cannot be kept ('' when it can), by the domain's own rules."""
-    if not isinstance(body, dict):
-        return "not a record"
+def check_body(body: Any, desk: Desk, today: date, *, demo: bool = False) -> FieldError | None:
+    """Why this record cannot be kept (None when it can), by the domain's own rules: those
+    every desk applies, then the hub's own (the desk's site, no demo record at a real hub)."""
     try:
-        record = body_to_record(body)
-        record.person.validated(today=today)
+        record = checked_record(body, today=today)
     except FieldError as error:
-        return f"{error.field}: {describe(error)}"
-    except (KeyError, TypeError, ValueError) as error:
-        return f"malformed record ({type(error).__name__}: {error})"[:200]
+        return error
+    if record.desk_id != desk.desk_id:
+        return FieldError("desk_id", "hub.other_desk", desk=desk.desk_id)
     if record.site_id != desk.site_id:
-        return f"desk {desk.desk_id} is enrolled at site {desk.site_id}"
-    return ""
+        return FieldError("site_id", "hub.other_site", desk=desk.desk_id, site=desk.site_id)
+    if record.source is Source.DEMO and not demo:
+        return FieldError("source", "hub.demo_record")
+    return None
+
+
+def refusal(error: FieldError) -> dict[str, Any]:
+    """The result of an item the hub will not keep: its code and field, and the words."""
+    return {"result": INVALID, "field": error.field, "code": error.code,
+            "message": f"{error.field}: {describe(error)}"[:200]}  # fmt: skip
 
 
 def _own_records_only(desk: Desk, bodies: list[Any]) -> None:
-    if any(isinstance(b, dict) and b.get("desk_id") != desk.desk_id for b in bodies):
+    """Another desk's records in the batch: a forged upload, refused whole."""
+    if any(isinstance(b, dict) and isinstance(b.get("desk_id"), str)
+           and b["desk_id"] != desk.desk_id for b in bodies):  # fmt: skip
         raise ApiError(403, "a desk uploads its own records only")
 
 
 async def keep_records(
     hub: HubContext, desk: Desk, bodies: list[Any], now: datetime
 ) -> list[dict[str, Any]]:
-    today = now.astimezone(hub.zone).date()
+    # A day's grace: a desk's clock a little ahead around midnight is not a dose in the future.
+    latest = now.astimezone(hub.zone).date() + timedelta(days=1)
     results: dict[int, dict[str, Any]] = {}
     good = []
     for index, body in enumerate(bodies):
-        problem = check_body(body, desk, today)
-        if problem:
+        problem = check_body(body, desk, latest, demo=hub.demo)
+        if problem is not None:
             known = body if isinstance(body, dict) else {}
-            results[index] = {"record_id": str(known.get("record_id", "")),
-                              "version": known.get("version"), "result": INVALID,
-                              "message": problem}  # fmt: skip
+            results[index] = {"record_id": str(known.get("record_id", ""))[:40],
+                              "version": known.get("version"), **refusal(problem)}  # fmt: skip
+            log.info("refused record %s from desk %s: %s", results[index]["record_id"],
+                     desk.desk_id, problem.code)  # fmt: skip
         else:
             good.append((index, body))
     stored = await run_in_threadpool(hub.db.ingest, desk, [b for _, b in good], now)
@@ -125,22 +139,22 @@ def routes(hub: HubContext) -> list[Route]:
             if key is None:
                 known = item if isinstance(item, dict) else {}
                 results.append({"kind": known.get("kind"), "key": known.get("key"),
-                                "version": known.get("version"), "result": INVALID,
-                                "message": "not an item: kind, key, version, payload"})  # fmt: skip
+                                "version": known.get("version"),
+                                **refusal(FieldError("item", "wire.not_an_item"))})  # fmt: skip
                 continue
             kind, name, version = key
             results.append({"kind": kind, "key": name, "version": version})
             if kind not in KEEPERS:
-                results[index].update(result=INVALID, message=f"unknown kind '{kind}'"[:200])
+                results[index].update(refusal(FieldError("kind", "wire.kind", kind=kind[:40])))
             elif not _matches(kind, name, version, item["payload"]):
-                results[index].update(result=INVALID, message="the payload is another item's")
+                results[index].update(refusal(FieldError("payload", "wire.other_item")))
             else:
                 by_kind.setdefault(kind, []).append(index)
         for kind, indexes in by_kind.items():
             kept = await KEEPERS[kind](hub, desk, [entries[i]["payload"] for i in indexes], now)
             for index, result in zip(indexes, kept, strict=True):
                 outcome: dict[str, Any] = {
-                    k: result[k] for k in ("result", "field", "message") if k in result
+                    k: result[k] for k in ("result", "field", "code", "message") if k in result
                 }
                 results[index].update(outcome)
         return reply(request, now, results)
@@ -150,7 +164,7 @@ def routes(hub: HubContext) -> list[Route]:
         payload = await hub.json_body(request)
         try:
             keys = [(str(rid), int(version)) for rid, version in payload["keys"]]
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise ApiError(400, 'expected {"keys": [[record_id, version], ...]}') from None
         missing = await run_in_threadpool(hub.db.missing, desk, keys)
         return JSONResponse({"missing": [list(key) for key in missing]})
@@ -160,7 +174,7 @@ def routes(hub: HubContext) -> list[Route]:
         payload = await hub.json_body(request)
         try:
             wanted = [(str(k), str(key), int(v)) for k, key, v in payload["items"]]
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise ApiError(400, 'expected {"items": [[kind, key, version], ...]}') from None
         records = [(key, version) for kind, key, version in wanted if kind == RECORD]
         lacking = set(await run_in_threadpool(hub.db.missing, desk, records))

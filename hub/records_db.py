@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from dbkit import Cursor, active_dose, current_version, iso
+from dbkit import Cursor, iso
 from domain.wire import CONFLICT, DUPLICATE, STORED, content_hash, differing_field, record_body
 from hub.storage import Storage
 
@@ -94,16 +94,6 @@ class RecordRows(Storage):
                 )
                 held.update((rid, version) for rid, version in cur.fetchall())
         return [key for key in keys if key not in held]
-
-    def doses(self, person_key: str) -> list[dict[str, Any]]:
-        """A person's current doses from every desk, as record bodies."""
-        with self._tx() as cur:
-            cur.execute(
-                f"SELECT r.body FROM records r WHERE r.person_key = ? AND {current_version('r')} "
-                f"AND {active_dose('r')} ORDER BY r.given_on",
-                (person_key,),
-            )
-            return [json.loads(body) for (body,) in cur.fetchall()]
 
     def count_versions(self) -> int:
         with self._tx() as cur:

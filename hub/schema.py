@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from dbkit import Cursor, Migrations
 
-TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "hub_meta", "_migrations")
+TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "lookups", "hub_secrets",
+          "hub_meta", "_migrations")  # fmt: skip
 
 
 class HubMeta:
@@ -100,5 +103,26 @@ MIGRATIONS.sql(
     "CREATE INDEX IF NOT EXISTS records_site_first "
     "ON records (site_id, version, desk_recorded_at, desk_id)",
 )
+
+
+@MIGRATIONS("0004_lookups")
+def lookups(cur: Cursor) -> None:
+    """Every lookup of a person's doses: which desk, when, a keyed hash of the person's key
+    (the key is the hub's own secret, made here once), what it was answered."""
+    serial = "BIGSERIAL" if cur.postgres else "INTEGER"
+    cur.execute(
+        f"CREATE TABLE IF NOT EXISTS lookups (seq {serial} PRIMARY KEY, at TEXT NOT NULL, "
+        "desk_id TEXT NOT NULL, site_id TEXT NOT NULL, key_hash TEXT NOT NULL, "
+        "outcome TEXT NOT NULL, doses INTEGER NOT NULL)"
+    )
+    cur.execute("CREATE INDEX IF NOT EXISTS lookups_desk ON lookups (desk_id, at)")
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS hub_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
+    )
+    cur.execute(
+        "INSERT INTO hub_secrets (name, value) VALUES ('lookup_key', ?) ON CONFLICT DO NOTHING",
+        (secrets.token_hex(32),),
+    )
+
 
 SCHEMA_VERSION = len(MIGRATIONS.names)

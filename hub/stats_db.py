@@ -23,7 +23,7 @@ def _new_desk(desk_id: str) -> dict[str, Any]:
     return {"desk_id": desk_id, "today": 0, "last_hour": 0, "last_15_min": 0,
             "backlog": None, "last_seen": None, "camera": "", "software_version": "",
             "clock_skew_seconds": 0.0, "conflicts": 0, "last_error": "",
-            "hourly": [0] * 24}  # fmt: skip
+            "hourly": [0] * 24, "first_today": None}  # fmt: skip
 
 
 class SiteFigures(Storage):
@@ -81,11 +81,16 @@ class SiteFigures(Storage):
             )
             for desk_id, recorded in cur.fetchall():
                 moment = datetime.fromisoformat(recorded).astimezone(day_start.tzinfo)
-                desk(desk_id)["hourly"][moment.hour] += 1
+                figures = desk(desk_id)
+                figures["hourly"][moment.hour] += 1
+                first = figures["first_today"]
+                if first is None or moment < datetime.fromisoformat(first):
+                    figures["first_today"] = moment.isoformat()
         return sorted(desks.values(), key=lambda d: d["desk_id"])
 
     def site_totals(self, site_id: str, day_start: datetime) -> dict[str, Any]:
-        """Today's doses by vaccine and dose number, and adverse events, for the site."""
+        """Today's doses by vaccine and dose number, and adverse events for the site and by
+        kind and desk (`aefi_by_desk`: {"severe": {"desk-2": 1}})."""
         since = (site_id, iso(day_start))
         with self._tx() as cur:
             cur.execute(
@@ -98,12 +103,16 @@ class SiteFigures(Storage):
                 for vaccine, number, count in cur.fetchall()
             ]
             cur.execute(
-                f"SELECT c.aefi, COUNT(*) {_FIRST_SINCE} AND c.status = 'active' "
-                "AND c.aefi != '' GROUP BY c.aefi",
+                f"SELECT c.aefi, f.desk_id, COUNT(*) {_FIRST_SINCE} AND c.status = 'active' "
+                "AND c.aefi != '' GROUP BY c.aefi, f.desk_id ORDER BY c.aefi, f.desk_id",
                 since,
             )
-            aefi = {kind: count for kind, count in cur.fetchall()}
-        return {"doses": doses, "aefi": aefi}
+            aefi: dict[str, int] = {}
+            by_desk: dict[str, dict[str, int]] = {}
+            for kind, desk_id, count in cur.fetchall():
+                aefi[kind] = aefi.get(kind, 0) + count
+                by_desk.setdefault(kind, {})[desk_id] = count
+        return {"doses": doses, "aefi": aefi, "aefi_by_desk": by_desk}
 
     def recent(self, site_id: str, desk_id: str, limit: int) -> list[dict[str, Any]]:
         """A desk's latest records as received (current versions), newest first."""

@@ -31,10 +31,23 @@ def zbar_usable() -> bool:
     return True
 
 
+# Code 39 symbology identifiers (ISO/IEC 16388 Annex C) whose modifier says a mod-43 check
+# character was validated and is still at the end of the data: ]A1, and ]A5 in full ASCII.
+CODE39_CHECKED = ("]A1", "]A5")
+
+
 @dataclass(frozen=True)
 class Code:
     format: str  # "QRCode", "Code128", ...
     data: bytes  # the code's bytes, never a decoder's charset guess
+    check_character: bytes = b""  # a Code 39 check character, taken off `data`
+
+
+def code39_split(data: bytes, symbology: str) -> tuple[bytes, bytes]:
+    """The data without its Code 39 check character, and the character (b"" when none)."""
+    if symbology in CODE39_CHECKED and len(data) > 1:
+        return data[:-1], data[-1:]
+    return data, b""
 
 
 class Decoder(Protocol):
@@ -69,7 +82,16 @@ class ZxingDecoder:
             formats=self._formats,  # type: ignore[arg-type]  # a list is the current API
             try_invert=True,
         )
-        return [Code(str(r.format).replace(" ", ""), bytes(r.bytes)) for r in found if r.valid]
+        codes = []
+        for result in found:
+            if not result.valid:
+                continue
+            name = str(result.format).replace(" ", "")
+            data, check = bytes(result.bytes), b""
+            if name.startswith("Code39"):
+                data, check = code39_split(data, result.symbology_identifier)
+            codes.append(Code(name, data, check))
+        return codes
 
     def decode(self, gray: np.ndarray) -> list[Code]:
         codes = self._read(gray)

@@ -1,21 +1,30 @@
 """The scan loop: frames in, parsed scans out, run in one worker thread.
 
 Only what changed is reported: a new code (debounced), and the camera's figures once a
-second. The caller's `stop` event ends it; the source is released whatever happens.
+second. The caller's `stop` event ends it; the source is released whatever happens. A frame
+whose handling fails (decoder, parser, receiver) is counted and skipped: one bad code must not
+stop the camera for the session.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from domain.scans import Scan, parse_payload
+from domain.scans import Rejected, Scan, parse_payload
 from scanner.debounce import Debouncer
 from scanner.decode import Code, Decoder
-from scanner.sources import FrameSource
+from scanner.sources import CameraError, FrameSource
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger("vaxdesk.scanner")
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,7 @@ class CameraState:
     decodes_per_second: float = 0.0
     error: str = ""
     running: bool = True
+    failed_frames: int = 0  # frames whose handling raised, since the camera started
 
 
 class ScanLoop:
@@ -47,25 +57,52 @@ class ScanLoop:
 
     def run(self, stop: threading.Event) -> None:
         name, simulated = self.source.name, self.source.simulated
-        frames = decodes = 0
+        frames = decodes = failed = 0
         window = time.monotonic()
         try:
             for frame in self.source.frames(stop):
                 if stop.is_set():
                     break
                 frames += 1
-                codes = self.decoder.decode(frame)
-                decodes += bool(codes)
                 now = time.monotonic()
-                for code in codes:
-                    if self.debouncer.is_new(code.data, now):
-                        self.on_scan(parse_payload(code.data, today=self.today()), code)
+                try:
+                    decodes += self.handle(frame, now)
+                except Exception as error:  # logged by type only: a payload holds personal data
+                    failed += 1
+                    log.warning("scan frame failed: %s (%d so far)", type(error).__name__, failed)
                 if now - window >= 1.0:
                     span = now - window
-                    self.on_state(CameraState(name, simulated, frames / span, decodes / span))
+                    rates = frames / span, decodes / span
+                    self.on_state(CameraState(name, simulated, *rates, failed_frames=failed))
                     frames = decodes = 0
                     window = now
         except Exception as error:  # a camera unplugged mid-session is a state, not a crash
-            self.on_state(CameraState(name, simulated, error=str(error), running=False))
+            shown = str(error) if isinstance(error, CameraError) else "the camera stopped"
+            log.warning("camera source failed: %s", type(error).__name__)
+            self.on_state(
+                CameraState(name, simulated, error=shown, running=False, failed_frames=failed)
+            )
             return
-        self.on_state(CameraState(name, simulated, running=False))
+        self.on_state(CameraState(name, simulated, running=False, failed_frames=failed))
+
+    def handle(self, frame: np.ndarray, now: float) -> bool:
+        """Decode one frame and pass on each new code; True when it held any code."""
+        codes = self.decoder.decode(frame)
+        for code in codes:
+            if self.debouncer.is_new(code.data, now):
+                self.on_scan(self.parse(code), code)
+        return bool(codes)
+
+    def parse(self, code: Code) -> Scan:
+        return parse_code(code, today=self.today())
+
+
+def parse_code(code: Code, *, today: date) -> Scan:
+    """What a decoded code says; never raises."""
+    scan = parse_payload(code.data, today=today)
+    if code.check_character and isinstance(scan, Rejected):
+        # The last character only looked like a Code 39 check character: it is the number's.
+        whole = parse_payload(code.data + code.check_character, today=today)
+        if not isinstance(whole, Rejected):
+            return whole
+    return scan

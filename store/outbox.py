@@ -1,4 +1,6 @@
-"""The outbox: items of any kind waiting for the hub, pending -> inflight -> acked | conflict.
+"""The outbox: items of any kind waiting for the hub, pending -> inflight -> acked, or conflict
+(the hub holds other content for that version) or refused (the hub will not keep it as it is):
+those two are parked, never sent again by themselves, and shown with the hub's reason.
 
 An item is (kind, key, version) with its payload as JSON; nothing ties it to the table it came
 from, so every kind (records today; adverse events, list states, stock, timesheets later) has
@@ -57,11 +59,20 @@ class Outbox(StoreBase):
         ]
 
     def outbox_settle(
-        self, acked: list[int], conflicts: dict[int, str], retry: list[int], error: str = ""
+        self,
+        acked: list[int],
+        conflicts: dict[int, str],
+        retry: list[int],
+        error: str = "",
+        refused: dict[int, str] | None = None,
     ) -> None:
-        """Record the hub's answer: acked rows, conflicts (with what is at fault), and rows to
-        send again (not mentioned in the reply, or the call failed)."""
+        """Record the hub's answer: acked rows, conflicts and refusals (with the hub's reason),
+        and rows to send again (not mentioned in the reply, or the call failed)."""
         with self._write():
+            self.conn.executemany(
+                "UPDATE outbox SET state = 'refused', last_error = ? WHERE seq = ?",
+                [(reason, seq) for seq, reason in (refused or {}).items()],
+            )
             self.conn.executemany(
                 "UPDATE outbox SET state = 'acked', last_error = '' WHERE seq = ?",
                 [(seq,) for seq in acked],
@@ -85,6 +96,16 @@ class Outbox(StoreBase):
             self.db.query(
                 "SELECT kind, key, version, last_error FROM outbox WHERE state = 'conflict' "
                 "ORDER BY seq"
+            )
+        )
+
+    def outbox_problems(self) -> list[dict[str, Any]]:
+        """Items parked with the hub's reason, conflicts and refusals: kind, key, version,
+        state and the reason."""
+        return list(
+            self.db.query(
+                "SELECT kind, key, version, state, last_error FROM outbox "
+                "WHERE state IN ('conflict', 'refused') ORDER BY seq"
             )
         )
 

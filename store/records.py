@@ -13,7 +13,7 @@ from domain.errors import FieldError
 from domain.fields import parse_void_reason
 from domain.record import Record, Source, Status
 from domain.text import fold
-from domain.wire import RECORD, RECORD_FIELDS, body_to_record, record_to_body
+from domain.wire import DOSE_FIELDS, RECORD, body_to_record, dose_to_record, record_to_body
 from store.errors import DoseRulesBroken, DuplicateDose, RecordNotFound, StoreError
 from store.outbox import Outbox
 
@@ -152,7 +152,7 @@ class Records(Outbox):
         ]
         known = {r.record_id for r in local}
         remote = [
-            body_to_record(row)
+            dose_to_record(row)
             for row in self.db.query(
                 "SELECT r.* FROM remote_records r WHERE person_key = ? AND "
                 + current_version("r", "remote_records"),
@@ -164,12 +164,18 @@ class Records(Outbox):
         return sorted(doses, key=lambda r: (r.given_on, r.dose_number or 0))
 
     def remember_remote(self, rows: list[dict[str, Any]]) -> None:
-        """Keep doses recorded at other desks (from the hub) for numbering and duplicates."""
+        """Keep doses recorded at other desks (from the hub) for numbering and duplicates:
+        only what that needs, whatever an older hub sends."""
+        kept = []
+        for row in rows:
+            try:
+                dose_to_record(row)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue  # not a dose: it would break every numbering of this person
+            kept.append({c: row.get(c) for c in DOSE_FIELDS})
         with self._write():
-            for row in rows:
-                self.db.table("remote_records").insert(
-                    {c: row.get(c) for c in RECORD_FIELDS}, replace=True
-                )
+            for row in kept:
+                self.db.table("remote_records").insert(row, replace=True)
 
     def last_recorded_at(self) -> str:
         row = self.conn.execute("SELECT MAX(recorded_at) FROM records").fetchone()

@@ -1,10 +1,12 @@
 """The desk's sync worker: outbox to hub, exactly once, never in the volunteer's way.
 
-Rows move pending -> inflight -> acked (or conflict). A row is acked only when the hub's reply
-names it as stored or duplicate; whatever the reply does not mention goes back to pending. A
-failed call (connection refused or dropped, timeout, 5xx, 429) puts the batch back and waits
-with exponential backoff and full jitter, so a site's desks coming back at once do not
-stampede the hub. Runs inside the desk app (an async worker) or alone (`vaxdesk sync`).
+Rows move pending -> inflight -> acked (or conflict, or refused). A row is acked only when the
+hub's reply names it as stored or duplicate; whatever the reply does not mention goes back to
+pending. A row the hub refuses (a record it will not keep, a request it cannot read) is parked
+as refused with the hub's reason, never sent again by itself. A failed call (connection
+refused or dropped, timeout, 5xx, 429) or a refused token puts the batch back and waits with
+exponential backoff and full jitter, so a site's desks coming back at once do not stampede
+the hub. Runs inside the desk app (an async worker) or alone (`vaxdesk sync`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from domain.wire import (
     DESK_TIME_HEADER,
     DOSES_PATH,
     HEARTBEAT_PATH,
+    INVALID,
     ITEMS_PATH,
     ITEMS_RECONCILE_PATH,
     RECONCILE_PATH,
@@ -46,6 +49,16 @@ class HubUnavailable(Exception):
 class HubRefused(Exception):
     """The hub said no (bad token, bad request): trying again as is will not help."""
 
+    def __init__(self, message: str, status: int = 400, reason: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason = reason  # the hub's own words
+
+    @property
+    def about_the_desk(self) -> bool:
+        """The desk's token or enrolment, not what it sent: it stays refused until fixed."""
+        return self.status in (401, 403)
+
 
 @dataclass(frozen=True)
 class HubConfig:
@@ -64,6 +77,7 @@ class SyncState:
     unreachable_since: datetime | None = None
     error: str = ""
     refused: bool = False  # the hub said no (token): not a network problem
+    refused_items: int = 0  # items the hub will not keep, parked with its reason
     clock_flagged: bool = False
     site_timezone: str = ""  # the site's zone, as the hub's heartbeat reply gives it
 
@@ -122,7 +136,10 @@ class HubClient:
         except ValueError:
             raise HubUnavailable(f"hub answered {response.status_code} without JSON") from None
         if response.status_code >= 400:
-            raise HubRefused(f"hub refused ({response.status_code}): {body.get('error', '')}")
+            reason = str(body.get("error", "")) if isinstance(body, dict) else ""
+            raise HubRefused(
+                f"hub refused ({response.status_code}): {reason}", response.status_code, reason
+            )
         if not isinstance(body, dict):
             raise HubUnavailable("hub answered something that is not an object")
         return body
@@ -202,14 +219,14 @@ class SyncWorker:
             for i in claimed
         ]
         try:
-            reply = await self.client.upload_items(items)
+            results = await self._send(items)
         except BaseException as error:  # failed, refused or cancelled: all of it goes back
             await asyncio.shield(
                 self._db(store.outbox_settle, [], {}, list(seqs.values()), str(error)[:200])
             )
             raise
-        acked, conflicts = [], {}
-        for result in reply.get("results", []):
+        acked, conflicts, refused = [], {}, {}
+        for result in results:
             seq = seqs.pop((result.get("kind"), result.get("key"), result.get("version")), None)
             if seq is None:
                 continue
@@ -218,14 +235,38 @@ class SyncWorker:
             elif result.get("result") == CONFLICT:
                 conflicts[seq] = f"conflict: {result.get('field', '')}"
             else:
-                conflicts[seq] = f"refused: {result.get('message', '')}"[:200]
+                code = f" [{result['code']}]" if result.get("code") else ""
+                refused[seq] = f"refused: {result.get('message', '')}"[:180] + code[:20]
+                log.warning("the hub refused %s %s v%s%s", result.get("kind"),
+                            result.get("key"), result.get("version"), code)  # fmt: skip
         # Rows the reply does not mention are not acknowledged: they go again.
-        await self._db(store.outbox_settle, acked, conflicts, list(seqs.values()))
-        if reply.get("clock_flagged"):
-            self._state = replace(self._state, clock_flagged=True)
+        await self._db(store.outbox_settle, acked, conflicts, list(seqs.values()), "", refused)
         if conflicts:
             log.warning("%d item(s) in conflict with the hub", len(conflicts))
-        return len(acked) + len(conflicts)
+        return len(acked) + len(conflicts) + len(refused)
+
+    async def _send(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The hub's result for each item. A batch refused whole for what it holds (not for
+        the desk's token) is sent again one item at a time, so the refusal falls on the item
+        at fault alone and the others are kept."""
+        try:
+            reply = await self.client.upload_items(items)
+        except HubRefused as error:
+            if error.about_the_desk:
+                raise
+            if len(items) == 1:
+                [item] = items
+                reason = error.reason or str(error)
+                return [{"kind": item["kind"], "key": item["key"], "version": item["version"],
+                         "result": INVALID, "message": reason}]  # fmt: skip
+            results = []
+            for item in items:
+                results += await self._send([item])
+            return results
+        if reply.get("clock_flagged"):
+            self._state = replace(self._state, clock_flagged=True)
+        results = reply.get("results", [])
+        return [r for r in results if isinstance(r, dict)] if isinstance(results, list) else []
 
     async def drain(self) -> int:
         total = 0
@@ -285,6 +326,7 @@ class SyncWorker:
             self._state,
             backlog=counts.get("pending", 0) + counts.get("inflight", 0),
             conflicts=counts.get("conflict", 0),
+            refused_items=counts.get("refused", 0),
             **changes,
         )
         self.on_state(self._state)

@@ -19,7 +19,7 @@ from domain.record import (
     identity_to_form,
     record_to_form,
 )
-from domain.wire import API, CONFLICT, DUPLICATE, INVALID, ITEMS_PATH, STORED
+from domain.wire import API, CONFLICT, DOSE_FIELDS, DUPLICATE, INVALID, ITEMS_PATH, STORED
 from hub.db import HubDB
 from hub.schema import MIGRATIONS
 from hub.tokens import issue_supervisor_token
@@ -130,7 +130,8 @@ async def test_items_are_kept_by_kind(hub: HubServer, hub_db: HubDB, tmp_path: P
         assert [r["result"] for r in results] == [STORED, DUPLICATE, INVALID, INVALID, INVALID,
                                                   CONFLICT]  # fmt: skip
         assert results[2] == {"kind": "stock_movement", "key": "lot-1", "version": 1,
-                              "result": INVALID, "message": "unknown kind 'stock_movement'"}
+                              "result": INVALID, "field": "kind", "code": "wire.kind",
+                              "message": "kind: unknown kind 'stock_movement'"}
         assert results[5]["field"] == "phone" and results[5]["key"] == first["record_id"]
         assert "clock_flagged" in reply and "received_at" in reply
         assert hub_db.count_versions() == 1
@@ -165,7 +166,7 @@ async def test_the_heartbeat_gives_desks_the_site_timezone(
 
 
 def test_a_hub_of_schema_2_is_recognised(tmp_path: Path) -> None:
-    """A hub from before named migrations counted them in hub_meta: it gets only the third."""
+    """A hub from before named migrations counted them in hub_meta: it gets only the later."""
     conn = sqlite3.connect(tmp_path / "hub.db", isolation_level=None)
     for migration in MIGRATIONS.migrations[:2]:
         migration.run(Cursor(conn.cursor()))
@@ -178,7 +179,7 @@ def test_a_hub_of_schema_2_is_recognised(tmp_path: Path) -> None:
         indexes = {n for (n,) in cur.execute("SELECT name FROM sqlite_master").fetchall()}
         version = cur.execute("SELECT schema_version FROM hub_meta").fetchone()[0]
     db.close()
-    assert sorted(names) == MIGRATIONS.names and version == 3
+    assert sorted(names) == MIGRATIONS.names and version == len(MIGRATIONS.names) == 4
     assert "records_site_first" in indexes and "records_site_day" not in indexes
 async def test_the_same_batch_twice_changes_nothing(
     hub: HubServer, hub_db: HubDB, tmp_path: Path
@@ -199,7 +200,10 @@ async def test_the_same_batch_twice_changes_nothing(
         [result] = reply["results"]
         assert result["result"] == CONFLICT and result["field"] == "phone"
         [held] = await client.doses(bodies[0]["person_key"])
-        assert held["phone"] == bodies[0]["phone"]
+        assert held == {name: bodies[0][name] for name in DOSE_FIELDS}
+        kept = next(r for r in hub_db.recent(SITE, "desk-1", 10)
+                    if r["record_id"] == bodies[0]["record_id"])  # fmt: skip
+        assert kept["phone"] == bodies[0]["phone"]
         stats = hub_db.site_stats(SITE, datetime.now(UTC))
         assert stats[0]["conflicts"] == 1
     finally:

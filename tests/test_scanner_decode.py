@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+from datetime import date
 from pathlib import Path
 
 import cv2
@@ -12,7 +13,7 @@ import pytest
 
 from domain.dates import PartialDate
 from domain.identity import Identity, IdType, Sex
-from domain.scans import IdentityScan, IdNumberScan, Rejected, Scan
+from domain.scans import IdentityScan, IdNumberScan, Rejected, Scan, parse_payload
 from scanner.debounce import Debouncer
 from scanner.decode import ZBAR_MISSING, make_decoder, zbar_usable
 from scanner.loop import CameraState, ScanLoop
@@ -166,19 +167,35 @@ def test_debounce_by_content_and_time() -> None:
 
 
 def test_wedge_bursts_are_scans_typing_is_not() -> None:
+    def is_code(text: str) -> bool:
+        return not isinstance(parse_payload(text.encode(), today=date(2026, 11, 23)), Rejected)
+
     wedge = WedgeDetector()
     for i, ch in enumerate("079092001234"):
         wedge.key(ch, 10 + i * 0.004)
-    assert wedge.enter(10.05) == "079092001234"
+    assert wedge.enter(10.05, is_code) == "079092001234"
     for i, ch in enumerate("079092001234"):
         wedge.key(ch, 20 + i * 0.15)  # a fast typist: 150 ms a key
-    assert wedge.enter(22) is None
+    assert wedge.enter(22, is_code) is None
     for i, ch in enumerate("12345"):
         wedge.key(ch, 30 + i * 0.004)
-    assert wedge.enter(30.03) is None  # too short to be an ID
+    assert wedge.enter(30.03, is_code) is None  # too short to be an ID
     for i, ch in enumerate("abc079092001234"):
         wedge.key(ch, (40 if i < 3 else 41) + i * 0.004)  # typed 'abc', then a scan
-    assert wedge.enter(41.07) == "079092001234"
+    assert wedge.enter(41.07, is_code) == "079092001234"
+
+
+def test_a_fast_burst_that_is_no_code_is_typing() -> None:
+    def is_code(text: str) -> bool:
+        return not isinstance(parse_payload(text.encode(), today=date(2026, 11, 23)), Rejected)
+
+    wedge = WedgeDetector()
+    for i, ch in enumerate("Le Van Cuong"):
+        wedge.key(ch, 50 + i * 0.002)  # pasted, or typed by a very fast hand
+    assert wedge.enter(50.03, is_code) is None
+    for i, ch in enumerate("079092001234"):
+        wedge.key(ch, 60 + i * 0.002)
+    assert wedge.enter(60.03) is None  # where no code is expected, nothing is a scan
 
 
 def test_camera_specs(tmp_path: Path) -> None:

@@ -72,7 +72,10 @@ async def test_the_site_at_a_glance(
     hub_clock.now = morning()  # the hub and the desks at the same moment of the site's day
     server, db, supervisor = site
     one, two = enrol(db, "desk-1"), enrol(db, "desk-2")
-    await drain(desk_store(tmp_path, "desk-1", 6, seed=1, clock=morning), server.url, one)
+    # desk-1 has recorded since 09:20 (uploading now): the site has worked long enough today
+    # to call an idle desk behind.
+    since_0920 = FakeClock(morning() - timedelta(minutes=40))
+    await drain(desk_store(tmp_path, "desk-1", 6, seed=1, clock=since_0920), server.url, one)
     await beat(server.url, two, backlog=4)
     app = make_supervisor_app(server.url, supervisor, SITE, refresh_seconds=0.2)
     async with app.run_test(size=(160, 30)) as pilot:
@@ -158,7 +161,8 @@ def stats(desks: list[dict], aefi: dict | None = None) -> dict:
 def desk(desk_id: str, **figures: object) -> dict:
     base = {"desk_id": desk_id, "today": 30, "last_hour": 10, "last_15_min": 3, "backlog": 0,
             "last_seen": "2026-11-23T02:59:30+00:00", "camera": "cam", "conflicts": 0,
-            "clock_skew_seconds": 0.0, "last_error": "", "hourly": [0] * 24}  # fmt: skip
+            "clock_skew_seconds": 0.0, "last_error": "", "hourly": [0] * 24,
+            "first_today": "2026-11-23T01:00:00+00:00"}  # fmt: skip
     return {**base, **figures}
 
 
@@ -187,7 +191,7 @@ def test_summary_sparkline_and_events() -> None:
     assert "30 today of 200 (15%)" in site_summary(stats([desk("a")]), 200)
     assert adverse_events(stats([desk("a")])) == ""
     assert adverse_events(stats([desk("a")], {"mild": 2, "severe": 1})) == (
-        "⚠ 3 adverse event(s) reported today, 1 SEVERE"
+        "⚠ 3 adverse event(s) reported today: 1 SEVERE; 2 mild"
     )
 
 

@@ -176,7 +176,7 @@ async def test_correct_and_void_from_todays_list(db_path: Path, clock: FakeClock
         await type_text(pilot, "entered twice")
         await pilot.press("enter")
         assert "Voided: Nguyễn Văn An (entered twice)" in text_of(app, "#today-message")
-        assert "void: entered twice" in str(table.get_row_at(1)[-1])
+        assert "void: entered twice" in str(table.get_row_at(1)[1])  # Status: second
         await pilot.press("escape")
         assert "Today 1 ·" in text_of(app, "#status")
     by_name = {r["full_name"]: r for r in rows(db_path)}

@@ -25,6 +25,7 @@ from scanner.sources import FrameSource, open_source
 from store import Store, open_store
 from store.people import User
 from sync.worker import HubConfig, SyncState, SyncWorker
+from tui.screens.confirm import ConfirmModal
 from tui.screens.entry import EntryScreen
 from tui.screens.login import LockScreen, LoginScreen, NoRecordsScreen
 from tui.screens.session import SessionScreen
@@ -41,7 +42,7 @@ class VaxdeskApp(App[None]):
     CSS_PATH = "vaxdesk.tcss"
     TITLE = "vaxdesk"
     SUB_TITLE = "vaccination desk"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "ask_quit", "Quit", priority=True)]
 
     def __init__(
         self,
@@ -190,7 +191,9 @@ class VaxdeskApp(App[None]):
     def session_opened(self, session: Session | None) -> None:
         if session is None or self.desk.user is None:
             return
-        self.sub_title = f"site {session.site_id} · desk {session.desk_id}"
+        # The user stays named: whoever looks at the desk sees who is entering.
+        user = self.desk.user
+        self.sub_title = f"{user.name} · {session.site_id} {session.desk_id}"
         self.push_screen(
             EntryScreen(
                 Entry(self.desk),
@@ -206,6 +209,24 @@ class VaxdeskApp(App[None]):
         if not isinstance(screen, EntryScreen):
             raise LookupError("the entry screen is not showing")
         return screen
+
+    async def action_ask_quit(self) -> None:
+        """Quit; with a citizen typed or a correction open, only once the user says so.
+        Ctrl+Q again while asked quits."""
+        if isinstance(self.screen, ConfirmModal):
+            self.screen.dismiss(True)
+            return
+        entry = next((s for s in self.screen_stack if isinstance(s, EntryScreen)), None)
+        work = entry.unsaved_work() if entry is not None else ""
+        if not work:
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(ConfirmModal(f"Quit? {work} will be lost."), answered)
 
     def on_unmount(self) -> None:
         self.desk.store.close()

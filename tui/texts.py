@@ -36,6 +36,8 @@ def describe_sync(configured: bool, state: SyncState, backlog: int) -> str:
         text = f"backlog {backlog}" if backlog else "synced"
     if state.conflicts:
         text += f" · {state.conflicts} conflict(s): see F3"
+    if state.refused_items:
+        text += f" · {state.refused_items} refused by the hub: see F3"
     if state.clock_flagged:
         text += " · this desk's clock is off: set the time"
     return text
@@ -84,11 +86,17 @@ def describe_history(lookup: Lookup) -> str:
 
 def describe_certificate(scan: CertificateScan) -> str:
     doses = " · ".join(
-        f"dose {d.dose_number} {d.vaccine or d.product} {d.given_on:%d/%m/%Y} ({d.country})"
+        f"dose {d.dose_number} {d.product if d.vaccine in ('', 'OTHER') else d.vaccine} "
+        f"{d.given_on:%d/%m/%Y} ({d.country})"
         for d in scan.doses
     )
+    born = ""
+    if scan.dob is None:
+        born = " No date of birth on it: type it."
+    elif not scan.dob.is_full:
+        born = f" Born {scan.dob.display()}: a record keeps the year."
     return (
-        f"Certificate {scan.issuer_country}: {doses}. Give the ID number and sex, "
+        f"Certificate {scan.issuer_country}: {doses}.{born} Give the ID number and sex, "
         f"then Ctrl+S imports {len(scan.doses)} dose(s) given elsewhere; Esc drops it."
     )
 

@@ -26,12 +26,13 @@ from desk import Desk, DeskPorts
 from desk.entry import Entry, Refused
 from desk.people import add_user, log_in
 from desk.sessions import open_session
+from domain.clock import SiteClock
 from domain.record import identity_to_form
 from domain.roles import Role
 from scanner.synthetic import people
 from store import Store, open_store
 from sync.worker import HubConfig
-from vaxdesk.cli.hub import _hub_app, _issue_desk_token, _issue_supervisor_token, _open_hub_db
+from vaxdesk.cli.hub import _issue_desk_token, _issue_supervisor_token, _open_hub_db
 from vaxdesk.sync_runner import sync_worker
 
 SITE = "DEMO-SITE"
@@ -65,17 +66,14 @@ def site_file(folder: Path) -> Path:
     return folder / "site.json"
 
 
-def local_now() -> datetime:
-    return datetime.now().astimezone()
-
-
 def open_desk(
     store: Store, desk_id: str, vaccine: str, lot: str, *,
-    clock: Callable[[], datetime] = local_now, nudge: Callable[[], None] | None = None,
+    clock: Callable[[], datetime] | None = None, nudge: Callable[[], None] | None = None,
 ) -> Entry:  # fmt: skip
     """A simulated desk on a fresh file, through the desk core: its users, a login, a session;
-    the entry it saves through."""
-    desk = Desk(store, clock, site_id=SITE, desk_id=desk_id)
+    the entry it saves through. Its clock is the site's (the demo hub's zone, the default),
+    never the machine's: its "today" is the supervisor's."""
+    desk = Desk(store, clock or SiteClock(), site_id=SITE, desk_id=desk_id)
     if nudge is not None:
         desk.ports = DeskPorts(nudge_upload=nudge)
     supervisor = add_user(store, SUPERVISOR, Role.SUPERVISOR, DEMO_PIN, by=None)
@@ -145,7 +143,10 @@ class DemoSite:
     async def _main(self) -> None:
         import uvicorn
 
-        config = uvicorn.Config(_hub_app(self.db), host="127.0.0.1", port=self.port,
+        from hub.app import create_hub
+
+        # The demo's own hub: the only one that keeps the records the demo makes.
+        config = uvicorn.Config(create_hub(self.db, demo=True), host="127.0.0.1", port=self.port,
                                 access_log=False, log_level="error", lifespan="off")  # fmt: skip
         server = uvicorn.Server(config)
         serving = asyncio.create_task(server.serve())
@@ -172,9 +173,10 @@ class DemoSite:
             stop_sync = asyncio.Event()
             syncing = asyncio.create_task(worker.run(stop_sync))
             try:
-                with open_store(path, local_now) as store:
+                clock = SiteClock()
+                with open_store(path, clock) as store:
                     entry = open_desk(store, desk.desk_id, vaccine, f"DEMO{number}",
-                                      nudge=worker.nudge)  # fmt: skip
+                                      clock=clock, nudge=worker.nudge)  # fmt: skip
                     await self._record(desk, number, rng, entry, stop_sync)
             finally:
                 stop_sync.set()

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from sync.supervision import SupervisorClient
+from sync.supervision import SupervisorClient, desk_state, recent_rows
 from sync.worker import HubRefused, HubUnavailable
 from tui.widgets.keybar import KeyBar
 
@@ -33,15 +33,7 @@ class DeskDetailScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        desks: list[dict[str, Any]] = (self.stats or {}).get("desks", [])
-        desk = next((d for d in desks if d["desk_id"] == self.desk_id), {})
-        self.query_one("#desk-state", Static).update(
-            f"Desk {self.desk_id} · backlog {desk.get('backlog', '?')} · last seen "
-            f"{desk.get('last_seen') or 'never'} · camera {desk.get('camera') or '-'} · "
-            f"software {desk.get('software_version') or '-'} · conflicts {desk.get('conflicts', 0)}"
-            f" · clock skew {desk.get('clock_skew_seconds', 0):+.0f} s"
-            + (f" · last error: {desk['last_error']}" if desk.get("last_error") else "")
-        )
+        self.query_one("#desk-state", Static).update(desk_state(self.stats, self.desk_id))
         table = self.query_one(DataTable)
         table.add_columns(
             "Received", "ID", "Given", "Vaccine", "Dose", "Screening", "AEFI", "Source", "Status"
@@ -58,15 +50,5 @@ class DeskDetailScreen(Screen[None]):
             return
         table = self.query_one(DataTable)
         table.clear()
-        for r in reply["records"]:
-            table.add_row(
-                r["received_at"][11:19],
-                r["id_number"],
-                f"{r['given_on']} {r['given_time']}".strip(),
-                r["vaccine"] or "—",
-                str(r["dose_number"] or "—"),
-                r["screening"],
-                r["aefi"] or "",
-                r["source"],
-                f"{r['status']} v{r['version']}",
-            )
+        for row in recent_rows(reply["records"], self.stats):
+            table.add_row(*row)

@@ -14,13 +14,13 @@ from textual.widgets import Header, Static
 
 from desk.certificate import Imported
 from desk.entry import Entry, Filled, Patch, Queued, Refused
-from desk.scans import ScanQueue, Skipped
+from desk.scans import ScanQueue, Skipped, form_in_use
 from domain.errors import DeskError
 from domain.identity import Identity
 from domain.messages import describe
 from domain.record import Mode, Record, Session, Source
 from domain.roles import Action
-from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, parse_payload
+from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, parse_typed
 from scanner.sources import FrameSource
 from sync.worker import SyncState
 from tui.screens.override import OverrideModal
@@ -119,6 +119,7 @@ class EntryScreen(Screen[None]):
         return self.form.values()
 
     def on_mount(self) -> None:
+        self.form.is_code = self.reads_as_code
         self.show_mode()
         self.clear_form()
         self.refresh_status()
@@ -192,6 +193,14 @@ class EntryScreen(Screen[None]):
         elif patch.focus is not None:
             self.form.focus_field(patch.focus)
 
+    def unsaved_work(self) -> str:
+        """What quitting now would lose, in a few words; "" when nothing."""
+        if self.editing is not None:
+            return "The correction open"
+        if form_in_use(self.values):
+            return "The citizen typed"
+        return ""
+
     def last_field(self) -> FormField:
         """Enter here saves: Screening for a vaccinator, the dose number for a volunteer."""
         return [f for f in self.form.fields() if f.enabled][-1]
@@ -226,10 +235,15 @@ class EntryScreen(Screen[None]):
     def camera_scanned(self, message: ScannerPanel.Scanned) -> None:
         self.receive_scan(message.scan)
 
+    def reads_as_code(self, text: str) -> bool:
+        """A scanner's burst is a scan only if it reads as one; else it stays typed."""
+        today = self.entry.desk.clock().date()
+        return not isinstance(parse_typed(text, today=today), Rejected)
+
     @on(ScanInput.Scanned)
     def wedge_scanned(self, message: ScanInput.Scanned) -> None:
         today = self.entry.desk.clock().date()
-        self.receive_scan(parse_payload(message.text.encode("utf-8"), today=today))
+        self.receive_scan(parse_typed(message.text, today=today))
 
     def receive_scan(self, scan: Scan) -> None:
         self.app.bell()

@@ -11,8 +11,9 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Header, Static
 
 from desk import Desk
-from desk.sessions import open_session, session_form
+from desk.sessions import check_session_field, open_session, session_form
 from domain.errors import ValidationError
+from domain.messages import describe
 from domain.record import Session
 from domain.tables import vaccine_table
 from tui.texts import field_messages
@@ -40,7 +41,7 @@ class SessionScreen(Screen[Session | None]):
         with Vertical(id="session-box"):
             yield Static("Open a session: these values fill every record", id="session-title")
             with Form(id="session-form"):
-                yield FormField("site_id", "Site", placeholder="site code, e.g. TV-CAUNGANG-01")
+                yield FormField("site_id", "Site", placeholder="e.g. TV-CAUNGANG-01")
                 yield FormField("desk_id", "Desk", placeholder="desk code, e.g. desk-3")
                 yield FormField("vaccinator", "Vaccinator", placeholder="doctor or nurse")
                 yield FormField(
@@ -66,14 +67,19 @@ class SessionScreen(Screen[Session | None]):
 
     def on_mount(self) -> None:
         self.form.set_values(session_form(self.desk))
-        first_empty = next((f for f in self.form.fields() if not f.value), None)
-        (first_empty or self.form.fields()[0]).input.focus()
+        # Always the top: a volunteer reads down the form; what is offered is kept by Enter
+        # and replaced by typing (the field's text is selected on focus).
+        self.form.fields()[0].input.focus()
 
     @on(Form.FieldDone)
     def field_done(self, event: Form.FieldDone) -> None:
         field = event.field
         if field.field_name == "vaccine" and (hit := vaccine_table().resolve(field.value)):
             field.value = hit.code
+        error = check_session_field(self.desk, self.form.values(), field.field_name)
+        field.error = describe(error) if error else ""
+        if error:
+            return  # stays on the field: the next one must not get this one's text
         if not self.form.focus_next(field.field_name):
             self.action_open_session()
 

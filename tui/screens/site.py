@@ -13,7 +13,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from sync.supervision import SupervisorClient, adverse_events, desk_rows, site_summary
+from sync.supervision import (
+    SupervisorClient,
+    adverse_events,
+    desk_rows,
+    site_summary,
+    updated_at,
+    zone_of,
+)
 from sync.worker import HubRefused, HubUnavailable
 from tui.screens.desk_detail import DeskDetailScreen
 from tui.widgets.keybar import KeyBar
@@ -82,9 +89,10 @@ class SiteScreen(Screen[None]):
             if self.unreachable_since is None:
                 self.unreachable_since = self.clock()
             known = " — showing the last known figures" if self.stats else ""
+            since = self.unreachable_since.astimezone(zone_of(self.stats))
             self.query_one("#site-state", Static).update(
                 Text(
-                    f"hub unreachable since {self.unreachable_since:%H:%M}{known} ({error})",
+                    f"hub unreachable since {since:%H:%M}{known} ({error})",
                     style="bold red",
                 )
             )
@@ -121,14 +129,14 @@ class SiteScreen(Screen[None]):
                 "problem": Text(row.problem[:60], style="red"),
             }
             if row.desk_id in table.rows:
-                # Cell by cell: the cursor stays where the supervisor put it, nothing flickers.
+                # Cell by cell: the cursor stays where the supervisor put it, nothing flickers;
+                # a column grows to its longest value ("SILENT 12m" is not cut).
                 for key, value in cells.items():
-                    table.update_cell(row.desk_id, key, value)
+                    table.update_cell(row.desk_id, key, value, update_width=True)
             else:
                 table.add_row(*cells.values(), key=row.desk_id)
         self.query_one("#site-state", Static).update(
-            f"updated {datetime.fromisoformat(stats['generated_at']).astimezone():%H:%M:%S} · "
-            f"every {self.refresh_seconds:g} s · Enter opens a desk"
+            f"updated {updated_at(stats)} · every {self.refresh_seconds:g} s · Enter opens a desk"
         )
 
     @on(DataTable.RowSelected)

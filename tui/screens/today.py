@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,31 +33,41 @@ class TodayScreen(Screen[Record | None]):
         Binding("x", "reveal", "Reveal ID"),
         Binding("slash", "search", "Search"),
         Binding("escape", "back", "Back"),
+        Binding("down", "to_list", "To the list", show=False),  # from the search
     ]
+
+    # The name goes last: at 80 columns a long name is cut, never the lot or the status.
+    COLUMNS = ("Time", "Status", "ID", "Born", "Scr.", "Dose", "Lot", "Name")
+    # Below 100 columns the status is cut (in full under the list for the row at the cursor).
+    STATUS_WIDTH, NARROW_STATUS_WIDTH = 24, 10
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
         self.records: list[Record] = []
+        self.statuses: list[str] = []  # in full, as the narrow Status column may cut them
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="search by name or ID number, ↓ to the list", id="search")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="records")
+        yield Static(id="row-detail")
         yield Static(id="today-message")
         yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(
-            "Time", "ID", "Name", "Born", "Screening", "Dose", "Vaccine", "Lot", "Status"
-        )
+        wide = self.app.size.width >= 100
+        status_width = self.STATUS_WIDTH if wide else self.NARROW_STATUS_WIDTH
+        for label in self.COLUMNS:
+            table.add_column(label, width=status_width if label == "Status" else None)
         self.reload()
         table.focus()
 
     def reload(self, search: str = "") -> None:
         rows = today_rows(self.desk, search)
         self.records = [row.record for row in rows]
+        self.statuses = []
         table = self.query_one(DataTable)
         table.clear()
         for row in rows:
@@ -64,18 +75,21 @@ class TodayScreen(Screen[Record | None]):
             status = "void: " + r.void_reason if r.status is Status.VOIDED else f"v{r.version}"
             if row.hub_problem:
                 status += f" ⚠ hub {row.hub_problem}"
-            table.add_row(
+            self.statuses.append(status)
+            voided = r.status is Status.VOIDED
+            cells = (
                 r.given_time or "—",
+                "✗ " + status if voided else status,
                 mask(r.person.id_number),
-                r.person.full_name,
                 r.person.dob.display(),
                 r.screening.value,
-                str(r.dose_number or "—"),
-                r.vaccine or "—",
+                f"{r.dose_number or '—'} {r.vaccine or '—'}",
                 r.lot or "—",
-                status,
-                key=r.record_id,
+                r.person.full_name,
             )
+            style = "strike dim" if voided else ""
+            table.add_row(*(Text(cell, style=style) for cell in cells), key=r.record_id)
+        self.show_row_detail(table.cursor_row)
         self.query_one("#today-message", Static).update(
             f"{len(self.records)} record(s)" + (f" matching '{search}'" if search else " today")
         )
@@ -87,6 +101,24 @@ class TodayScreen(Screen[Record | None]):
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
         self.query_one(DataTable).focus()
+
+    @on(DataTable.RowHighlighted)
+    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_row_detail(event.cursor_row)
+
+    def show_row_detail(self, row: int) -> None:
+        """The row under the cursor in full: its name and status may be cut in the table."""
+        text = ""
+        if 0 <= row < len(self.records):
+            r = self.records[row]
+            text = f"{r.person.full_name} · {mask(r.person.id_number)} · {self.statuses[row]}"
+        self.query_one("#row-detail", Static).update(text)
+
+    def action_to_list(self) -> None:
+        table = self.query_one(DataTable)
+        table.focus()
+        if self.records:
+            table.move_cursor(row=0)
 
     @on(DataTable.RowSelected)
     def row_selected(self) -> None:

@@ -1,8 +1,8 @@
-"""A labelled form of one-line inputs, each with its error beside it."""
+"""A labelled form of one-line inputs, each with its error beside it (under it when narrow)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from time import monotonic
 from typing import Any
 
@@ -15,11 +15,12 @@ from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from scanner.wedge import WedgeDetector
+from scanner.wedge import WedgeDetector, never_a_code
 
 
 class ScanInput(Input):
-    """An Input that knows a USB barcode scanner's burst from typing (see WedgeDetector)."""
+    """An Input that knows a USB barcode scanner's burst from typing (see WedgeDetector).
+    What reads as a code here is its Form's `is_code`; without one nothing is a scan."""
 
     class Scanned(Message):
         """A keyboard-wedge scanner typed this payload into the field."""
@@ -40,8 +41,12 @@ class ScanInput(Input):
             self._enter_at = event.time  # when it was pressed, not when we got to it
         await super()._on_key(event)
 
+    def _is_code(self, text: str) -> bool:
+        form = next((a for a in self.ancestors if isinstance(a, Form)), None)
+        return form.is_code(text) if form is not None else False
+
     async def action_submit(self) -> None:
-        burst = self._wedge.enter(self._enter_at or monotonic())
+        burst = self._wedge.enter(self._enter_at or monotonic(), self._is_code)
         self._enter_at = 0.0
         if burst is not None and self.value.endswith(burst):
             # Not typing: put the field back as it was and hand the payload over.
@@ -51,22 +56,31 @@ class ScanInput(Input):
         await super().action_submit()
 
 
-class FormField(Horizontal):
-    """Label, input and error message on one line."""
+class FormField(Widget):
+    """Label, input and hint on one line; an error under the input, as wide as the field."""
 
     DEFAULT_CSS = """
-    FormField { height: auto; margin: 0 0 0 0; }
-    FormField > Label { width: 13; text-align: right; padding: 0 1 0 0; color: $text-muted; }
-    FormField > Input { width: 24; background: $boost; }
-    FormField > Input:focus { background: $accent 25%; }
-    FormField > Input:disabled { background: transparent; color: $text-muted; }
-    FormField > .hint { width: 1fr; height: auto; padding: 0 0 0 1; color: $text-muted; }
-    FormField.-invalid > Label { color: $error; text-style: bold; }
-    FormField.-invalid > .hint { color: $error; text-style: bold; }
-    FormField.-invalid > Input { background: $error 25%; }
+    FormField { height: auto; layout: vertical; }
+    FormField > Horizontal { height: 1; }
+    FormField Label { width: 13; text-align: right; padding: 0 1 0 0; color: $text-muted; }
+    FormField Input { width: 24; background: $boost; }
+    FormField Input:focus { background: $accent 25%; }
+    FormField Input:disabled { background: transparent; color: $text-muted; }
+    FormField .hint {
+        width: 1fr; height: 1; padding: 0 0 0 1; color: $text-muted;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    FormField > .error {
+        display: none; width: 1fr; height: auto; padding: 0 0 0 13; color: $error;
+        text-style: bold;
+    }
+    FormField.-invalid > .error { display: block; }
+    FormField.-invalid Label { color: $error; text-style: bold; }
+    FormField.-invalid Input { background: $error 25%; }
     """
 
     error: reactive[str] = reactive("")
+    _judged = ""  # the value the error was about: a different value clears it
 
     def __init__(
         self,
@@ -93,9 +107,11 @@ class FormField(Horizontal):
         )
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label)
-        yield self._input
-        yield Static(self.hint, classes="hint")
+        with Horizontal():
+            yield Label(self.label)
+            yield self._input
+            yield Static(self.hint, classes="hint")
+        yield Static("", classes="error")
 
     @property
     def input(self) -> Input:
@@ -114,9 +130,16 @@ class FormField(Horizontal):
         return not self._input.disabled
 
     def watch_error(self, message: str) -> None:
+        self._judged = self._input.value
         self.set_class(bool(message), "-invalid")
         if self.is_mounted:
-            self.query_one(".hint", Static).update(message or self.hint)
+            self.query_one(".error", Static).update(message)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Compared with the judged value, not cleared on any change: the Changed of keys typed
+        # before Enter can arrive after Enter's check has set the error.
+        if self.error and self._input.value != self._judged:
+            self.error = ""
 
 
 class Form(Widget):
@@ -130,14 +153,20 @@ class Form(Widget):
             self.field = field
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        field = event.input.parent
-        if isinstance(field, FormField):
+        field = next((a for a in event.input.ancestors if isinstance(a, FormField)), None)
+        if field is not None:
             event.stop()
             self.post_message(self.FieldDone(field))
 
     DEFAULT_CSS = """
     Form { height: auto; layout: vertical; }
     """
+
+    def __init__(self, *children: Widget, id: str | None = None) -> None:
+        super().__init__(*children, id=id)
+        # Whether a scanner's burst typed into a field is a code: only screens that take
+        # scans say so (the entry screen); elsewhere every burst is typing.
+        self.is_code: Callable[[str], bool] = never_a_code
 
     _by_name: dict[str, FormField] | None = None
 

@@ -24,9 +24,10 @@ def describe_camera(state: CameraState) -> str:
     if not state.running:
         return f"{state.source} ended"
     demo = " — DEMO: generated test citizens" if state.simulated else ""
+    failed = f" · {state.failed_frames} unreadable" if state.failed_frames else ""
     return (
         f"{state.source}{demo} · {state.frames_per_second:.1f} fps · "
-        f"{state.decodes_per_second:.1f} codes/s"
+        f"{state.decodes_per_second:.1f} codes/s{failed}"
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -16,6 +18,13 @@ from vaxdesk.cli.common import (
     no_database,
     settings,
 )
+
+
+def owner_only_file(path: Path) -> TextIO:
+    """A file for health data: the owner's alone (0600), an earlier file's mode too."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return open(descriptor, "w", encoding="utf-8", newline="")
 
 
 @click.command()
@@ -47,7 +56,7 @@ def export(
             if output is None:
                 count = write_csv(store, sys.stdout)
             else:
-                with output.open("w", encoding="utf-8", newline="") as out:
+                with owner_only_file(output) as out:
                     count = write_csv(store, out)
             store.people.audit(actor, "export", f"{count} records as {fmt}")
     except click.ClickException:

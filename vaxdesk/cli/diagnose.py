@@ -65,7 +65,7 @@ def scan_fields(scan: Any) -> dict[str, Any]:
         fields["id_type"] = scan.identity.id_type.value
         fields["sex"] = scan.identity.sex.value
     elif isinstance(scan, CertificateScan):
-        fields["dob"] = scan.dob.iso()
+        fields["dob"] = scan.dob.iso() if scan.dob is not None else ""
         fields["full_name"] = scan.full_name
     return fields
 
@@ -76,8 +76,9 @@ def decode_files(files: list[Path], *, as_json: bool, decoder: str) -> bool:
     from datetime import date
 
     from domain.messages import render
-    from domain.scans import Rejected, parse_payload
+    from domain.scans import Rejected
     from scanner.decode import make_decoder
+    from scanner.loop import parse_code
     from scanner.sources import read_image
 
     try:
@@ -94,7 +95,7 @@ def decode_files(files: list[Path], *, as_json: bool, decoder: str) -> bool:
         elif not codes:
             result.update(kind="none", error="no readable code")
         else:
-            scan = parse_payload(codes[0].data, today=date.today())
+            scan = parse_code(codes[0], today=date.today())
             result.update(kind=scan.kind, format=codes[0].format, fields=scan_fields(scan))
             if isinstance(scan, Rejected):
                 result["error"] = render(scan.code, {"detail": scan.detail})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+from pathlib import Path
 
 import click
 
@@ -19,20 +19,38 @@ from vaxdesk.cli.common import (
 
 @click.command()
 @hub_url_option("Hub URL. Default: settings, else a running demo.")
-@token_option("token", "Supervisor token (from `vaxdesk hub supervisor`).")
+@token_option(
+    "token",
+    "Supervisor token (from `vaxdesk hub supervisor`); `ps` shows it: prefer --token-file "
+    "or VAXDESK_SUPERVISOR_TOKEN.",
+)
+@click.option(
+    "--token-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File holding the supervisor token.",
+)
 @site_option("Site code.")
 @click.option("--target", type=int, default=200, show_default=True, help="Doses a day, site.")
 @click.option("--refresh", type=float, default=2.0, show_default=True, help="Seconds.")
 @ca_option()
 @click.option("--web", metavar="HOST:PORT", help="Serve this screen to browsers (textual-serve).")
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="With --web: the address browsers use (http://10.0.0.5:8000). Default: the one each "
+    "browser used.",
+)
 @click.pass_context
 def supervise(
-    ctx: click.Context, hub_url: str | None, token: str | None, site_id: str | None,
-    target: int, refresh: float, hub_ca: str | None, web: str | None,
+    ctx: click.Context, hub_url: str | None, token: str | None, token_file: Path | None,
+    site_id: str | None, target: int, refresh: float, hub_ca: str | None, web: str | None,
+    public_url: str | None,
 ) -> None:  # fmt: skip
     """Live throughput of every desk of a site."""
     import json
 
+    if token_file is not None:
+        token = _read_token(token_file)
     flags = {"hub_url": hub_url, "token": token, "site_id": site_id, "ca": hub_ca,
              "target": given(ctx, "target"), "refresh": given(ctx, "refresh")}  # fmt: skip
     loaded = settings(ctx, {f"supervisor.{key}": value for key, value in flags.items()})
@@ -51,7 +69,7 @@ def supervise(
     if not (url and secret and site):
         raise click.ClickException("give --hub, --token and --site (or run `vaxdesk demo`)")
     if web:
-        _serve_web(web, url, secret, site, mine.target, mine.refresh, ca)
+        _serve_web(web, public_url or "", url, secret, site, mine.target, mine.refresh, ca)
         return
     from tui.supervise import make_supervisor_app
 
@@ -61,20 +79,35 @@ def supervise(
     ).run()  # fmt: skip
 
 
-def _serve_web(
-    where: str, url: str, token: str, site: str, target: int, refresh: float, ca: str
-) -> None:
-    import shlex
+def _read_token(path: Path) -> str:
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"cannot read the token file {path}: {error}") from None
+    if not token or len(token.split()) != 1:
+        raise click.ClickException(f"the token file {path} must hold one token")
+    return token
 
-    from textual_serve.server import Server
+
+def _serve_web(
+    where: str, public_url: str, url: str, token: str, site: str, target: int, refresh: float,
+    ca: str,
+) -> None:  # fmt: skip
+    from urllib.parse import urlsplit
+
+    from vaxdesk import web
 
     host, _, port = where.rpartition(":")
-    if not port.isdigit():
+    if not port.isdigit() or not 0 < int(port) < 65536:
         raise click.ClickException("--web takes HOST:PORT, e.g. 0.0.0.0:8000")
-    command = [sys.executable, "-m", "vaxdesk", "supervise", "--hub", url, "--token", token,
-               "--site", site, "--target", str(target), "--refresh", str(refresh)]  # fmt: skip
-    if ca:
-        command += ["--ca", ca]
-    click.echo(f"supervisor screen for browsers on http://{host or 'localhost'}:{port}", err=True)
-    Server(shlex.join(command), host=host or "localhost", port=int(port),
-           title="vaxdesk supervisor").serve()  # fmt: skip
+    public_url = public_url.rstrip("/")
+    if public_url:
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise click.ClickException(
+                f"--public-url: '{public_url}' is not an http(s) URL, e.g. http://10.0.0.5:8000"
+            )
+    command = web.child_command(url, site, target, refresh, ca)
+    click.echo(web.banner(f"{host or 'localhost'}:{port}", public_url, token), err=True)
+    web.serve(command, token, host or "localhost", int(port), public_url,
+              title="vaxdesk supervisor")  # fmt: skip

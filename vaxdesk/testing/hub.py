@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -38,8 +39,10 @@ class HubServer:
         clock: Callable[[], datetime] | None = None,
         tls: tuple[str, str] | None = None,  # certificate and key files: serve HTTPS
         site_timezone: str = DEFAULT_TIMEZONE,
+        **hub_options: Any,  # for create_hub: demo, lookups_per_minute
     ) -> None:
         self.db = db
+        self.hub_options = hub_options
         self.clock = clock
         self.site_timezone = site_timezone
         self.tls = tls
@@ -52,10 +55,10 @@ class HubServer:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> HubServer:
-        if self.clock:
-            app = create_hub(self.db, self.clock, site_timezone=self.site_timezone)
-        else:
-            app = create_hub(self.db, site_timezone=self.site_timezone)
+        options = {"site_timezone": self.site_timezone, **self.hub_options}
+        app = create_hub(self.db, self.clock, **options) if self.clock else create_hub(
+            self.db, **options
+        )
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port,
                                 access_log=False, log_level="warning", lifespan="off",
                                 ssl_certfile=self.tls[0] if self.tls else None,
