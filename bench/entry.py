@@ -50,9 +50,9 @@ def pct(values: list[float], q: int) -> float:
 def timed_saves(figures: Figures) -> None:
     original = EntryScreen.action_save
 
-    def action_save(self: EntryScreen) -> None:
+    def action_save(self: EntryScreen, override_reason: str = "") -> None:
         start = time.perf_counter()
-        original(self)
+        original(self, override_reason)
         figures.save_ms.append((time.perf_counter() - start) * 1000)
 
     EntryScreen.action_save = action_save  # type: ignore[method-assign]

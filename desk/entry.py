@@ -10,8 +10,24 @@ from dataclasses import dataclass, field
 
 from desk.certificate import Imported, import_certificate
 from desk.core import Desk
-from desk.scans import ScanQueue, first_missing, form_in_use, scan_values
-from domain.doses import NextDose, next_dose, next_dose_number
+from desk.scans import (
+    ScanQueue,
+    Skipped,
+    already_here,
+    first_missing,
+    form_in_use,
+    saved_recently,
+    scan_person_key,
+    scan_values,
+)
+from domain.doses import (
+    DoseOverride,
+    NextDose,
+    next_dose,
+    next_dose_number,
+    parse_override_reason,
+    programme_of,
+)
 from domain.errors import DeskError, FieldError, ValidationError
 from domain.identity import (
     IdType,
@@ -35,7 +51,7 @@ from domain.record import (
 from domain.roles import Action
 from domain.scans import CertificateScan, IdNumberScan, Rejected, Scan
 from domain.tables import vaccine_table
-from store import DuplicateDose, StoreError
+from store import DoseRulesBroken, DuplicateDose, StoreError
 
 log = logging.getLogger("vaxdesk.desk")
 
@@ -76,6 +92,7 @@ class Refused:
 
     errors: dict[str, FieldError] = field(default_factory=dict)
     problem: DeskError | None = None
+    overridable: bool = False  # the dose rules refused it: saving with a reason may override
 
 
 @dataclass(frozen=True)
@@ -89,7 +106,7 @@ class Filled:
     patch: Patch
 
 
-ScanOutcome = Queued | Filled | Rejected
+ScanOutcome = Queued | Filled | Rejected | Skipped
 
 
 class Entry:
@@ -228,7 +245,11 @@ class Entry:
         ]
         if remote and self.desk.ports.hub_configured:
             self.desk.ports.want_history(key)
-        return Lookup(key, history, next_dose(history))
+        return Lookup(key, history, next_dose(history, self.programme(form)))
+
+    def programme(self, form: Mapping[str, str]) -> str:
+        """The programme of the dose on the form: dose numbers count within it."""
+        return programme_of(form.get("vaccine", "").strip() or self.session.vaccine)
 
     def history_values(
         self, form: Mapping[str, str], lookup: Lookup, *, refresh_dose: bool = False
@@ -239,7 +260,7 @@ class Entry:
         another_person = self._numbered_for not in ("", lookup.person_key)
         empty = not form.get("dose_number", "").strip()
         if not self.editing and (refresh_dose or empty or another_person):
-            values["dose_number"] = str(next_dose_number(lookup.history))
+            values["dose_number"] = str(next_dose_number(lookup.history, self.programme(form)))
             self._numbered_for = lookup.person_key
         if lookup.history:
             known = lookup.history[-1].person
@@ -277,10 +298,17 @@ class Entry:
 
     # -- saving ----------------------------------------------------------------------------
 
-    def save(self, form: Mapping[str, str]) -> Saved | Imported | Refused:
-        """Store the form as a new record, a correction, or a certificate's doses."""
+    def save(
+        self, form: Mapping[str, str], override_reason: str = ""
+    ) -> Saved | Imported | Refused:
+        """Store the form as a new record, a correction, or a certificate's doses. A dose the
+        dose rules refuse is stored with `override_reason` by a vaccinator or supervisor."""
         try:
-            self.desk.require(Action.ENTER)
+            user = self.desk.require(Action.ENTER)
+            override = None
+            if override_reason:
+                self.desk.require(Action.OVERRIDE_DOSE)
+                override = DoseOverride(parse_override_reason(override_reason), user.name)
         except DeskError as error:
             return Refused(problem=error)
         if not self.desk.may(Action.SCREEN):
@@ -300,27 +328,24 @@ class Entry:
         except ValidationError as error:
             return Refused(error.errors)
         try:
+            store = self.desk.store
             stored = (
-                self.desk.store.correct(record) if self.editing else self.desk.store.save(record)
+                store.correct(record, override) if self.editing else store.save(record, override)
             )
         except DuplicateDose as duplicate:
             at_dose = FieldError("dose_number", duplicate.code, **duplicate.params)
             return Refused({"dose_number": at_dose}, DeskError("dose.recorded_already"))
+        except DoseRulesBroken as broken:
+            return Refused({"dose_number": broken.problems[0]}, broken, overridable=True)
         except StoreError as error:
             return Refused(problem=error)
         except Exception as error:  # never lose the form to a bug: say so, keep it, log it
             log.exception("save failed: %s", type(error).__name__)
             return Refused(problem=DeskError("store.unexpected", kind=type(error).__name__))
-        log.info(
-            "%s record %s v%d desk=%s dose=%s vaccine=%s source=%s",
-            "corrected" if self.editing else "saved",
-            stored.record_id,
-            stored.version,
-            stored.desk_id,
-            stored.dose_number,
-            stored.vaccine,
-            stored.source.value,
-        )
+        verb, r = "corrected" if self.editing else "saved", stored
+        log.info("%s record %s v%d desk=%s dose=%s vaccine=%s source=%s%s", verb, r.record_id,
+                 r.version, r.desk_id, r.dose_number, r.vaccine, r.source.value,
+                 " (dose rules overridden)" if override else "")  # fmt: skip
         corrected = self.editing is not None
         self.editing = None
         self.desk.ports.nudge_upload()
@@ -343,6 +368,8 @@ class Entry:
         """A new code: fill the form, or wait in the queue while the form is in use."""
         if isinstance(scan, Rejected):
             return scan
+        if (seen := already_here(scan, form, self.queue, self._saved_recently)) is not None:
+            return Skipped(scan, seen)
         if self.editing is not None or self.certificate is not None or form_in_use(form):
             self.queue.add(scan)
             return Queued(scan)
@@ -350,8 +377,11 @@ class Entry:
 
     def next_queued(self, form: Mapping[str, str]) -> Filled | None:
         """The form is free again: the oldest waiting scan fills it."""
-        scan = self.queue.take()
+        scan = self.queue.take(lambda s: self._saved_recently(scan_person_key(s)) is not None)
         return Filled(scan, self.fill(scan, form)) if scan is not None else None
+
+    def _saved_recently(self, key: str) -> DeskError | None:
+        return saved_recently(self.desk.store, self.session.desk_id, self.desk.clock(), key)
 
     def fill(self, scan: Scan, form: Mapping[str, str]) -> Patch:
         values, source = scan_values(scan)

@@ -93,6 +93,8 @@ def parse_date(
             return _check(PartialDate(int(digits)), today, field, allow_future)
         elif len(digits) == 4:
             day, month, year = int(digits[:2]), int(digits[2:]), today.year
+            if (day > 31 or month > 12) and EARLIEST_YEAR <= int(digits) <= today.year:
+                raise FieldError(field, "date.year_only", year=digits)
         else:
             raise FieldError(field, "date.digits", text=raw)
     elif len(parts) in (2, 3):

@@ -111,6 +111,13 @@ def check_cccd(number: str, dob: PartialDate, sex: Sex) -> None:
         raise FieldError("sex", "id.cccd_sex", coded=coded_sex.value, given=sex.value)
 
 
+def check_cccd_birth_year(number: str, today: date) -> None:
+    """A CCCD's century digit and year name a birth year: never one still to come."""
+    year = cccd_birth_year(number)
+    if year > today.year:
+        raise FieldError("id_number", "id.cccd_future", year=year)
+
+
 def parse_sex(text: str) -> Sex:
     key = fold(text)
     if key in {"nam", "m", "male", "1"}:
@@ -175,6 +182,8 @@ class Identity:
         """Return the identity normalised, or raise FieldError for the first field at fault."""
         number = normalize_id(self.id_number)
         check_id_number(self.id_type, number)
+        if self.id_type is IdType.CCCD:
+            check_cccd_birth_year(number, today)
         name = normalize_name(self.full_name)
         if (self.dob.is_full and self.dob.to_date() > today) or self.dob.year > today.year:
             raise FieldError("dob", "dob.future")

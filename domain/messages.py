@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "id.not_an_id": "not an ID number: CCCD 12 digits, CMND 9 digits, or a passport number",
     "id.cccd_year": "the CCCD says born in {coded}, the date of birth says {given}",
     "id.cccd_sex": "the CCCD says {coded}, not {given}",
+    "id.cccd_future": "this CCCD says born in {year}, in the future: check the 4th to 6th digits",
     "sex.invalid": "type 1 (Nam) or 2 (Nữ)",
     "name.too_long": "longer than 80 characters",
     "name.digits": "a name has no digits",
@@ -33,6 +34,10 @@ MESSAGES: dict[str, str] = {
     "date.not_a_year": "'{text}' is not a year",
     "date.shape": "'{text}' is not a date: type DD/MM/YYYY",
     "date.does_not_exist": "{day:02d}/{month:02d}/{year} does not exist",
+    "date.year_only": (
+        "{year} is a year alone: type the whole date, e.g. 15/08/{year} (a year alone is for "
+        "retrospective entry, F4)"
+    ),
     "date.too_early": "{date} is before {earliest}",
     "date.future": "{date} is in the future",
     # places
@@ -44,11 +49,17 @@ MESSAGES: dict[str, str] = {
     "aefi.invalid": "blank none · 1 thông thường (mild) · 2 nặng (severe)",
     "aefi_note.required": "describe the adverse event",
     "vaccine.unknown": "unknown vaccine '{text}': {choices}",
+    "vaccine.age": "{vaccine} is for {ages}: this person is {age} on {on}",
     "vaccine.given_elsewhere": "{vaccine} is for doses given elsewhere, not a session",
     "lot.characters": "a lot number has letters, digits, '-', '/' and '.' only",
     "dose.range": "a dose number from 1 to 9",
     "code.characters": "letters, digits, '-', '_' and '.' only, 1-32 characters",
     "given_on.before_birth": "the dose was given before the person was born",
+    "session.not_today": (
+        "a session is for today, {today}: doses of other days are typed in retrospective "
+        "entry (F4)"
+    ),
+    "session.stale": "the session is of {date}, not today: open today's session (F2)",
     # a whole record (domain.validation), as a desk builds it or the hub receives it
     "record.version": "a version is a whole number from 1 to {limit}",
     "record.not_an_id": "not a record or session id (a UUID)",
@@ -90,6 +101,13 @@ MESSAGES: dict[str, str] = {
         "desk {desk}"
     ),
     "dose.recorded_already": "this dose is recorded already",
+    "dose.too_soon": (
+        "too soon: dose {number} {vaccine} given on {given_on} (lot {lot}, site {site}, desk "
+        "{desk}); the next from {due}"
+    ),
+    "dose.not_next": "the history makes this dose {expected}, not {number}",
+    "dose.override_reason": "give the reason for the override (at least 3 characters)",
+    "dose.rules": "the dose rules refuse it; a vaccinator or supervisor may override with a reason",
     "store.unexpected": "unexpected {kind}; the form is kept",
     "entry.finish_correction": "finish or cancel (Esc) the correction first",
     # people
@@ -112,6 +130,9 @@ MESSAGES: dict[str, str] = {
     "sync.synced": "synced; backlog {backlog}, conflicts {conflicts}",
     # scans
     "scan.not_recognised": "not a recognised ID code",
+    "scan.saved_already": "{id} saved already at {at}: to change it, F3 (today's list)",
+    "scan.on_form": "{id} is on the form already",
+    "scan.waiting_already": "{id} is waiting already",
     "scan.not_utf8": "not a recognised ID code (not UTF-8 text)",
     "scan.certificate": "unreadable vaccination certificate: {detail}",
     "scan.cccd": "CCCD code refused: {detail}",

@@ -35,6 +35,7 @@ from domain.identity import (
     Sex,
     cccd_century_and_sex,
     check_cccd,
+    check_cccd_birth_year,
     check_id_number,
     classify_id,
     normalize_id,
@@ -42,6 +43,7 @@ from domain.identity import (
     normalize_phone,
     parse_sex,
 )
+from domain.tables import vaccine_table
 from domain.text import clean_text
 from domain.validation import check_record
 
@@ -149,6 +151,11 @@ def build_session(form: Mapping[str, str], *, today: date, session_id: str = "")
         "session_date",
         lambda t: parse_date(t or today.strftime("%d/%m/%Y"), today=today, field="session_date"),
     )
+    if day is not None and day.to_date() != today:
+        # Live records are given today; doses of other days are typed in retrospective mode.
+        errors["session_date"] = FieldError(
+            "session_date", "session.not_today", today=today.strftime("%d/%m/%Y")
+        )
     if errors:
         raise ValidationError(errors)
     assert site and desk and entered_by and vaccinator and vaccine and lot and day
@@ -180,6 +187,8 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
     id_number = normalize_id(form.get("id_number", ""))
     id_type = classify_id(id_number)
     take("id_number", lambda _: check_id_number(id_type, id_number))
+    if id_type is IdType.CCCD and "id_number" not in errors:
+        take("id_number", lambda _: check_cccd_birth_year(id_number, today))
     full_name = take("full_name", normalize_name)
     dob = take(
         "dob",
@@ -211,6 +220,10 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
         vaccine = ctx.session.vaccine if gives_dose else ""
         lot = ctx.session.lot if gives_dose else ""
         given_on = today
+        if ctx.session.session_date != today:  # a session left open past midnight
+            errors["given_on"] = FieldError(
+                "given_on", "session.stale", date=ctx.session.session_date.strftime("%d/%m/%Y")
+            )
     if original is not None:
         given_time = original.given_time
     else:
@@ -225,6 +238,9 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
         take("dob", lambda _: check_cccd(id_number, dob, sex))
     if dob and given_on and dob.is_full and dob.to_date() > given_on:
         errors.setdefault("given_on", FieldError("given_on", "given_on.before_birth"))
+    known = vaccine_table().by_code(vaccine) if vaccine else None
+    if dob and known is not None and given_on.year >= dob.year and "given_on" not in errors:
+        take("dob", lambda _: known.check_age(dob, given_on))
     if errors:
         raise ValidationError({k: errors[k] for k in sorted(errors, key=_field_order)})
 

@@ -23,12 +23,15 @@ class Action(StrEnum):
     EXPORT = "export records"
     MANAGE_USERS = "manage users"
     REVEAL = "reveal full ID numbers"
+    OVERRIDE_DOSE = "override the dose rules"
     DIAGNOSE = "run diagnostics"
 
 
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.VOLUNTEER: frozenset({Action.ENTER, Action.CORRECT_OWN, Action.REVEAL}),
-    Role.VACCINATOR: frozenset({Action.ENTER, Action.SCREEN, Action.CORRECT_OWN, Action.REVEAL}),
+    Role.VACCINATOR: frozenset(
+        {Action.ENTER, Action.SCREEN, Action.CORRECT_OWN, Action.REVEAL, Action.OVERRIDE_DOSE}
+    ),
     Role.SUPERVISOR: frozenset(Action) - {Action.DIAGNOSE},
     Role.TECHNICIAN: frozenset({Action.DIAGNOSE}),
 }

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import files
 
+from domain.dates import PartialDate
+from domain.errors import FieldError
 from domain.text import fold
 
 
@@ -25,9 +28,44 @@ def cccd_province_codes() -> dict[str, str]:
 class Vaccine:
     code: str
     name: str
+    programme: str
     primary_doses: int
     min_interval_days: int
     booster_interval_days: int
+    intervals_days: tuple[int, ...] = ()  # after dose 1, 2, ... (instead of the two above)
+    min_age_months: int | None = None  # inclusive, in completed months
+    max_age_months: int | None = None
+
+    def interval_after(self, dose_number: int) -> int:
+        """The shortest wait in days after dose `dose_number` of this vaccine; never the
+        same day."""
+        if 1 <= dose_number <= len(self.intervals_days):
+            days = self.intervals_days[dose_number - 1]
+        elif dose_number >= self.primary_doses:
+            days = self.booster_interval_days
+        else:
+            days = self.min_interval_days
+        return max(days, 1)
+
+    def check_age(self, dob: PartialDate, on: date) -> None:
+        """Refuse a person the vaccine is not for on that day (a birth year alone: only when
+        every day of that year is outside the ages)."""
+        oldest = _months_between(date(dob.year, dob.month or 1, dob.day or 1), on)
+        youngest = _months_between(date(dob.year, dob.month or 12, dob.day or 31), on)
+        low, high = self.min_age_months, self.max_age_months
+        if (low is not None and oldest < low) or (high is not None and youngest > high):
+            raise FieldError("dob", "vaccine.age", vaccine=self.code, ages=self.ages(),
+                             age=max(youngest, 0) // 12, on=on.strftime("%d/%m/%Y"))  # fmt: skip
+
+    def ages(self) -> str:
+        """'5-11 years', '12 years and over', '2-18 months'."""
+        low, high = self.min_age_months or 0, self.max_age_months
+        years = low % 12 == 0 and (high is None or (high + 1) % 12 == 0)
+        if high is None:
+            return f"{low // 12} years and over" if years else f"{low} months and over"
+        if years:
+            return f"{low // 12}-{(high + 1) // 12 - 1} years"
+        return f"{low}-{high} months"
     given_elsewhere_only: bool = False  # imported from certificates, never given here
 
 
@@ -35,6 +73,11 @@ class Vaccine:
 class VaccineTable:
     version: str
     vaccines: tuple[Vaccine, ...]
+    default_programme: str  # of a vaccine not in the table (imported from a certificate)
+
+    def programme_of(self, code: str) -> str:
+        vaccine = self.by_code(code)
+        return vaccine.programme if vaccine is not None else self.default_programme
 
     def by_code(self, code: str) -> Vaccine | None:
         code = code.strip().upper()
@@ -67,5 +110,22 @@ def vaccine_table() -> VaccineTable:
     data = _load("vaccines.toml")
     return VaccineTable(
         version=str(data["version"]),
-        vaccines=tuple(Vaccine(**entry) for entry in data["vaccine"]),
+        vaccines=tuple(_vaccine(entry) for entry in data["vaccine"]),
+        default_programme=str(data["default_programme"]),
     )
+
+
+def _vaccine(entry: dict) -> Vaccine:
+    """Ages given in years or months become months."""
+    entry = dict(entry)
+    for bound in ("min", "max"):
+        years = entry.pop(f"{bound}_age_years", None)
+        if years is not None:
+            entry[f"{bound}_age_months"] = years * 12 + (11 if bound == "max" else 0)
+    entry["intervals_days"] = tuple(entry.get("intervals_days", ()))
+    return Vaccine(**entry)
+
+
+def _months_between(born: date, on: date) -> int:
+    """Completed months of age on a day."""
+    return (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.doses import duplicate_params
-from domain.errors import DeskError
+from domain.errors import DeskError, FieldError
 from domain.record import Record
 
 
@@ -24,6 +24,15 @@ class DuplicateDose(StoreError):
     def __init__(self, earlier: Record) -> None:
         super().__init__("dose.duplicate", **duplicate_params(earlier))
         self.earlier = earlier
+
+
+class DoseRulesBroken(StoreError):
+    """The dose breaks the dose rules (`problems`, each at `dose_number`); an override
+    with a reason stores it anyway."""
+
+    def __init__(self, problems: list[FieldError]) -> None:
+        super().__init__("dose.rules")
+        self.problems = problems
 
 
 def busy(error: Any) -> StoreError:

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dbkit import active_dose, current_version, iso
-from domain.doses import next_dose_number
+from domain.doses import DoseOverride, dose_problems, expected_number, in_programme, programme_of
 from domain.errors import FieldError
 from domain.fields import parse_void_reason
-from domain.record import Record, Status
+from domain.record import Record, Source, Status
 from domain.text import fold
 from domain.wire import DOSE_FIELDS, RECORD, body_to_record, dose_to_record, record_to_body
-from store.errors import DuplicateDose, RecordNotFound, StoreError
+from store.errors import DoseRulesBroken, DuplicateDose, RecordNotFound, StoreError
 from store.outbox import Outbox
 
 # This desk's records whose first version was recorded since a moment: the desk's "today".
@@ -33,20 +33,21 @@ class DeskStats:
 
 
 class Records(Outbox):
-    def save(self, record: Record) -> Record:
+    def save(self, record: Record, override: DoseOverride | None = None) -> Record:
         """Store a new record and queue it for upload, in one transaction.
 
         Numbers the dose from the person's history when the record has no number; refuses
-        a dose number the person already has. Returns the record as stored.
+        a dose number the person already has, and a dose the dose rules refuse unless
+        `override` gives the reason (kept in the audit trail). Returns the record as stored.
         """
         if record.version != 1:
             raise StoreError("store.new_version")
         with self._write():
             if self._exists(record.record_id):
                 raise StoreError("store.exists", record_id=record.record_id)
-            return self._append(self._numbered(record))
+            return self._append(*self._numbered(record, None, override))
 
-    def correct(self, corrected: Record) -> Record:
+    def correct(self, corrected: Record, override: DoseOverride | None = None) -> Record:
         """Store the next version of a record; the earlier versions stay as history."""
         with self._write():
             current = self._current(corrected.record_id)
@@ -54,7 +55,7 @@ class Records(Outbox):
                 raise StoreError("store.voided")
             if corrected.version != current.version + 1:
                 raise StoreError("store.changed", version=current.version)
-            return self._append(self._numbered(corrected))
+            return self._append(*self._numbered(corrected, current, override))
 
     def void(self, record_id: str, reason: str, entered_by: str) -> Record:
         """Mark a mistaken record void, with a reason, as a new version."""
@@ -90,20 +91,29 @@ class Records(Outbox):
             raise RecordNotFound(record_id)
         return body_to_record(rows[0])
 
-    def _numbered(self, record: Record) -> Record:
+    def _numbered(
+        self, record: Record, current: Record | None, override: DoseOverride | None
+    ) -> tuple[Record, DoseOverride | None]:
+        """The record numbered, and the override it needed (None when the rules allow it)."""
         if not record.gives_dose:
-            return replace(record, dose_number=None)
+            return replace(record, dose_number=None), None
         earlier = [
             r for r in self.history(record.person.person_key) if r.record_id != record.record_id
         ]
         if record.dose_number is None:
-            return replace(record, dose_number=next_dose_number(earlier))
-        for other in earlier:
-            if other.dose_number == record.dose_number:
-                raise DuplicateDose(other)
-        return record
+            record = replace(record, dose_number=expected_number(record, earlier))
+        else:
+            for other in in_programme(earlier, programme_of(record.vaccine)):
+                if other.dose_number == record.dose_number:
+                    raise DuplicateDose(other)
+        if not _rules_apply(record, current):
+            return record, None
+        problems = dose_problems(record, earlier)
+        if problems and override is None:
+            raise DoseRulesBroken(problems)
+        return record, override if problems else None
 
-    def _append(self, record: Record) -> Record:
+    def _append(self, record: Record, override: DoseOverride | None = None) -> Record:
         record = replace(record, recorded_at=self._now())
         body = record_to_body(record)
         if record.status is Status.VOIDED:
@@ -111,6 +121,12 @@ class Records(Outbox):
         else:
             action = "record.create" if record.version == 1 else "record.correct"
         self.people.audit_in_tx(record.entered_by, action, f"{record.record_id} v{record.version}")
+        if override is not None:
+            self.people.audit_in_tx(
+                override.by,
+                "dose.override",
+                f"{record.record_id} v{record.version}: {override.reason}",
+            )
         self.db.table("records").insert(body)
         self._enqueue(RECORD, record.record_id, record.version, body)
         return record
@@ -200,3 +216,14 @@ class Records(Outbox):
 
     def count_versions(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+
+
+def _rules_apply(record: Record, current: Record | None) -> bool:
+    """A certificate's doses are facts signed elsewhere; a correction that leaves the dose's
+    vaccine, date and number as they were (an override's, say) is not checked again."""
+    if record.source is Source.CERTIFICATE:
+        return False
+    if current is None:
+        return True
+    dose = (current.vaccine, current.given_on, current.dose_number, current.gives_dose)
+    return dose != (record.vaccine, record.given_on, record.dose_number, record.gives_dose)

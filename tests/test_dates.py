@@ -39,8 +39,8 @@ def test_shorthands(typed: str, expected: PartialDate) -> None:
 def test_year_only_when_allowed() -> None:
     assert parse_date("1992", today=TODAY, allow_year_only=True) == PartialDate(1992)
     assert parse_date("1992", today=TODAY, allow_year_only=True).display() == "1992"
-    # Without the retrospective allowance, four digits are day and month.
-    with pytest.raises(FieldError, match="does not exist"):
+    # Without the retrospective allowance, four digits are day and month; a year says so.
+    with pytest.raises(FieldError, match="1992 is a year alone: type the whole date"):
         parse_date("1992", today=TODAY)
 
 

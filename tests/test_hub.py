@@ -4,7 +4,7 @@ old and new, and the site's day, which it counts the way the desk does."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -41,7 +41,7 @@ async def test_today_agrees_with_the_desk_at_23_30_and_00_30(
     server = HubServer(hub_db, clock=lambda: clock().astimezone(UTC)).start()
     token, path = enrol(hub_db, "desk-1"), tmp_path / "desk-1.db"
     supervisor = SupervisorClient(server.url, issue_supervisor_token(hub_db, SITE, clock()), SITE)
-    stream = people(21)
+    stream = people(21, today=date(2021, 8, 1))  # adults on the paper list's day too
 
     def save(store, original=None, retrospective=False):  # type: ignore[no-untyped-def]
         session = build_session(SESSION_FORM, today=clock().date())

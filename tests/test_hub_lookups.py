@@ -12,11 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from domain.doses import DoseOverride
 from domain.record import EntryContext, Mode, build_record, build_session, identity_to_form
 from domain.wire import DOSE_FIELDS, DOSES_PATH
 from hub.db import HubDB
 from scanner.synthetic import people
-from store import DuplicateDose, open_store
+from store import DoseRulesBroken, DuplicateDose, open_store
 from sync.worker import HubClient, HubUnavailable
 from tests.conftest import SESSION_FORM, FakeClock
 from tests.test_sync import desk_store, drain
@@ -119,4 +120,7 @@ def test_the_desk_keeps_only_what_numbering_needs(tmp_path: Path) -> None:
             saved.record_id, 1, "desk-9")
         with pytest.raises(DuplicateDose, match="desk desk-9"):
             store.save(build_record({**identity_to_form(person), "dose_number": "1"}, ctx))
-        assert store.save(build_record(identity_to_form(person), ctx)).dose_number == 2
+        record = build_record(identity_to_form(person), ctx)  # the same day: too soon
+        with pytest.raises(DoseRulesBroken, match="the dose rules refuse it"):
+            store.save(record)
+        assert store.save(record, DoseOverride("first dose spoilt", "Lê Thị Hoa")).dose_number == 2

@@ -6,6 +6,7 @@ import json
 import sqlite3
 import stat
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,9 @@ def test_failed_outbox_write_rolls_back_the_record(store: Store, live: EntryCont
 def test_doses_numbered_from_history(store: Store, live: EntryContext, clock: FakeClock) -> None:
     first = store.save(build_record(AN, live))
     clock.advance(days=30)
-    second = store.save(build_record(AN, replace(live, now=clock())))
+    that_day = replace(live, now=clock())
+    that_day = replace(that_day, session=replace(live.session, session_date=clock().date()))
+    second = store.save(build_record(AN, that_day))
     assert (first.dose_number, second.dose_number) == (1, 2)
     assert [r.record_id for r in store.history(first.person.person_key)] == [
         first.record_id,
@@ -217,6 +220,8 @@ def test_a_desk_file_of_schema_3_gets_the_generic_outbox(
         assert store.outbox_conflicts() == [{"kind": "record", "key": saved[1].record_id,
                                              "version": 1, "last_error": "conflict: phone"}]
         assert store.acked_keys(0, 10) == [(1, "record", saved[0].record_id, 1)]
-        again = store.save(build_record({**AN, "phone": ""}, live))  # dose 2 of An
+        later = replace(live, now=live.now + timedelta(days=28))  # dose 2 of An, 4 weeks on
+        later = replace(later, session=replace(live.session, session_date=later.now.date()))
+        again = store.save(build_record({**AN, "phone": ""}, later))
         [pending] = store.outbox_claim(5)
         assert (pending.seq, pending.key, pending.payload["dose_number"]) == (3, again.record_id, 2)

@@ -18,11 +18,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from domain.doses import DoseOverride
 from domain.record import EntryContext, Mode, build_record, build_session, identity_to_form
 from domain.wire import API
 from hub.db import HubDB
 from scanner.synthetic import people
-from store import DuplicateDose, open_store
+from store import DoseRulesBroken, DuplicateDose, open_store
 from sync.worker import HubClient, SyncWorker, backoff_delay
 from tests.conftest import SESSION_FORM, FakeClock
 from vaxdesk.testing.hub import SITE, FaultProxy, HubServer, enrol
@@ -190,7 +191,14 @@ async def test_dose_history_comes_from_other_desks(
         assert earlier.desk_id == "desk-1" and earlier.dose_number == 1
         with pytest.raises(DuplicateDose, match="desk desk-1"):
             store.save(build_record({**identity_to_form(person), "dose_number": "1"}, ctx))
-        assert store.save(build_record(identity_to_form(person), ctx)).dose_number == 2
+        # Dose 2 the same day is too soon, against desk-1's dose; an override stores it.
+        record = build_record(identity_to_form(person), ctx)
+        with pytest.raises(DoseRulesBroken) as refused:
+            store.save(record)
+        [too_soon] = refused.value.problems
+        assert too_soon.code == "dose.too_soon" and too_soon.params["desk"] == "desk-1"
+        override = DoseOverride("lost card, doctor's order", "Trần Văn Cường")
+        assert store.save(record, override).dose_number == 2
 
 
 def test_sigkill_during_upload_then_restart(hub: HubServer, hub_db: HubDB, tmp_path: Path) -> None:

@@ -133,34 +133,6 @@ async def test_bad_input_is_refused_at_the_field(db_path: Path, clock: FakeClock
     assert rows(db_path) == []
 
 
-async def test_duplicate_dose_refused_showing_the_earlier(db_path: Path, clock: FakeClock) -> None:
-    app = desk_app(db_path, clock=clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_session(pilot)
-        screen = entry(app)
-        for attempt in range(2):
-            screen.form.set_values({"full_name": "Nguyễn Văn An", "dob": "150892"})
-            screen.form.focus_field("id_number")
-            await type_text(pilot, "079092001234")
-            await pilot.press("enter")
-            if attempt == 1:
-                # The history shows dose 1 and proposes dose 2; the volunteer insists on 1.
-                assert "1) AZ 23/11/2026 (TV-CN-01)" in text_of(app, "#history")
-                assert screen.form.field("dose_number").value == "2"
-                screen.form.field("dose_number").value = "1"
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-        dose = screen.form.field("dose_number")
-        assert "dose 1 already recorded on 23/11/2026: AZ lot NX1234" in dose.error
-        assert app.focused is dose.input
-        assert "Not saved" in text_of(app, "#message")
-        # Accepting the proposed number saves dose 2.
-        dose.value = "2"
-        await pilot.press("ctrl+s")
-        assert "dose 2 AZ" in text_of(app, "#message")
-    assert sorted(r["dose_number"] for r in rows(db_path)) == [1, 2]
-
-
 async def test_correct_and_void_from_todays_list(db_path: Path, clock: FakeClock) -> None:
     app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:

@@ -14,14 +14,16 @@ from textual.widgets import Header, Static
 
 from desk.certificate import Imported
 from desk.entry import Entry, Filled, Patch, Queued, Refused
-from desk.scans import ScanQueue, form_in_use
+from desk.scans import ScanQueue, Skipped, form_in_use
 from domain.errors import DeskError
 from domain.identity import Identity
 from domain.messages import describe
 from domain.record import Mode, Record, Session, Source
+from domain.roles import Action
 from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, parse_typed
 from scanner.sources import FrameSource
 from sync.worker import SyncState
+from tui.screens.override import OverrideModal
 from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
 from tui.services import HistoryArrived, SyncStateChanged
@@ -251,6 +253,8 @@ class EntryScreen(Screen[None]):
         elif isinstance(outcome, Queued):
             self.show_queue()
             self.say(f"Scan waiting: {describe_scan(scan)} (after this record)")
+        elif isinstance(outcome, Skipped):
+            self.say(f"Scan: {describe(outcome.reason)}")
         else:
             self._filled(outcome)
 
@@ -269,8 +273,8 @@ class EntryScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def action_save(self) -> None:
-        result = self.entry.save(self.values)
+    def action_save(self, override_reason: str = "") -> None:
+        result = self.entry.save(self.values, override_reason)
         if isinstance(result, Refused):
             self.form.show_errors(field_messages(result.errors))
             verb = "Not imported" if self.entry.certificate else "Not saved"
@@ -281,6 +285,8 @@ class EntryScreen(Screen[None]):
             else:
                 self.say(f"{verb}: {len(result.errors)} field(s) to fix", error=True)
             self.app.bell()
+            if result.overridable and self.entry.desk.may(Action.OVERRIDE_DOSE):
+                self.offer_override(result)
             return
         self.form.show_errors({})
         if isinstance(result, Imported):
@@ -293,6 +299,16 @@ class EntryScreen(Screen[None]):
         self.clear_form()
         self.refresh_status()
         self.take_queued_scan(done)
+
+    def offer_override(self, refused: Refused) -> None:
+        """A vaccinator or supervisor may give the dose anyway, with a reason."""
+
+        def given(reason: str | None) -> None:
+            if reason:
+                self.action_save(reason)
+
+        problem = "; ".join(field_messages(refused.errors).values())
+        self.app.push_screen(OverrideModal(problem), given)
 
     def action_clear(self) -> None:
         if self.entry.cancel_correction():
