@@ -65,12 +65,10 @@ def identity_values(scan: IdentityScan) -> dict[str, str]:
 
 
 def certificate_values(scan: CertificateScan) -> dict[str, str]:
-    """The name, and the date of birth as a record can hold it: a full date or the year only
-    (a certificate's month without a day is shown with the certificate, not stored)."""
+    """The name, and the date of birth as far as the certificate knows it (a year and month
+    without a day are kept as such)."""
     dob = scan.dob
-    if dob is None:
-        return {"full_name": scan.full_name, "dob": ""}
-    return {"full_name": scan.full_name, "dob": dob.display() if dob.is_full else str(dob.year)}
+    return {"full_name": scan.full_name, "dob": dob.display() if dob is not None else ""}
 
 
 def scan_values(scan: Scan) -> tuple[dict[str, str], Source]:

@@ -97,6 +97,12 @@ def parse_date(
                 raise FieldError(field, "date.year_only", year=digits)
         else:
             raise FieldError(field, "date.digits", text=raw)
+    elif len(parts) == 2 and len(parts[1]) == 4 and allow_year_only:
+        # MM/YYYY: a month without its day, as certificates and some paper lists give it.
+        month, year = int(parts[0]), int(parts[1])
+        if not 1 <= month <= 12:
+            raise FieldError(field, "date.does_not_exist", day=1, month=month, year=year)
+        return _check(PartialDate(year, month), today, field, allow_future)
     elif len(parts) in (2, 3):
         day, month = int(parts[0]), int(parts[1])
         if len(parts) == 2:

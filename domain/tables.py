@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -51,7 +52,9 @@ class Vaccine:
         """Refuse a person the vaccine is not for on that day (a birth year alone: only when
         every day of that year is outside the ages)."""
         oldest = _months_between(date(dob.year, dob.month or 1, dob.day or 1), on)
-        youngest = _months_between(date(dob.year, dob.month or 12, dob.day or 31), on)
+        last_month = dob.month or 12
+        last_day = dob.day or monthrange(dob.year, last_month)[1]
+        youngest = _months_between(date(dob.year, last_month, last_day), on)
         low, high = self.min_age_months, self.max_age_months
         if (low is not None and oldest < low) or (high is not None and youngest > high):
             raise FieldError("dob", "vaccine.age", vaccine=self.code, ages=self.ages(),

@@ -61,8 +61,8 @@ def test_a_partial_date_of_birth_keeps_what_it_says() -> None:
     assert isinstance(scan, CertificateScan) and scan.dob == PartialDate(1980, 5)
     assert scan.dob.display() == "05/1980" and scan.dob.iso() == "1980-05"
     assert PartialDate.from_iso("1980-05") == PartialDate(1980, 5)
-    # A record holds a full date or a year: the form gets the year.
-    assert certificate_values(scan)["dob"] == "1980"
+    # The month stays with the person: the form gets it, a record stores it.
+    assert certificate_values(scan)["dob"] == "05/1980"
     year = read({**HCERT, "dob": "1980"})
     assert isinstance(year, CertificateScan) and year.dob == PartialDate(1980)
     for bad in ("1980-13", "1980-02-30", "80-05", "1980-5-x", "2030-01", "1850"):
@@ -176,12 +176,14 @@ def test_a_certificate_without_a_full_birth_date_imports_once_the_year_is_there(
     entry = opened(desk)
     partial = read({**HCERT, "dob": "1992-08"})
     assert isinstance(partial, CertificateScan)
-    assert "Born 08/1992: a record keeps the year." in describe_certificate(partial)
+    assert "Born 08/1992 (no day on it)." in describe_certificate(partial)
     filled = entry.receive(partial, form(entry, {}))
     values = form(entry, {**filled.patch.values, "id_number": "079092001234"})  # type: ignore[union-attr]
     entry.save(values)
     [record] = desk.store.history("cccd:079092001234")
-    assert record.person.dob == PartialDate(1992) and record.vaccine == "AZ"
+    assert record.person.dob == PartialDate(1992, 8) and record.vaccine == "AZ"
+    stored = desk.store.db.execute("SELECT dob FROM records").fetchone()[0]
+    assert stored == "1992-08"
 
     unknown = read({**HCERT, "dob": ""})
     assert isinstance(unknown, CertificateScan)

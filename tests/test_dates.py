@@ -120,3 +120,12 @@ def test_future_by_one_day() -> None:
     tomorrow = TODAY + timedelta(days=1)
     with pytest.raises(FieldError):
         parse_date(tomorrow.strftime("%d%m%Y"), today=TODAY)
+
+
+def test_a_month_without_its_day_where_a_year_alone_is_allowed() -> None:
+    assert parse_date("05/1980", today=TODAY, allow_year_only=True) == PartialDate(1980, 5)
+    assert parse_date("5.1980", today=TODAY, allow_year_only=True).display() == "05/1980"
+    with pytest.raises(FieldError):
+        parse_date("13/1980", today=TODAY, allow_year_only=True)
+    with pytest.raises(FieldError):  # live entry wants the whole date
+        parse_date("05/1980", today=TODAY)

@@ -97,7 +97,7 @@ def describe_certificate(scan: CertificateScan) -> str:
     if scan.dob is None:
         born = " No date of birth on it: type it."
     elif not scan.dob.is_full:
-        born = f" Born {scan.dob.display()}: a record keeps the year."
+        born = f" Born {scan.dob.display()} (no day on it)."
     return (
         f"Certificate {scan.issuer_country}: {doses}.{born} Give the ID number and sex, "
         f"then Ctrl+S imports {len(scan.doses)} dose(s) given elsewhere; Esc drops it."
