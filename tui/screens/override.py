@@ -34,7 +34,7 @@ class OverrideModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.problem[:1].upper() + self.problem[1:], id="override-problem")
+            yield Static(self.problem[:1].upper() + self.problem[1:], id="override-problem")
             yield Label("Give this dose anyway? The reason is kept in the audit trail.")
             yield Label("Reason (Enter saves, Esc goes back to the form):")
             yield Input(placeholder="e.g. doses 1-2 abroad, card seen", id="override-reason")
