@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from desk.certificate import Imported, import_certificate
 from desk.core import Desk
+from desk.results import Filled, Lookup, Patch, Queued, Refused, Saved, ScanOutcome
 from desk.scans import (
     ScanQueue,
     Skipped,
@@ -22,7 +22,6 @@ from desk.scans import (
 )
 from domain.doses import (
     DoseOverride,
-    NextDose,
     next_dose,
     next_dose_number,
     parse_override_reason,
@@ -60,53 +59,7 @@ SESSION_FIELDS = ("vaccine", "lot", "given_on")
 # Kept from one retrospective record to the next: paper lists run by vaccine and date.
 RETRO_KEPT = ("vaccine", "lot", "given_on")
 
-
-@dataclass(frozen=True)
-class Lookup:
-    """The person's earlier doses (this desk's and those the hub sent), and what comes next."""
-
-    person_key: str
-    history: list[Record] = field(default_factory=list)
-    next: NextDose | None = None
-
-
-@dataclass(frozen=True)
-class Patch:
-    """What to change in the form: values, where the cursor goes, what to show beside it."""
-
-    values: dict[str, str] = field(default_factory=dict)
-    focus: str | None = None  # a field name; "" for the last field (Enter there saves)
-    lookup: Lookup | None = None
-    certificate: CertificateScan | None = None
-
-
-@dataclass(frozen=True)
-class Saved:
-    record: Record
-    corrected: bool
-
-
-@dataclass(frozen=True)
-class Refused:
-    """Nothing stored: fields to fix, or a reason that is not one field's."""
-
-    errors: dict[str, FieldError] = field(default_factory=dict)
-    problem: DeskError | None = None
-    overridable: bool = False  # the dose rules refused it: saving with a reason may override
-
-
-@dataclass(frozen=True)
-class Queued:
-    scan: Scan
-
-
-@dataclass(frozen=True)
-class Filled:
-    scan: Scan
-    patch: Patch
-
-
-ScanOutcome = Queued | Filled | Rejected | Skipped
+__all__ = ["Entry", "Filled", "Lookup", "Patch", "Queued", "Refused", "Saved", "ScanOutcome"]
 
 
 class Entry:
