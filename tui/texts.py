@@ -63,12 +63,7 @@ def describe_scan(scan: Scan) -> str:
 
 
 def describe_rejection(scan: Rejected) -> str:
-    detail = describe(scan.detail) if isinstance(scan.detail, BaseException) else scan.detail
-    return describe_code(scan.code, detail=detail)
-
-
-def describe_code(code: str, **params: object) -> str:
-    return render(code, params)
+    return render(scan.code, {"detail": scan.detail})
 
 
 def describe_history(lookup: Lookup) -> str:

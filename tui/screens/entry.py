@@ -143,11 +143,15 @@ class EntryScreen(Screen[None]):
 
     # -- what the volunteer sees -----------------------------------------------------------
 
-    def show_mode(self) -> None:
-        """Which fields are typed now, and the session bar."""
+    def show_fields(self) -> None:
+        """Which fields are typed now (an adverse event opens its note)."""
         disabled = self.entry.disabled(self.values)
         for field in self.form.fields():
             field.input.disabled = field.field_name in disabled
+
+    def show_mode(self) -> None:
+        """The fields, and the session bar: after a change of mode, session or correction."""
+        self.show_fields()
         session, editing = self.session, self.editing
         mode = "HỒI CỨU (retrospective)" if self.entry.mode is Mode.RETROSPECTIVE else "LIVE"
         correcting = f" · CORRECTING v{editing.version}" if editing else ""
@@ -187,7 +191,7 @@ class EntryScreen(Screen[None]):
             self.query_one("#history", Static).update(describe_history(patch.lookup))
         if patch.certificate is not None:
             self.query_one("#history", Static).update(describe_certificate(patch.certificate))
-        self.show_mode()
+        self.show_fields()  # on every Enter: the session bar stays as it is
         if patch.focus == "":
             self.last_field().input.focus()
         elif patch.focus is not None:
@@ -213,6 +217,7 @@ class EntryScreen(Screen[None]):
     def open_for_correction(self, record: Record) -> None:
         self.form.clear()
         self.apply(self.entry.start_correction(record))
+        self.show_mode()
         self.say(f"Correcting the record of {record.person.full_name}: Ctrl+S saves, Esc cancels")
 
     # -- moving on -------------------------------------------------------------------------
