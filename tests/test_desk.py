@@ -42,6 +42,7 @@ from tests.conftest import (
     YEN,
     FakeClock,
 )
+from vaxdesk.testing.desk import add_test_users
 
 YEN_CARD = Identity(IdType.CCCD, "084185000321", "Ngô Ngọc Yến", PartialDate(1985, 3, 2),
                     Sex.FEMALE, address="Ấp Phú Hòa, Trà Vinh")  # fmt: skip
@@ -54,9 +55,7 @@ def nudges() -> list[str]:
 
 @pytest.fixture
 def desk(store: Store, clock: FakeClock, nudges: list[str]) -> Desk:
-    store.people.add(TEST_USER, Role.VACCINATOR, TEST_PIN, by="test")
-    store.people.add(SUPERVISOR, Role.SUPERVISOR, SUPERVISOR_PIN, by="test")
-    store.people.add(VOLUNTEER, Role.VOLUNTEER, VOLUNTEER_PIN, by="test")
+    add_test_users(store)
     ports = DeskPorts(nudge_upload=lambda: nudges.append("nudge"))
     return Desk(store, clock, desk_id="desk-1", ports=ports)
 

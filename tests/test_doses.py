@@ -16,7 +16,6 @@ from desk.sessions import open_session
 from domain.dates import PartialDate
 from domain.doses import dose_problems, next_dose_number
 from domain.identity import Identity, IdType, Sex
-from domain.roles import Role
 from domain.scans import IdentityScan
 from store import DoseRulesBroken, Store
 from tests.conftest import (
@@ -31,6 +30,7 @@ from tests.conftest import (
     YEN,
     FakeClock,
 )
+from vaxdesk.testing.desk import add_test_users
 
 AN_CARD = Identity(IdType.CCCD, "079092001234", "Nguyễn Văn An", PartialDate(1992, 8, 15),
                    Sex.MALE)  # fmt: skip
@@ -38,9 +38,7 @@ AN_CARD = Identity(IdType.CCCD, "079092001234", "Nguyễn Văn An", PartialDate(
 
 @pytest.fixture
 def desk(store: Store, clock: FakeClock) -> Desk:
-    store.people.add(TEST_USER, Role.VACCINATOR, TEST_PIN, by="test")
-    store.people.add(SUPERVISOR, Role.SUPERVISOR, SUPERVISOR_PIN, by="test")
-    store.people.add(VOLUNTEER, Role.VOLUNTEER, VOLUNTEER_PIN, by="test")
+    add_test_users(store)
     return Desk(store, clock, desk_id="desk-1")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from domain.roles import Role
-from store import open_store
+from store import Store, open_store
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
@@ -38,6 +38,13 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
+def add_test_users(store: Store) -> None:
+    """The vaccinator, the supervisor and the volunteer the tests log in as."""
+    store.people.add(TEST_USER, Role.VACCINATOR, TEST_PIN, by="test")
+    store.people.add(SUPERVISOR, Role.SUPERVISOR, SUPERVISOR_PIN, by="test")
+    store.people.add(VOLUNTEER, Role.VOLUNTEER, VOLUNTEER_PIN, by="test")
+
+
 def desk_app(db: Path, **options: Any) -> VaxdeskApp:
     """The real desk app on a file that has a user (a vaccinator) to log in as, and a supervisor
     and a volunteer; `options` go to `tui.app.make_app`."""
@@ -46,9 +53,7 @@ def desk_app(db: Path, **options: Any) -> VaxdeskApp:
     clock = options.get("clock")
     with open_store(db, clock) if clock else open_store(db) as store:
         if not store.people.users():
-            store.people.add(TEST_USER, Role.VACCINATOR, TEST_PIN, by="test")
-            store.people.add(SUPERVISOR, Role.SUPERVISOR, SUPERVISOR_PIN, by="test")
-            store.people.add(VOLUNTEER, Role.VOLUNTEER, VOLUNTEER_PIN, by="test")
+            add_test_users(store)
     return make_app(db, **options)
 
 
