@@ -13,6 +13,7 @@ from importlib.resources import files
 from domain.dates import PartialDate
 from domain.errors import FieldError
 from domain.text import fold
+from i18n import language
 
 
 def _load(name: str) -> dict:
@@ -36,6 +37,12 @@ class Vaccine:
     intervals_days: tuple[int, ...] = ()  # after dose 1, 2, ... (instead of the two above)
     min_age_months: int | None = None  # inclusive, in completed months
     max_age_months: int | None = None
+    name_vi: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """The name in the language in use, for completion lists and the session bar."""
+        return self.name_vi if self.name_vi and language() == "vi" else self.name
 
     def interval_after(self, dose_number: int) -> int:
         """The shortest wait in days after dose `dose_number` of this vaccine; never the

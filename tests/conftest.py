@@ -45,6 +45,18 @@ ICT = timezone(timedelta(hours=7))  # Indochina Time, where the desks are
 needs_zbar = pytest.mark.skipif(not zbar_usable(), reason=ZBAR_MISSING)
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests speak English unless they say otherwise (`set_language("vi")`, `VAXDESK_LANG=vi`):
+    the product's default is Vietnamese, and the walks of tests/test_i18n_walk.py check it."""
+    import i18n
+
+    monkeypatch.setenv("VAXDESK_LANG", "en")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 23, 9, 30, tzinfo=ICT))
