@@ -3,14 +3,16 @@ or ends a session."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from desk.core import Desk
 from domain.errors import DeskError
 from domain.roles import Action, NotAllowed, Role, can
+from domain.text import clean_text, fold
 from store import Store
-from store.people import User
+from store.people import LoginError, User
 
 
 def first_run(store: Store) -> bool:
@@ -42,9 +44,45 @@ def create_first_supervisor(desk: Desk, name: str, pin: str, pin_again: str) -> 
     return log_in(desk, name, pin)
 
 
+class AmbiguousName(LoginError):
+    """The name typed folds to several users' names: the person picks one of `names` (real
+    names, sorted) and logs in with it. Its words are a failed login's: it names nobody."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        super().__init__("login.wrong")
+        self.names = tuple(names)
+
+
+def resolve_name(typed: str, names: Iterable[str]) -> tuple[str, ...]:
+    """The users' names a typed name means, sorted: the exact name (case and runs of spaces
+    aside) when one is typed; else every name that is the same without diacritics
+    ('nguyen thi  LAN' → 'Nguyễn Thị Lan'; and 'Nguyễn Thị Lân' too, if there is one);
+    else none."""
+    wanted = clean_text(typed)
+    if not wanted:
+        return ()
+    known = list(dict.fromkeys(names))
+    exact = [name for name in known if clean_text(name).casefold() == wanted.casefold()]
+    if exact:
+        return (exact[0],)
+    folded = fold(wanted)
+    return tuple(sorted(name for name in known if fold(name) == folded))
+
+
+def users_named(store: Store, typed: str) -> tuple[str, ...]:
+    """`resolve_name` over the desk's active users: what the login screen offers to pick."""
+    return resolve_name(typed, (user.name for user in store.people.users()))
+
+
 def log_in(desk: Desk, name: str, pin: str) -> User:
-    """The user, or LoginError (it never says whether the name or the PIN was wrong)."""
-    user = desk.store.people.login(name, pin)
+    """The user, or LoginError (it never says whether the name or the PIN was wrong). The name
+    may be typed without diacritics when only one user's name matches it (`resolve_name`);
+    when several do, AmbiguousName, with their names to pick from, and no PIN is tried."""
+    matches = users_named(desk.store, name)
+    if len(matches) > 1:
+        raise AmbiguousName(matches)
+    # An unknown name goes to the store as typed: it fails there, audited, like a wrong PIN.
+    user = desk.store.people.login(matches[0] if matches else name, pin)
     desk.user = user
     desk.session = None
     return user

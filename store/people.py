@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from domain.errors import DeskError
 from domain.roles import Role
 from domain.text import clean_text
+from i18n import _
 
 if TYPE_CHECKING:
     from store.base import StoreBase as Store
@@ -169,17 +170,19 @@ class People:
         return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
     def verify(self) -> tuple[int, str] | None:
-        """None when the chain holds; else the first broken row's number and what is wrong."""
+        """None when the chain holds; else the first broken row's number and what is wrong
+        (words for the person running `vaxdesk audit verify`, in the language in use)."""
         prev, expected_seq = GENESIS, None
         for seq, at, user, action, detail, prev_hash, digest in self.store.conn.execute(
             "SELECT seq, at, user_name, action, detail, prev_hash, hash FROM audit ORDER BY seq"
         ):
             if expected_seq is not None and seq != expected_seq:
-                return expected_seq, f"rows {expected_seq}-{seq - 1} are missing"
+                missing = _("rows {first}-{last} are missing")
+                return expected_seq, missing.format(first=expected_seq, last=seq - 1)
             if prev_hash != prev:
-                return seq, "its link to the row before is broken"
+                return seq, _("its link to the row before is broken")
             if chain_hash(prev_hash, at, user, action, detail) != digest:
-                return seq, "its content was changed"
+                return seq, _("its content was changed")
             prev, expected_seq = digest, seq + 1
         return None
 

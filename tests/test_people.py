@@ -138,3 +138,13 @@ def test_locked_until_survives_a_restart(db_path: Path, clock: FakeClock) -> Non
     later = replace(clock, now=clock.now + timedelta(minutes=1))
     with open_store(db_path, later) as store:
         assert store.people.login("An", "2468").name == "An"
+
+
+def test_a_broken_chain_is_told_in_the_language_in_use(store: Store) -> None:
+    import i18n
+
+    for name in ("A", "B", "C"):
+        store.people.add(name, Role.VOLUNTEER, "2468", by="test")
+    tamper(store, "DELETE FROM audit WHERE seq = 2")
+    i18n.set_language("vi")
+    assert store.people.verify() == (2, "thiếu các dòng 2-2")

@@ -10,18 +10,28 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from desk import Desk
-from desk.people import create_first_supervisor, first_run, log_in, unlock
+from desk.people import (
+    AmbiguousName,
+    create_first_supervisor,
+    first_run,
+    log_in,
+    unlock,
+    users_named,
+)
 from domain.errors import DeskError
 from domain.messages import describe
+from i18n import N_, _
 from store.people import User
+from tui.screens.pick_user import PickUserModal
 from tui.widgets.form import Form, FormField
 from tui.widgets.keybar import KeyBar
 
 
 class LoginScreen(Screen[User]):
-    """Returns the logged-in user. Never shows anyone's records."""
+    """Returns the logged-in user. Never shows anyone's records. A name typed without
+    diacritics that reads as several users' names opens PickUserModal (desk.people decides)."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "Log in")]
+    BINDINGS = [Binding("ctrl+s", "submit", N_("Log in"))]
 
     def __init__(self, desk: Desk, *, reason: str = "") -> None:
         super().__init__()
@@ -34,17 +44,19 @@ class LoginScreen(Screen[User]):
         with Vertical(id="session-box"):
             if self.first_run:
                 yield Static(
-                    "First start: create the site's first supervisor (no default password "
-                    "exists). Supervisors add the other users.",
+                    _(
+                        "First start: create the site's first supervisor (no default password "
+                        "exists). Supervisors add the other users."
+                    ),
                     id="session-title",
                 )
             else:
-                yield Static("Log in", id="session-title")
+                yield Static(_("Log in"), id="session-title")
             with Form(id="login-form"):
-                yield FormField("name", "Name", placeholder="your name")
-                yield FormField("pin", "PIN", placeholder="4-12 digits", password=True)
+                yield FormField("name", _("Name"), placeholder=_("your name"))
+                yield FormField("pin", _("PIN"), placeholder=_("4-12 digits"), password=True)
                 if self.first_run:
-                    yield FormField("pin2", "PIN again", password=True)
+                    yield FormField("pin2", _("PIN again"), password=True)
             yield Static(self.reason, id="session-message")
         yield KeyBar()
 
@@ -61,8 +73,28 @@ class LoginScreen(Screen[User]):
     @on(Form.FieldDone)
     def field_done(self, event: Form.FieldDone) -> None:
         field = event.field
+        if field.field_name == "name" and not self.first_run:
+            names = users_named(self.desk.store, field.value)
+            if len(names) > 1:
+                self.pick(names)
+                return
         if not self.form.focus_next(field.field_name):
             self.action_submit()
+
+    def pick(self, names: tuple[str, ...]) -> None:
+        """Ask which of these users is at the desk; then the PIN (or log in, if typed)."""
+
+        def picked(name: str | None) -> None:
+            if name is None:
+                self.form.focus_field("name")
+                return
+            self.form.set_values({"name": name})
+            if self.form.values()["pin"]:
+                self.action_submit()
+            else:
+                self.form.focus_field("pin")
+
+        self.app.push_screen(PickUserModal(names), picked)
 
     def action_submit(self) -> None:
         values = self.form.values()
@@ -73,10 +105,13 @@ class LoginScreen(Screen[User]):
                 )
             else:
                 user = log_in(self.desk, values["name"], values["pin"])
+        except AmbiguousName as ambiguous:
+            self.pick(ambiguous.names)
+            return
         except DeskError as error:
             text = describe(error)
             if self.first_run and error.code != "pin.mismatch":
-                text = f"Not created: {text}"
+                text = _("Not created: {reason}").format(reason=text)
             self.say(text[:1].upper() + text[1:])
             self.form.set_values({"pin": "", "pin2": ""} if self.first_run else {"pin": ""})
             self.form.focus_field("pin")
@@ -88,7 +123,7 @@ class LockScreen(Screen[User | None]):
     """Covers everything (not a see-through modal): nothing personal shows while locked.
     The same user's PIN unlocks; Ctrl+U hands the desk to another user."""
 
-    BINDINGS = [Binding("ctrl+u", "switch_user", "Another user", priority=True)]
+    BINDINGS = [Binding("ctrl+u", "switch_user", N_("Another user"), priority=True)]
 
     def __init__(self, desk: Desk, user: User) -> None:
         super().__init__()
@@ -98,8 +133,11 @@ class LockScreen(Screen[User | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="session-box"):
-            yield Static(f"Locked. {self.user.name}: your PIN, then Enter.", id="session-title")
-            yield Input(password=True, placeholder="PIN", id="unlock-pin")
+            yield Static(
+                _("Locked. {name}: your PIN, then Enter.").format(name=self.user.name),
+                id="session-title",
+            )
+            yield Input(password=True, placeholder=_("PIN"), id="unlock-pin")
             yield Static("", id="session-message")
         yield KeyBar()
 
@@ -113,10 +151,14 @@ class LockScreen(Screen[User | None]):
             self.dismiss(self.user)
             return
         event.input.value = ""
-        self.query_one("#session-message", Static).update("Wrong PIN (or locked out for now)")
+        self.query_one("#session-message", Static).update(_("Wrong PIN (or locked out for now)"))
 
     def action_switch_user(self) -> None:
         self.dismiss(None)
+
+
+# Commands as typed: the same in every language.
+COMMANDS = "vaxdesk info, vaxdesk camera-check, vaxdesk decode, vaxdesk sync, vaxdesk audit verify"
 
 
 class NoRecordsScreen(Screen[None]):
@@ -125,9 +167,10 @@ class NoRecordsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            "Technicians have no access to records here. For diagnostics use the command "
-            "line: vaxdesk info, vaxdesk camera-check, vaxdesk decode, vaxdesk sync, "
-            "vaxdesk audit verify. Ctrl+Q quits.",
+            _(
+                "Technicians have no access to records here. For diagnostics use the command "
+                "line: {commands}. Ctrl+Q quits."
+            ).format(commands=COMMANDS),
             id="session-box",
         )
         yield KeyBar()
