@@ -23,6 +23,8 @@ N_("Confirm the action without prompting.")
 N_("Show the version and exit.")
 N_("Show this message and exit.")
 # click/exceptions.py
+# TRANSLATORS: click fills both placeholders with the same text; with one form, write the
+# unused one as {NAME:.0}, which shows nothing.
 Nn_("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)")
 N_("Error: {message}")
 N_("Try '{command} {option}' for help.")
@@ -50,7 +52,11 @@ N_("Error: invalid input")
 N_("Press any key to continue...")
 # click/types.py
 N_("Choose from:\n\t{choices}")
+# TRANSLATORS: click fills both placeholders with the same text; with one form, write the
+# unused one as {NAME:.0}, which shows nothing.
 Nn_("{value!r} is not {choice}.", "{value!r} is not one of {choices}.")
+# TRANSLATORS: click fills both placeholders with the same text; with one form, write the
+# unused one as {NAME:.0}, which shows nothing.
 Nn_(
     "{value!r} does not match the format {format}.",
     "{value!r} does not match the formats {formats}.",
@@ -72,4 +78,3 @@ Nn_(
     "{len_type} values are required, but {len_value} was given.",
     "{len_type} values are required, but {len_value} were given.",
 )
-N_("required")  # in an option's help: [required]

@@ -79,9 +79,24 @@ class Command(click.Command):
     def epilog(self, value: str | None) -> None:
         self._epilog_id = value
 
+    @property
+    def options_metavar(self) -> str | None:
+        return _shown(self._options_metavar_id)
+
+    @options_metavar.setter
+    def options_metavar(self, value: str | None) -> None:
+        self._options_metavar_id = value
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         """Click's `--help`, its help read in the language of the moment."""
         return translated_help_option(super().get_help_option(ctx))
+
+
+# click writes "[required]" as _(extra["required"]): an id extraction cannot see there.
+REQUIRED = N_("required")
+
+# The usage line's words, as click writes them (Command's and Group's defaults).
+USAGE_WORDS = (N_("[OPTIONS]"), N_("[COMMAND] [ARGS]..."), N_("COMMAND [ARGS]..."))
 
 
 def translated_help_option(option: click.Option | None) -> click.Option | None:
@@ -96,6 +111,14 @@ class Group(Command, click.Group):
 
     command_class = Command
     group_class = type  # subgroups of the same class
+
+    @property
+    def subcommand_metavar(self) -> str:
+        return _(self._subcommand_metavar_id)
+
+    @subcommand_metavar.setter
+    def subcommand_metavar(self, value: str) -> None:
+        self._subcommand_metavar_id = value
 
 
 # Metavars: the type's words, for the help ("--db FILE", "--port NUMBER").
