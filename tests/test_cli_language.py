@@ -141,6 +141,9 @@ def test_messages_and_counts_in_vietnamese(no_language: Path, tmp_path: Path) ->
     assert "nhật ký kiểm tra nguyên vẹn: 1 dòng" in verified.output
     info = CliRunner().invoke(main, ["info"], env={"VAXDESK_DB": str(db)})
     assert "cơ sở dữ liệu : " in info.output and "chờ gửi       : 0" in info.output
+    assert "ngôn ngữ      : Tiếng Việt (vi)" in info.output
+    english = CliRunner().invoke(main, ["--lang", "en", "info"], env={"VAXDESK_DB": str(db)})
+    assert "language    : English (en)" in english.output
     nobody = run("export", "--db", str(db))
     assert nobody.output.strip() == "Lỗi: bàn tiêm này đã có người dùng: hãy cho --as TÊN"
 

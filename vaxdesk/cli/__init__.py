@@ -47,7 +47,11 @@ class Vaxdesk(LazyGroup):
         """The language is set before click reads a word of the command line: `--help` is
         eager, and an error in the arguments is shown in the language too."""
         if parent is None:
-            set_language_of(args)
+            try:
+                set_language_of(args)
+            except click.ClickException:
+                if not extra.get("resilient_parsing"):  # shell completion: never an error
+                    raise
         return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:

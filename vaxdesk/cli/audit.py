@@ -19,7 +19,7 @@ def audit() -> None:
 @audit.command(
     "verify", help=N_("Check every link of the chain; report the first broken one (exit 1).")
 )
-@db_option(exists=True, help=None)
+@db_option(exists=True)
 @click.pass_context
 def audit_verify(ctx: click.Context, db: Path | None) -> None:
     with desk_store(settings(ctx, {"db": db}).desk.db) as store:

@@ -51,7 +51,8 @@ def decoder_option(default: str | None = None) -> Callable[[F], F]:
         "--decoder",
         type=click.Choice(DECODERS),
         default=default,
-        help=None if default else N_("Barcode decoder."),
+        show_default=default is not None,
+        help=N_("Barcode decoder."),
     )
 
 

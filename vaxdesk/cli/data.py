@@ -10,7 +10,7 @@ from typing import TextIO
 import click
 
 from domain.messages import describe
-from i18n import N_, _, format_number, ngettext
+from i18n import LANGUAGES, N_, _, format_number, ngettext
 from vaxdesk.cli.common import (
     as_user_option,
     authorise,
@@ -34,7 +34,8 @@ def owner_only_file(path: Path) -> TextIO:
 
 @command(help=N_("Write every record's current version (columns: see README). A supervisor's act."))
 @db_option(exists=True, help=N_("SQLite file to read. Default: the desk's."))
-@option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True,
+        help=N_("Format of the file."))  # fmt: skip
 @option(
     "--output",
     "-o",
@@ -78,7 +79,7 @@ def export(
 
 
 @command(help=N_("A consistent, owner-only copy of the database (SQLite's backup API)."))
-@db_option(exists=True, help=None)
+@db_option(exists=True)
 @option("--to", "folder", type=PathType(path_type=Path, file_okay=False),
         help=N_("Folder (default: backups/ beside the database)."))  # fmt: skip
 @click.pass_context
@@ -103,8 +104,11 @@ def info(ctx: click.Context) -> None:
     from vaxdesk.logs import default_log_file
     from vaxdesk.settings import config_path
 
-    desk = settings(ctx).desk
+    loaded = settings(ctx)
+    desk = loaded.desk
     click.echo(_("config file : {path}").format(path=config_path(config_option(ctx))))
+    click.echo(_("language    : {name} ({code})").format(name=LANGUAGES[loaded.language],
+                                                         code=loaded.language))  # fmt: skip
     click.echo(_("database    : {path}").format(path=desk.db))
     click.echo(_("log file    : {path}").format(path=default_log_file()))
     click.echo(_("site / desk : {site} / {desk}").format(site=desk.site_id or "-",

@@ -21,7 +21,7 @@ from vaxdesk.cli.translated import Path as PathType
         "status 1 when any file held no readable code."
     )
 )
-@argument("files", nargs=-1, required=True, metavar=N_("FILES"), type=PathType(path_type=Path))
+@argument("files", nargs=-1, required=True, metavar=N_("FILES..."), type=PathType(path_type=Path))
 @option("--json", "as_json", is_flag=True, help=N_("One JSON object a line."))
 @decoder_option(default="zxing")
 def decode(files: tuple[Path, ...], as_json: bool, decoder: str) -> None:

@@ -101,9 +101,12 @@ def _serve_web(
     where: str, public_url: str, url: str, token: str, site: str, target: int, refresh: float,
     ca: str,
 ) -> None:  # fmt: skip
+    import os
     from urllib.parse import urlsplit
 
+    from i18n import language
     from vaxdesk import web
+    from vaxdesk.settings import LANGUAGE_ENV
 
     host, _colon, port = where.rpartition(":")
     if not port.isdigit() or not 0 < int(port) < 65536:
@@ -118,6 +121,7 @@ def _serve_web(
                 )
             )
     command = web.child_command(url, site, target, refresh, ca)
+    os.environ[LANGUAGE_ENV] = language()  # each browser's screen speaks ours (--lang too)
     click.echo(web.banner(f"{host or 'localhost'}:{port}", public_url, token), err=True)
     web.serve(command, token, host or "localhost", int(port), public_url,
               title="vaxdesk supervisor")  # fmt: skip

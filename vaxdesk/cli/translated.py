@@ -145,15 +145,11 @@ class Option(click.Option):
 
 
 class Argument(click.Argument):
-    """An argument whose metavar is a message id (`metavar=N_("FILES")`)."""
+    """An argument whose metavar is a message id (`metavar=N_("FILES...")`)."""
 
     def make_metavar(self, ctx: click.Context) -> str:
         if self.metavar is not None:
-            saved, self.metavar = self.metavar, _(self.metavar)
-            try:
-                return super().make_metavar(ctx)
-            finally:
-                self.metavar = saved
+            return _(self.metavar)
         return super().make_metavar(ctx)
 
 
