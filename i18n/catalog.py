@@ -53,10 +53,11 @@ def extract() -> Catalog:
     return template
 
 
-def untranslated(catalog: Catalog) -> list[str]:
-    """The message ids still to translate (no translation, or a fuzzy guess)."""
+def untranslated(catalog: Catalog) -> list[str | tuple[str, ...]]:
+    """The message ids still to translate (no translation, or a fuzzy guess); a plural
+    message's id is its (singular, plural)."""
     return [
-        str(message.id)
+        tuple(message.id) if isinstance(message.id, list | tuple) else message.id
         for message in catalog
         if message.id and (message.fuzzy or not all(_strings(message.string)))
     ]
@@ -106,7 +107,12 @@ def compiled_messages(language: str) -> dict[object, object]:
     """What the shipped `.mo` holds, message id → translation."""
     with mo_path(language).open("rb") as file:
         catalog = read_mo(file)
-    return {message.id: message.string for message in catalog if message.id}
+    return {_key(message.id): _key(message.string) for message in catalog if message.id}
+
+
+def _key(value: object) -> object:
+    """A plural message's id and forms as the .po reader gives them: tuples, not lists."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def placeholders(text: str) -> set[str]:

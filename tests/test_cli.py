@@ -37,7 +37,7 @@ def test_export_csv_of_the_store(db_path: Path, clock, live, tmp_path: Path) -> 
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["full_name"] for r in rows] == ["Nguyễn Văn An", "Ngô Ngọc Yến"]
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert "2 record(s) exported" in result.stderr
+    assert "2 records exported" in result.stderr
 
     out = tmp_path / "out.csv"
     result = subprocess.run(
@@ -138,7 +138,7 @@ def test_users_audit_and_backup_commands(tmp_path: Path) -> None:
     listed = runner.invoke(main, ["user", "list", "--db", str(db)])
     assert "Giám\tsupervisor" in listed.output and "Hoa\tvolunteer" in listed.output
     verified = runner.invoke(main, ["audit", "verify", "--db", str(db)])
-    assert verified.exit_code == 0 and "audit trail intact: 3 row(s)" in verified.output
+    assert verified.exit_code == 0 and "audit trail intact: 3 rows" in verified.output
     saved = runner.invoke(main, ["backup", "--db", str(db), "--to", str(tmp_path / "b")])
     assert saved.exit_code == 0
     [copy] = (tmp_path / "b").iterdir()

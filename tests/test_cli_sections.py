@@ -26,12 +26,12 @@ HEAVY = ["textual", "textual_serve", "httpx", "uvicorn", "starlette", "psycopg",
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """No VAXDESK_ variable of the machine; its data, state and config dirs in tmp_path; the
-    log handlers a command adds, removed after."""
+    """No VAXDESK_ variable of the machine (but the tests' language); its data, state and
+    config dirs in tmp_path; the log handlers a command adds, removed after."""
     import logging
     import os
 
-    for name in [n for n in os.environ if n.startswith("VAXDESK_")]:
+    for name in [n for n in os.environ if n.startswith("VAXDESK_") and n != "VAXDESK_LANG"]:
         monkeypatch.delenv(name)
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(name, str(tmp_path / name.lower()))

@@ -29,6 +29,7 @@ from desk.sessions import open_session
 from domain.clock import SiteClock
 from domain.record import identity_to_form
 from domain.roles import Role
+from i18n import _
 from scanner.synthetic import people
 from store import Store, open_store
 from sync.worker import HubConfig
@@ -169,7 +170,7 @@ class DemoSite:
         hub = HubConfig(self.url, self.tokens[desk.desk_id])
         async with sync_worker(path, hub, timeout=3, software_version="demo",
                                heartbeat_seconds=5 / self.speed, poll_seconds=2 / self.speed,
-                               camera=lambda: "demo camera") as worker:  # fmt: skip
+                               camera=lambda: _("demo camera")) as worker:  # fmt: skip
             stop_sync = asyncio.Event()
             syncing = asyncio.create_task(worker.run(stop_sync))
             try:

@@ -24,7 +24,10 @@ from typing import Any
 
 from platformdirs import user_config_path, user_data_path
 
+from i18n import DEFAULT_LANGUAGE, N_, UnknownLanguage, _, parse_language
+
 ENV_PREFIX = "VAXDESK_"
+LANGUAGE_ENV = "VAXDESK_LANG"  # the language: `language = "vi"` at the top of the file, --lang
 SITE_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
@@ -70,9 +73,11 @@ class DeskSettings:
     site_timezone: str = SITE_TIMEZONE
 
     def camera_dimensions(self) -> tuple[int, int]:
-        width, _, height = self.camera_size.partition("x")
+        width, _x, height = self.camera_size.partition("x")
         if not (width.isdigit() and height.isdigit()):
-            raise SettingsError(f"camera_size '{self.camera_size}' is not WIDTHxHEIGHT")
+            raise SettingsError(
+                _("camera_size '{size}' is not WIDTHxHEIGHT").format(size=self.camera_size)
+            )
         return int(width), int(height)
 
 
@@ -112,6 +117,7 @@ class SupervisorSettings:
 
 @dataclass(frozen=True)
 class Settings:
+    language: str = DEFAULT_LANGUAGE  # `language = "vi"` at the top of the file, not in a section
     desk: DeskSettings = field(default_factory=DeskSettings)
     hub: HubLink = field(default_factory=HubLink)
     hub_server: HubServerSettings = field(default_factory=HubServerSettings)
@@ -151,26 +157,34 @@ ENV_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+ENVIRONMENT, COMMAND_LINE = N_("environment"), N_("command line")  # origins, as well as files
+
+
+def _where(origin: str, name: str) -> str:
+    """Where a setting came from, for its error: a file's path, or `environment: 'VAXDESK_DB'`."""
+    return f"{_(origin) if origin in PLAIN_TEXT else origin}: '{name}'"
+
+
 def _coerce(kind: str, value: Any, name: str, origin: str, *, typed: bool) -> Any:
     """`value` as the field's type; `typed` (TOML) must match it, text (environment, flags)
     is parsed."""
-    where = f"{origin}: '{name}'"
+    where = _where(origin, name)
     if isinstance(value, str) and not typed:
         value = _parse(kind, value)
     if kind == "Path":
         if not isinstance(value, str | Path) or not str(value):
-            raise SettingsError(f"{where} must be a path")
+            raise SettingsError(_("{where} must be a path").format(where=where))
         return Path(value).expanduser()
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise SettingsError(f"{where} must be a whole number")
+            raise SettingsError(_("{where} must be a whole number").format(where=where))
         return value
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise SettingsError(f"{where} must be a number")
+            raise SettingsError(_("{where} must be a number").format(where=where))
         return float(value)
     if not isinstance(value, str):
-        raise SettingsError(f"{where} must be text")
+        raise SettingsError(_("{where} must be text").format(where=where))
     return value
 
 
@@ -190,7 +204,9 @@ def _check_timezone(value: str, where: str) -> None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"{where}: unknown time zone '{value}'") from None
+        raise SettingsError(
+            _("{where}: unknown time zone '{value}'").format(where=where, value=value)
+        ) from None
 
 
 URL_KEYS = {("hub", "url"), ("supervisor", "hub_url")}
@@ -213,54 +229,68 @@ def _resolve(key: str, origin: str) -> tuple[str, str]:
     """A flat key (old file, flags) or `section.key`, as (section, key)."""
     if key in LEGACY_KEYS:
         return LEGACY_KEYS[key]
-    section, _, name = key.partition(".")
+    section, _dot, name = key.partition(".")
     if section in _TYPES and name in _TYPES[section]:
         return section, name
-    raise SettingsError(f"{origin}: unknown setting '{key}'")
+    raise SettingsError(_("{origin}: unknown setting '{key}'").format(origin=_(origin), key=key))
 
 
 Changes = dict[str, dict[str, Any]]
-PLAIN_TEXT = ("environment", "command line")  # origins whose numbers come as text
+PLAIN_TEXT = (ENVIRONMENT, COMMAND_LINE)  # origins whose numbers come as text
 
 
 def _put(changes: Changes, section: str, key: str, value: Any, name: str, origin: str) -> None:
     value = _coerce(_TYPES[section][key], value, name, origin, typed=origin not in PLAIN_TEXT)
     if key == "site_timezone":
-        _check_timezone(value, f"{origin}: '{name}'")
+        _check_timezone(value, _where(origin, name))
     if (section, key) in URL_KEYS:
-        value = _check_url(section, key, value, f"{origin}: '{name}'")
+        value = _check_url(section, key, value, _where(origin, name))
     changes.setdefault(section, {})[key] = value
 
 
-def _from_file(path: Path) -> Changes:
+def _read_file(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        return tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise SettingsError(f"{path}: not valid TOML: {error}") from None
+        raise SettingsError(
+            _("{path}: not valid TOML: {error}").format(path=path, error=error)
+        ) from None
     except OSError as error:
-        raise SettingsError(f"{path}: cannot read: {error.strerror or error}") from None
+        raise SettingsError(
+            _("{path}: cannot read: {error}").format(path=path, error=error.strerror or error)
+        ) from None
+
+
+def _from_file(path: Path, data: Mapping[str, Any]) -> Changes:
     changes: Changes = {}
     sections = {k: v for k, v in data.items() if isinstance(v, dict)}
     for key, value in data.items():  # the old flat file first: a section says it better
-        if isinstance(value, dict):
+        if isinstance(value, dict) or key == "language":
             continue
         if key in _TYPES:
-            raise SettingsError(f"{path}: '{key}' must be a section, [{key}]")
+            raise SettingsError(
+                _("{path}: '{key}' must be a section, [{key}]").format(path=path, key=key)
+            )
         if key not in LEGACY_KEYS:
             raise SettingsError(
-                f"{path}: unknown setting '{key}' (sections: {', '.join(_TYPES)}; "
-                f"flat keys: {', '.join(LEGACY_KEYS)})"
-            )
+                _("{path}: unknown setting '{key}' (sections: {sections}; flat keys: {keys})")
+                .format(path=path, key=key, sections=", ".join(_TYPES),
+                        keys=", ".join(["language", *LEGACY_KEYS]))
+            )  # fmt: skip
         _put(changes, *LEGACY_KEYS[key], value, key, str(path))
     for section, values in sections.items():
         if section not in _TYPES:
-            raise SettingsError(f"{path}: unknown section [{section}] (known: {', '.join(_TYPES)})")
+            raise SettingsError(
+                _("{path}: unknown section [{section}] (known: {known})")
+                .format(path=path, section=section, known=", ".join(_TYPES))
+            )  # fmt: skip
         for key, value in values.items():
             if key not in _TYPES[section]:
                 raise SettingsError(
-                    f"{path}: unknown setting '{section}.{key}' "
-                    f"(known in [{section}]: {', '.join(_TYPES[section])})"
-                )
+                    _("{path}: unknown setting '{section}.{key}' (known in [{section}]: {known})")
+                    .format(path=path, section=section, key=key,
+                            known=", ".join(_TYPES[section]))
+                )  # fmt: skip
             _put(changes, section, key, value, f"{section}.{key}", str(path))
     return changes
 
@@ -273,26 +303,73 @@ def _apply(settings: Settings, changes: Changes) -> Settings:
     )  # fmt: skip
 
 
+def _language(value: Any, where: str) -> str:
+    """A language code (`vi`, `en`; `vi_VN.UTF-8` too); else the error naming the ones there are."""
+    if not isinstance(value, str):
+        raise SettingsError(_("{where} must be text").format(where=where))
+    try:
+        return parse_language(value)
+    except UnknownLanguage as error:
+        raise SettingsError(f"{where}: {error}") from None
+
+
+def file_language(path: Path) -> str | None:
+    """The file's `language`, if it says one; a file that cannot be read says none (the
+    command that reads its settings reports why). A language unknown is an error."""
+    try:
+        value = tomllib.loads(path.read_text("utf-8")).get("language")
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    return None if value is None else _language(value, _where(str(path), "language"))
+
+
+def resolve_language(
+    *, config_file: Path | None = None, environ: Mapping[str, str] = os.environ,
+    flag: str | None = None,
+) -> str:  # fmt: skip
+    """The language: `vi` < the file's `language` < VAXDESK_LANG < `--lang`; before anything
+    else is read (the help is shown in it)."""
+    code = file_language(config_path(config_file, environ)) or DEFAULT_LANGUAGE
+    if environ.get(LANGUAGE_ENV):
+        code = _language(environ[LANGUAGE_ENV], _where(ENVIRONMENT, LANGUAGE_ENV))
+    if flag:
+        code = _language(flag, "--lang")
+    return code
+
+
 def load_settings(
     *,
     config_file: Path | None = None,
     environ: Mapping[str, str] = os.environ,
     flags: Mapping[str, Any] | None = None,
 ) -> Settings:
-    """`flags`: by flat name (`db`, `hub_url`: the old file's keys) or `section.key`; None and
-    empty values are flags not given."""
+    """`flags`: by flat name (`db`, `hub_url`: the old file's keys, and `language`) or
+    `section.key`; None and empty values are flags not given."""
+    flags = dict(flags or {})
     settings = Settings()
     path = config_path(config_file, environ)
     if path.exists():
-        settings = _apply(settings, _from_file(path))
+        data = _read_file(path)
+        if "language" in data:
+            settings = replace(
+                settings, language=_language(data["language"], _where(str(path), "language"))
+            )
+        settings = _apply(settings, _from_file(path, data))
+    if environ.get(LANGUAGE_ENV):
+        where = _where(ENVIRONMENT, LANGUAGE_ENV)
+        settings = replace(settings, language=_language(environ[LANGUAGE_ENV], where))
     from_env: Changes = {}
     for name, (section, key) in ENV_NAMES.items():
         if environ.get(name):
-            _put(from_env, section, key, environ[name], name, "environment")
+            _put(from_env, section, key, environ[name], name, ENVIRONMENT)
     settings = _apply(settings, from_env)
+    if flags.get("language"):
+        where = "--lang"
+        settings = replace(settings, language=_language(flags.pop("language"), where))
+    flags.pop("language", None)
     given: Changes = {}
-    for name, value in (flags or {}).items():
+    for name, value in flags.items():
         if value not in (None, ""):
-            section, key = _resolve(name, "command line")
-            _put(given, section, key, value, name, "command line")
+            section, key = _resolve(name, COMMAND_LINE)
+            _put(given, section, key, value, name, COMMAND_LINE)
     return _apply(settings, given)

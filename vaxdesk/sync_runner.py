@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from domain.errors import DeskError
 from domain.messages import describe as describe_error
 from domain.messages import render
+from i18n import _
 from sync.worker import HubConfig, SyncWorker
 
 if TYPE_CHECKING:
@@ -63,4 +64,4 @@ def describe(state: SyncState) -> tuple[str, bool]:
         counts = {"backlog": state.backlog, "conflicts": state.conflicts}
         return render("sync.synced", counts), False
     text = describe_error(wrong)
-    return (f"error: {text}", True) if state.refused else (text, False)
+    return (_("error: {reason}").format(reason=text), True) if state.refused else (text, False)

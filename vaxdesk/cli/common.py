@@ -11,63 +11,67 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from i18n import N_, _
+from vaxdesk.cli.translated import Path as PathType
+from vaxdesk.cli.translated import option
+
 if TYPE_CHECKING:
     from vaxdesk.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CAMERA_HELP = (
+CAMERA_HELP = N_(
     "none, auto (the first webcam, if any), a device (0, /dev/video2), a folder or a video."
 )
 DECODERS = ("zxing", "zbar")
 
 
-def db_option(*, exists: bool = False, help: str | None = "SQLite file.") -> Callable[[F], F]:
-    """The desk's SQLite file (`--db`); `exists`: refuse a missing file (exit 2)."""
-    return click.option(
-        "--db", type=click.Path(path_type=Path, dir_okay=False, exists=exists), help=help
-    )
+def db_option(*, exists: bool = False, help: str | None = N_("SQLite file.")) -> Callable[[F], F]:
+    """The desk's SQLite file (`--db`); `exists`: refuse a missing file (exit 2). `help`: a
+    message id (`N_()`), as every help text given to these."""
+    return option("--db", type=PathType(path_type=Path, dir_okay=False, exists=exists), help=help)
 
 
 def site_option(help: str, *, required: bool = False) -> Callable[[F], F]:
-    return click.option("--site", "site_id", required=required, help=help)
+    return option("--site", "site_id", required=required, metavar=N_("CODE"), help=help)
 
 
 def desk_option(help: str | None = None, *, required: bool = False) -> Callable[[F], F]:
-    return click.option("--desk", "desk_id", required=required, help=help)
+    return option("--desk", "desk_id", required=required, metavar=N_("CODE"), help=help)
 
 
 def camera_option(default: str | None = None) -> Callable[[F], F]:
     """`--camera SPEC`; without a default, the settings' camera."""
-    return click.option(
-        "--camera", default=default, show_default=default is not None, help=CAMERA_HELP
-    )
+    return option("--camera", default=default, show_default=default is not None, help=CAMERA_HELP)
 
 
 def decoder_option(default: str | None = None) -> Callable[[F], F]:
     """`--decoder zxing|zbar`; without a default, the settings' decoder."""
-    return click.option(
+    return option(
         "--decoder",
         type=click.Choice(DECODERS),
         default=default,
-        help=None if default else "Barcode decoder.",
+        show_default=default is not None,
+        help=N_("Barcode decoder."),
     )
 
 
 def hub_url_option(help: str) -> Callable[[F], F]:
-    return click.option("--hub", "hub_url", help=help)
+    return option("--hub", "hub_url", metavar="URL", help=help)
 
 
 def token_option(dest: str, help: str) -> Callable[[F], F]:
-    return click.option("--token", dest, help=help)
+    return option("--token", dest, metavar=N_("TOKEN"), help=help)
 
 
 def ca_option() -> Callable[[F], F]:
-    return click.option("--ca", "hub_ca", help="CA file for a site-made hub certificate.")
+    return option(
+        "--ca", "hub_ca", metavar=N_("FILE"), help=N_("CA file for a site-made hub certificate.")
+    )
 
 
 def as_user_option(help: str) -> Callable[[F], F]:
-    return click.option("--as", "as_user", help=help)
+    return option("--as", "as_user", metavar=N_("NAME"), help=help)
 
 
 def given(ctx: click.Context, name: str) -> Any:
@@ -85,8 +89,11 @@ def settings(ctx: click.Context, flags: Mapping[str, object] | None = None) -> S
     (by flat name, `db`, `hub_url`, or `section.key`). A bad setting is a one-line error."""
     from vaxdesk.settings import SettingsError, load_settings
 
+    language = ctx.find_root().params.get("language")
     try:
-        return load_settings(config_file=config_option(ctx), flags=flags or {})
+        return load_settings(
+            config_file=config_option(ctx), flags={**(flags or {}), "language": language}
+        )
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
 
@@ -113,8 +120,10 @@ def authorised_user(store: Any, name: str | None, action: Any) -> Any:
     if store.people.count() == 0:
         return None
     if not name:
-        raise click.ClickException("this desk has users: give --as NAME")
-    pin = os.environ.get("VAXDESK_PIN") or click.prompt(f"PIN of {name}", hide_input=True, err=True)
+        raise click.ClickException(_("this desk has users: give --as NAME"))
+    pin = os.environ.get("VAXDESK_PIN") or click.prompt(
+        _("PIN of {name}").format(name=name), hide_input=True, err=True
+    )
     try:
         user = store.people.login(name, pin)
         require(user.role, action)
@@ -124,7 +133,7 @@ def authorised_user(store: Any, name: str | None, action: Any) -> Any:
 
 
 def no_database(path: Path) -> click.ClickException:
-    return click.ClickException(f"no database at {path}")
+    return click.ClickException(_("no database at {path}").format(path=path))
 
 
 def one_line(text: str) -> str:
@@ -148,7 +157,7 @@ def desk_store(path: Path) -> Iterator[Any]:
     try:
         store = open_store(path)
     except Exception as error:  # sqlite3.DatabaseError, OSError, a schema too new, ...
-        raise failure(f"cannot open {path}", error) from None
+        raise failure(_("cannot open {path}").format(path=path), error) from None
     with store:
         yield store
 

@@ -10,6 +10,7 @@ from typing import TextIO
 import click
 
 from domain.messages import describe
+from i18n import LANGUAGES, N_, _, format_number, ngettext
 from vaxdesk.cli.common import (
     as_user_option,
     authorise,
@@ -20,6 +21,8 @@ from vaxdesk.cli.common import (
     no_database,
     settings,
 )
+from vaxdesk.cli.translated import Path as PathType
+from vaxdesk.cli.translated import command, option
 
 
 def owner_only_file(path: Path) -> TextIO:
@@ -29,21 +32,21 @@ def owner_only_file(path: Path) -> TextIO:
     return open(descriptor, "w", encoding="utf-8", newline="")
 
 
-@click.command()
-@db_option(exists=True, help="SQLite file to read. Default: the desk's.")
-@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
-@click.option(
+@command(help=N_("Write every record's current version (columns: see README). A supervisor's act."))
+@db_option(exists=True, help=N_("SQLite file to read. Default: the desk's."))
+@option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True,
+        help=N_("Format of the file."))  # fmt: skip
+@option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False, writable=True),
-    help="Write here instead of standard output.",
+    type=PathType(path_type=Path, dir_okay=False, writable=True),
+    help=N_("Write here instead of standard output."),
 )
-@as_user_option("A supervisor's name (PIN asked, or VAXDESK_PIN).")
+@as_user_option(N_("A supervisor's name (PIN asked, or VAXDESK_PIN)."))
 @click.pass_context
 def export(
     ctx: click.Context, db: Path | None, fmt: str, output: Path | None, as_user: str | None
 ) -> None:
-    """Write every record's current version (columns: see README). A supervisor's act."""
     from domain.roles import Action
 
     path = settings(ctx, {"db": db}).desk.db
@@ -64,17 +67,23 @@ def export(
     except click.ClickException:
         raise
     except Exception as error:
-        raise click.ClickException(f"cannot export {path}: {describe(error)}") from None
-    click.echo(f"{count} record(s) exported", err=True)
+        raise click.ClickException(
+            _("cannot export {path}: {reason}").format(path=path, reason=describe(error))
+        ) from None
+    click.echo(
+        ngettext("{count} record exported", "{count} records exported", count).format(
+            count=format_number(count)
+        ),
+        err=True,
+    )
 
 
-@click.command()
-@db_option(exists=True, help=None)
-@click.option("--to", "folder", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder (default: backups/ beside the database).")  # fmt: skip
+@command(help=N_("A consistent, owner-only copy of the database (SQLite's backup API)."))
+@db_option(exists=True)
+@option("--to", "folder", type=PathType(path_type=Path, file_okay=False),
+        help=N_("Folder (default: backups/ beside the database)."))  # fmt: skip
 @click.pass_context
 def backup(ctx: click.Context, db: Path | None, folder: Path | None) -> None:
-    """A consistent, owner-only copy of the database (SQLite's backup API)."""
     from datetime import datetime
 
     path = settings(ctx, {"db": db}).desk.db
@@ -85,24 +94,27 @@ def backup(ctx: click.Context, db: Path | None, folder: Path | None) -> None:
         try:
             store.backup(target)
         except Exception as error:  # StoreError, OSError (a folder not writable), ...
-            raise failure(f"cannot back up {path}", error) from None
-    click.echo(f"backup written to {target}")
+            raise failure(_("cannot back up {path}").format(path=path), error) from None
+    click.echo(_("backup written to {path}").format(path=target))
 
 
-@click.command()
+@command(help=N_("Where settings and data live, and the state of the database."))
 @click.pass_context
 def info(ctx: click.Context) -> None:
-    """Where settings and data live, and the state of the database."""
     from vaxdesk.logs import default_log_file
     from vaxdesk.settings import config_path
 
-    desk = settings(ctx).desk
-    click.echo(f"config file : {config_path(config_option(ctx))}")
-    click.echo(f"database    : {desk.db}")
-    click.echo(f"log file    : {default_log_file()}")
-    click.echo(f"site / desk : {desk.site_id or '-'} / {desk.desk_id or '-'}")
+    loaded = settings(ctx)
+    desk = loaded.desk
+    click.echo(_("config file : {path}").format(path=config_path(config_option(ctx))))
+    click.echo(_("language    : {name} ({code})").format(name=LANGUAGES[loaded.language],
+                                                         code=loaded.language))  # fmt: skip
+    click.echo(_("database    : {path}").format(path=desk.db))
+    click.echo(_("log file    : {path}").format(path=default_log_file()))
+    click.echo(_("site / desk : {site} / {desk}").format(site=desk.site_id or "-",
+                                                         desk=desk.desk_id or "-"))  # fmt: skip
     if not desk.db.exists():
-        click.echo("state       : no database yet (the desk creates it)")
+        click.echo(_("state       : no database yet (the desk creates it)"))
         return
     from store import open_store
     from store.schema import SCHEMA_VERSION
@@ -111,9 +123,16 @@ def info(ctx: click.Context) -> None:
         with open_store(desk.db) as store:
             version = store.conn.execute("PRAGMA user_version").fetchone()[0]
             check = store.conn.execute("PRAGMA quick_check").fetchone()[0]
-            click.echo(f"schema      : {version} (this vaxdesk: {SCHEMA_VERSION})")
-            click.echo(f"integrity   : {check}")
-            click.echo(f"versions    : {store.count_versions()} record version(s)")
-            click.echo(f"backlog     : {store.backlog()} not yet acknowledged by a hub")
+            versions, backlog = store.count_versions(), store.backlog()
+            click.echo(_("schema      : {version} (this vaxdesk: {supported})")
+                       .format(version=version, supported=SCHEMA_VERSION))  # fmt: skip
+            click.echo(_("integrity   : {check}").format(check=check))
+            click.echo(ngettext("versions    : {count} record version",
+                                "versions    : {count} record versions", versions)
+                       .format(count=format_number(versions)))  # fmt: skip
+            click.echo(_("backlog     : {count} not yet acknowledged by a hub")
+                       .format(count=format_number(backlog)))  # fmt: skip
     except Exception as error:
-        raise click.ClickException(f"cannot read {desk.db}: {describe(error)}") from None
+        raise click.ClickException(
+            _("cannot read {path}: {reason}").format(path=desk.db, reason=describe(error))
+        ) from None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from domain.messages import describe
+from i18n import N_, _
 from vaxdesk import __version__
 from vaxdesk.cli.common import (
     camera_option,
@@ -18,6 +19,7 @@ from vaxdesk.cli.common import (
     settings,
     site_option,
 )
+from vaxdesk.cli.translated import command, option
 
 if TYPE_CHECKING:
     from vaxdesk.settings import Settings
@@ -31,8 +33,10 @@ def run_desk(settings: Settings, *, demo: bool = False) -> None:
 
     if settings.desk.camera == "demo" and not demo:
         raise click.ClickException(
-            "camera 'demo' shows generated citizens, who would be saved as real people: "
-            "it runs only in `vaxdesk demo` (here: a webcam, auto or none)"
+            _(
+                "camera 'demo' shows generated citizens, who would be saved as real people: "
+                "it runs only in `vaxdesk demo` (here: a webcam, auto or none)"
+            )
         )
     setup_logging()
     from sync.worker import HubConfig
@@ -55,30 +59,38 @@ def run_desk(settings: Settings, *, demo: bool = False) -> None:
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
     except Exception as error:  # OSError, sqlite3.DatabaseError, a schema too new, ...
-        raise click.ClickException(f"cannot open {desk.db}: {describe(error)}") from None
+        raise click.ClickException(
+            _("cannot open {path}: {reason}").format(path=desk.db, reason=describe(error))
+        ) from None
     app.run()
 
 
-@click.command()
+@command(help=N_("Open the desk: a session, then record after record."))
 @db_option()
-@site_option("Site code, pre-filled in the session screen.")
-@desk_option("Desk code, pre-filled in the session screen.")
+@site_option(N_("Site code, pre-filled in the session screen."))
+@desk_option(N_("Desk code, pre-filled in the session screen."))
 @camera_option()
-@click.option("--camera-size", help="Capture size, WIDTHxHEIGHT (default 1280x720).")
+@option(
+    "--camera-size",
+    metavar=N_("WIDTHxHEIGHT"),
+    help=N_("Capture size, WIDTHxHEIGHT (default 1280x720)."),
+)
 @decoder_option()
 @click.pass_context
 def desk(ctx: click.Context, **flags: object) -> None:
-    """Open the desk: a session, then record after record."""
     run_desk(settings(ctx, flags))
 
 
-@click.command()
-@click.option("--headless", is_flag=True, help="Only the hub and simulated desks, no screen.")
+@command(
+    help=N_(
+        "The whole site on this machine: a hub on loopback, simulated desks (one falls behind, "
+        "one goes offline), and your own desk with a simulated camera. Then, in another "
+        "terminal: `vaxdesk supervise`."
+    )
+)
+@option("--headless", is_flag=True, help=N_("Only the hub and simulated desks, no screen."))
 @click.pass_context
 def demo(ctx: click.Context, headless: bool) -> None:
-    """The whole site on this machine: a hub on loopback, simulated desks (one falls behind,
-    one goes offline), and your own desk with a simulated camera. Then, in another terminal:
-    `vaxdesk supervise`."""
     from vaxdesk.demo_site import SITE, DemoSite
 
     own = settings(ctx, {"camera": "demo"})
@@ -86,11 +98,16 @@ def demo(ctx: click.Context, headless: bool) -> None:
     try:
         site = DemoSite(folder).start()
     except Exception as error:
-        raise click.ClickException(f"the demo site could not start: {describe(error)}") from None
-    click.echo(f"demo hub on {site.url}; in another terminal: vaxdesk supervise", err=True)
+        raise click.ClickException(
+            _("the demo site could not start: {reason}").format(reason=describe(error))
+        ) from None
+    click.echo(
+        _("demo hub on {url}; in another terminal: vaxdesk supervise").format(url=site.url),
+        err=True,
+    )
     try:
         if headless:
-            click.echo("simulated desks running; Ctrl+C stops", err=True)
+            click.echo(_("simulated desks running; Ctrl+C stops"), err=True)
             import time
 
             while True:

@@ -9,31 +9,37 @@ from typing import Any
 
 import click
 
+from i18n import N_, _, format_number
 from vaxdesk.cli.common import camera_option, decoder_option
+from vaxdesk.cli.translated import NUMBER, argument, command, option
+from vaxdesk.cli.translated import Path as PathType
 
 
-@click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@command(
+    help=N_(
+        "Decode image files (by content, whatever the extension) as the desk would. Exit "
+        "status 1 when any file held no readable code."
+    )
+)
+@argument("files", nargs=-1, required=True, metavar=N_("FILES..."), type=PathType(path_type=Path))
+@option("--json", "as_json", is_flag=True, help=N_("One JSON object a line."))
 @decoder_option(default="zxing")
 def decode(files: tuple[Path, ...], as_json: bool, decoder: str) -> None:
-    """Decode image files (by content, whatever the extension) as the desk would.
-
-    Exit status 1 when any file held no readable code.
-    """
     if not decode_files(list(files), as_json=as_json, decoder=decoder):
         sys.exit(1)
 
 
-@click.command("camera-check")
+@command(
+    "camera-check",
+    help=N_("List cameras; show frames and decodes per second live; optionally save a frame."),
+)
 @camera_option(default="auto")
-@click.option("--seconds", type=float, default=10, show_default=True, help="How long to watch.")
-@click.option(
-    "--save", type=click.Path(path_type=Path, dir_okay=False), help="Save one frame here (PNG)."
+@option("--seconds", type=NUMBER, default=10, show_default=True, help=N_("How long to watch."))
+@option(
+    "--save", type=PathType(path_type=Path, dir_okay=False), help=N_("Save one frame here (PNG).")
 )
 @decoder_option(default="zxing")
 def camera_check(camera: str, seconds: float, save: Path | None, decoder: str) -> None:
-    """List cameras; show frames and decodes per second live; optionally save a frame."""
     if not check_camera(camera, seconds=seconds, save=save, decoder=decoder):
         sys.exit(1)
 
@@ -91,9 +97,9 @@ def decode_files(files: list[Path], *, as_json: bool, decoder: str) -> bool:
         image = read_image(path) if path.is_file() else None
         codes = reader.decode(image) if image is not None else []
         if image is None:
-            result.update(kind="error", error="not an image file")
+            result.update(kind="error", error=NOT_AN_IMAGE)
         elif not codes:
-            result.update(kind="none", error="no readable code")
+            result.update(kind="none", error=NO_CODE)
         else:
             scan = parse_code(codes[0], today=date.today())
             result.update(kind=scan.kind, format=codes[0].format, fields=scan_fields(scan))
@@ -108,25 +114,55 @@ def decode_files(files: list[Path], *, as_json: bool, decoder: str) -> bool:
     return all_read
 
 
+# The JSON lines keep these in English (a machine reads them); the summary translates them.
+NOT_AN_IMAGE, NO_CODE = N_("not an image file"), N_("no readable code")
+ID_NUMBER = {
+    "cccd": N_("CCCD number {id}"),
+    "cmnd": N_("CMND number {id}"),
+    "passport": N_("passport number {id}"),
+}
+
+
+def _shown_date(text: str) -> str:
+    """An ISO date as people read it (dd/mm/yyyy); a partial one (a year alone) as it is."""
+    from datetime import date
+
+    from i18n import format_date
+
+    try:
+        return format_date(date.fromisoformat(text))
+    except ValueError:
+        return text
+
+
 def _summary(result: dict[str, Any]) -> str:
     from domain.text import mask
 
     kind = result["kind"]
     fields = result.get("fields", {})
     if kind == "cccd":
-        return (
-            f"CCCD {mask(fields['id_number'])} {fields['full_name']}, born {fields['dob']}, "
-            f"{fields['sex']}"
-        )
+        return _("CCCD {id} {name}, born {dob}, {sex}").format(
+            id=mask(fields["id_number"]), name=fields["full_name"],
+            dob=_shown_date(fields["dob"]), sex=fields["sex"],
+        )  # fmt: skip
     if kind == "id-number":
-        return f"{fields['id_type'].upper()} number {mask(fields['id_number'])}"
+        template = ID_NUMBER.get(fields["id_type"], N_("ID number {id}"))
+        return _(template).format(id=mask(fields["id_number"]))
     if kind == "certificate":
         doses = ", ".join(
-            f"dose {d['dose_number']} {d['vaccine'] or d['product']} {d['given_on']}"
+            _("dose {number} {vaccine} {date}").format(
+                number=d["dose_number"],
+                vaccine=d["vaccine"] or d["product"],
+                date=_shown_date(d["given_on"]),
+            )
             for d in fields["doses"]
         )
-        return f"certificate {fields['issuer_country']}: {fields['full_name']}, {doses}"
-    return f"{kind}: {result.get('error', '')}"
+        return _("certificate {country}: {name}, {doses}").format(
+            country=fields["issuer_country"], name=fields["full_name"], doses=doses
+        )
+    if kind in ("error", "none"):
+        return _(result["error"])
+    return _("{kind}: {error}").format(kind=kind, error=result.get("error", ""))
 
 
 def check_camera(spec: str, *, seconds: float, save: Path | None, decoder: str) -> bool:
@@ -137,17 +173,24 @@ def check_camera(spec: str, *, seconds: float, save: Path | None, decoder: str) 
     from scanner.sources import CameraError, open_source, video_devices
 
     devices = video_devices()
-    click.echo(f"cameras: {', '.join(devices) if devices else 'none found (/dev/video*)'}")
+    if devices:
+        click.echo(_("cameras: {devices}").format(devices=", ".join(devices)))
+    else:
+        click.echo(_("cameras: none found (/dev/video*)"))
     try:
         source = open_source(spec, demo=True)  # it shows frames, it saves no one
         reader = make_decoder(decoder)
     except (CameraError, RuntimeError) as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(_("error: {reason}").format(reason=error), err=True)
         return False
     if source is None:
-        click.echo("camera: none (typing and USB scanners only)")
+        click.echo(_("camera: none (typing and USB scanners only)"))
         return True
-    click.echo(f"watching {source.name} for {seconds:g} s (Ctrl+C stops)")
+    click.echo(
+        _("watching {camera} for {seconds} s (Ctrl+C stops)").format(
+            camera=source.name, seconds=format_number(seconds)
+        )
+    )
     stop = threading.Event()
     frames = codes = 0
     start = window = time.monotonic()
@@ -157,22 +200,31 @@ def check_camera(spec: str, *, seconds: float, save: Path | None, decoder: str) 
                 import cv2
 
                 cv2.imwrite(str(save), frame)
-                click.echo(f"saved a frame to {save} ({frame.shape[1]}x{frame.shape[0]})")
+                click.echo(
+                    _("saved a frame to {path} ({width}x{height})").format(
+                        path=save, width=frame.shape[1], height=frame.shape[0]
+                    )
+                )
             frames += 1
             codes += bool(reader.decode(frame))
             now = time.monotonic()
             if now - window >= 1 or now - start >= seconds:
                 span = now - start
+                line = _("{frame_rate} frames/s  {decode_rate} decodes/s  {frames} frames")
                 sys.stdout.write(
-                    f"\r{frames / span:5.1f} frames/s  {codes / span:5.1f} decodes/s  "
-                    f"{frames} frames"
+                    "\r"
+                    + line.format(
+                        frame_rate=f"{frames / span:5.1f}",
+                        decode_rate=f"{codes / span:5.1f}",
+                        frames=format_number(frames),
+                    )
                 )
                 sys.stdout.flush()
                 window = now
             if now - start >= seconds:
                 break
     except CameraError as error:
-        click.echo(f"\nerror: {error}", err=True)
+        click.echo("\n" + _("error: {reason}").format(reason=error), err=True)
         return False
     except KeyboardInterrupt:
         pass

@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from domain.messages import describe
+from i18n import N_, _
 from vaxdesk.cli.common import desk_option, failure, given, settings, site_option
+from vaxdesk.cli.translated import INTEGER, group, option
+from vaxdesk.cli.translated import Path as PathType
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -59,25 +62,36 @@ def _hub_db(url: str) -> Iterator[HubDB]:
     try:
         db = _open_hub_db(url)
     except Exception as error:  # OSError, sqlite3/psycopg errors, a schema too new
-        raise failure(f"cannot open the hub's database {_safe_url(url)}", error) from None
+        raise failure(
+            _("cannot open the hub's database {url}").format(url=_safe_url(url)), error
+        ) from None
     try:
         yield db
     finally:
         db.close()
 
 
-@click.group(invoke_without_command=True)
-@click.option(
-    "--db", "hub_db", help="sqlite:///PATH (default: hub.db in the data dir) or postgresql://…"
+@group(
+    invoke_without_command=True,
+    help=N_("Run the hub that desks upload to (default: SQLite, loopback, port 8470)."),
 )
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8470, show_default=True)
-@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="Serve HTTPS.")
-@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False))
+@option(
+    "--db",
+    "hub_db",
+    metavar="URL",
+    help=N_("sqlite:///PATH (default: hub.db in the data dir) or postgresql://…"),
+)
+@option("--host", default="127.0.0.1", show_default=True, help=N_("Address to listen on."))
+@option("--port", type=INTEGER, default=8470, show_default=True, help=N_("Port to listen on."))
+@option("--tls-cert", type=PathType(exists=True, dir_okay=False), help=N_("Serve HTTPS."))
+@option(
+    "--tls-key",
+    type=PathType(exists=True, dir_okay=False),
+    help=N_("The certificate's private key."),
+)
 @click.pass_context
 def hub(ctx: click.Context, hub_db: str | None, host: str, port: int,
         tls_cert: str | None, tls_key: str | None) -> None:  # fmt: skip
-    """Run the hub that desks upload to (default: SQLite, loopback, port 8470)."""
     server = settings(ctx, {"hub_server.db": hub_db, "hub_server.host": given(ctx, "host"),
                             "hub_server.port": given(ctx, "port"), "hub_server.tls_cert": tls_cert,
                             "hub_server.tls_key": tls_key}).hub_server  # fmt: skip
@@ -88,10 +102,12 @@ def hub(ctx: click.Context, hub_db: str | None, host: str, port: int,
 
 def _serve(server: HubServerSettings) -> None:
     if bool(server.tls_cert) != bool(server.tls_key):
-        raise click.ClickException("HTTPS needs both --tls-cert and --tls-key")
+        raise click.ClickException(_("HTTPS needs both --tls-cert and --tls-key"))
     for name, path in (("tls_cert", server.tls_cert), ("tls_key", server.tls_key)):
         if path and not Path(path).is_file():  # the flags are checked by click; the file not
-            raise click.ClickException(f"hub_server.{name}: no file at {path}")
+            raise click.ClickException(
+                _("hub_server.{key}: no file at {path}").format(key=name, path=path)
+            )
     import logging
 
     import uvicorn
@@ -99,8 +115,9 @@ def _serve(server: HubServerSettings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     with _hub_db(server.db) as db:
         scheme = "https" if server.tls_cert else "http"
-        click.echo(f"hub on {scheme}://{server.host}:{server.port}/api/v1 "
-                   f"storing in {_safe_url(server.db)}")  # fmt: skip
+        click.echo(_("hub on {url} storing in {database}").format(
+            url=f"{scheme}://{server.host}:{server.port}/api/v1", database=_safe_url(server.db)
+        ))  # fmt: skip
         uvicorn.run(_hub_app(db, server), host=server.host, port=server.port, access_log=False,
                     log_level="warning", ssl_certfile=server.tls_cert or None,
                     ssl_keyfile=server.tls_key or None)  # fmt: skip
@@ -124,45 +141,53 @@ def _code(field: str, text: str) -> str:
     try:
         return parse_code(field, text)
     except FieldError as error:
-        raise click.ClickException(f"{error.field}: {describe(error)}") from None
+        raise click.ClickException(
+            _("{field}: {reason}").format(field=error.field, reason=describe(error))
+        ) from None
 
 
-@hub.command()
-@desk_option("Desk code, as in its settings.", required=True)
-@site_option("Site code of the desk.", required=True)
+@hub.command(help=N_("Issue a desk's token (shown once; the hub keeps only its hash)."))
+@desk_option(N_("Desk code, as in its settings."), required=True)
+@site_option(N_("Site code of the desk."), required=True)
 @click.pass_obj
 def enrol(hub_db: str, desk_id: str, site_id: str) -> None:
-    """Issue a desk's token (shown once; the hub keeps only its hash)."""
     from datetime import UTC, datetime
 
     desk_id, site_id = _code("desk", desk_id), _code("site", site_id).upper()
     with _hub_db(hub_db) as db:
         token = _issue_desk_token(db, desk_id, site_id, datetime.now(UTC))
-    click.echo(f"desk {desk_id} enrolled at site {site_id}. Its token (shown once):", err=True)
+    click.echo(
+        _("desk {desk} enrolled at site {site}. Its token (shown once):").format(
+            desk=desk_id, site=site_id
+        ),
+        err=True,
+    )
     click.echo(token)
 
 
-@hub.command()
-@site_option("The site this supervisor watches.", required=True)
+@hub.command(
+    help=N_("Issue a supervisor token for one site (shown once; the hub keeps only its hash).")
+)
+@site_option(N_("The site this supervisor watches."), required=True)
 @click.pass_obj
 def supervisor(hub_db: str, site_id: str) -> None:
-    """Issue a supervisor token for one site (shown once; the hub keeps only its hash)."""
     from datetime import UTC, datetime
 
     site_id = _code("site", site_id).upper()
     with _hub_db(hub_db) as db:
         token = _issue_supervisor_token(db, site_id, datetime.now(UTC))
-    click.echo(f"supervisor of site {site_id}. The token (shown once):", err=True)
+    click.echo(
+        _("supervisor of site {site}. The token (shown once):").format(site=site_id), err=True
+    )
     click.echo(token)
 
 
-@hub.command()
-@desk_option(required=True)
+@hub.command(help=N_("Revoke a desk's token: the hub refuses it from now on."))
+@desk_option(N_("Desk code."), required=True)
 @click.pass_obj
 def revoke(hub_db: str, desk_id: str) -> None:
-    """Revoke a desk's token: the hub refuses it from now on."""
     with _hub_db(hub_db) as db:
         found = db.revoke(desk_id)
     if not found:
-        raise click.ClickException(f"no desk {desk_id} at this hub")
-    click.echo(f"desk {desk_id} revoked")
+        raise click.ClickException(_("no desk {desk} at this hub").format(desk=desk_id))
+    click.echo(_("desk {desk} revoked").format(desk=desk_id))

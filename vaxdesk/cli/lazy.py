@@ -8,8 +8,10 @@ from typing import Any
 
 import click
 
+from vaxdesk.cli.translated import Group
 
-class LazyGroup(click.Group):
+
+class LazyGroup(Group):
     """`lazy_subcommands`: command name → "module:attribute". A command module imports only
     click and `vaxdesk.cli.common` at its top, so listing the commands (`--help`) stays cheap;
     what a command needs (Textual, httpx, uvicorn, OpenCV) it imports when it runs."""

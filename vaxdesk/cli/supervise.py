@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from i18n import N_, _
 from vaxdesk.cli.common import (
     ca_option,
     demo_folder,
@@ -15,30 +16,36 @@ from vaxdesk.cli.common import (
     site_option,
     token_option,
 )
+from vaxdesk.cli.translated import INTEGER, NUMBER, command, option
+from vaxdesk.cli.translated import Path as PathType
 
 
-@click.command()
-@hub_url_option("Hub URL. Default: settings, else a running demo.")
+@command(help=N_("Live throughput of every desk of a site."))
+@hub_url_option(N_("Hub URL. Default: settings, else a running demo."))
 @token_option(
     "token",
-    "Supervisor token (from `vaxdesk hub supervisor`); `ps` shows it: prefer --token-file "
-    "or VAXDESK_SUPERVISOR_TOKEN.",
+    N_(
+        "Supervisor token (from `vaxdesk hub supervisor`); `ps` shows it: prefer --token-file "
+        "or VAXDESK_SUPERVISOR_TOKEN."
+    ),
 )
-@click.option(
+@option(
     "--token-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="File holding the supervisor token.",
+    type=PathType(path_type=Path, dir_okay=False),
+    help=N_("File holding the supervisor token."),
 )
-@site_option("Site code.")
-@click.option("--target", type=int, default=200, show_default=True, help="Doses a day, site.")
-@click.option("--refresh", type=float, default=2.0, show_default=True, help="Seconds.")
+@site_option(N_("Site code."))
+@option("--target", type=INTEGER, default=200, show_default=True, help=N_("Doses a day, site."))
+@option("--refresh", type=NUMBER, default=2.0, show_default=True, help=N_("Seconds."))
 @ca_option()
-@click.option("--web", metavar="HOST:PORT", help="Serve this screen to browsers (textual-serve).")
-@click.option(
+@option("--web", metavar=N_("HOST:PORT"), help=N_("Serve this screen to browsers (textual-serve)."))
+@option(
     "--public-url",
     metavar="URL",
-    help="With --web: the address browsers use (http://10.0.0.5:8000). Default: the one each "
-    "browser used.",
+    help=N_(
+        "With --web: the address browsers use (http://10.0.0.5:8000). Default: the one each "
+        "browser used."
+    ),
 )
 @click.pass_context
 def supervise(
@@ -46,7 +53,6 @@ def supervise(
     site_id: str | None, target: int, refresh: float, hub_ca: str | None, web: str | None,
     public_url: str | None,
 ) -> None:  # fmt: skip
-    """Live throughput of every desk of a site."""
     import json
 
     if token_file is not None:
@@ -67,7 +73,7 @@ def supervise(
             secret or demo["supervisor_token"],
         )
     if not (url and secret and site):
-        raise click.ClickException("give --hub, --token and --site (or run `vaxdesk demo`)")
+        raise click.ClickException(_("give --hub, --token and --site (or run `vaxdesk demo`)"))
     if web:
         _serve_web(web, public_url or "", url, secret, site, mine.target, mine.refresh, ca)
         return
@@ -83,9 +89,11 @@ def _read_token(path: Path) -> str:
     try:
         token = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"cannot read the token file {path}: {error}") from None
+        raise click.ClickException(
+            _("cannot read the token file {path}: {reason}").format(path=path, reason=error)
+        ) from None
     if not token or len(token.split()) != 1:
-        raise click.ClickException(f"the token file {path} must hold one token")
+        raise click.ClickException(_("the token file {path} must hold one token").format(path=path))
     return token
 
 
@@ -93,21 +101,27 @@ def _serve_web(
     where: str, public_url: str, url: str, token: str, site: str, target: int, refresh: float,
     ca: str,
 ) -> None:  # fmt: skip
+    import os
     from urllib.parse import urlsplit
 
+    from i18n import language
     from vaxdesk import web
+    from vaxdesk.settings import LANGUAGE_ENV
 
-    host, _, port = where.rpartition(":")
+    host, _colon, port = where.rpartition(":")
     if not port.isdigit() or not 0 < int(port) < 65536:
-        raise click.ClickException("--web takes HOST:PORT, e.g. 0.0.0.0:8000")
+        raise click.ClickException(_("--web takes HOST:PORT, e.g. 0.0.0.0:8000"))
     public_url = public_url.rstrip("/")
     if public_url:
         parts = urlsplit(public_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise click.ClickException(
-                f"--public-url: '{public_url}' is not an http(s) URL, e.g. http://10.0.0.5:8000"
+                _("--public-url: '{url}' is not an http(s) URL, e.g. http://10.0.0.5:8000").format(
+                    url=public_url
+                )
             )
     command = web.child_command(url, site, target, refresh, ca)
+    os.environ[LANGUAGE_ENV] = language()  # each browser's screen speaks ours (--lang too)
     click.echo(web.banner(f"{host or 'localhost'}:{port}", public_url, token), err=True)
     web.serve(command, token, host or "localhost", int(port), public_url,
               title="vaxdesk supervisor")  # fmt: skip

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from i18n import N_, _
 from vaxdesk import __version__
 from vaxdesk.cli.common import (
     ca_option,
@@ -16,17 +17,19 @@ from vaxdesk.cli.common import (
     settings,
     token_option,
 )
+from vaxdesk.cli.translated import command, option
 
 
-@click.command()
+@command(
+    help=N_("Upload the outbox to the hub, without a screen (the desk app does this by itself).")
+)
 @db_option()
-@hub_url_option("Hub URL, e.g. https://hub.lan:8470.")
-@token_option("hub_token", "This desk's token (from `vaxdesk hub enrol`).")
+@hub_url_option(N_("Hub URL, e.g. https://hub.lan:8470."))
+@token_option("hub_token", N_("This desk's token (from `vaxdesk hub enrol`)."))
 @ca_option()
-@click.option("--once", is_flag=True, help="Drain the backlog and exit (status 1 if it could not).")
+@option("--once", is_flag=True, help=N_("Drain the backlog and exit (status 1 if it could not)."))
 @click.pass_context
 def sync(ctx: click.Context, once: bool, **flags: object) -> None:
-    """Upload the outbox to the hub, without a screen (the desk app does this by itself)."""
     import asyncio
 
     from vaxdesk.logs import setup_logging
@@ -34,7 +37,7 @@ def sync(ctx: click.Context, once: bool, **flags: object) -> None:
     loaded = settings(ctx, flags)
     link, db = loaded.hub, loaded.desk.db
     if not link.url or not link.token:
-        raise click.ClickException("no hub: give --hub and --token (or hub_url, hub_token)")
+        raise click.ClickException(_("no hub: give --hub and --token (or hub_url, hub_token)"))
     if not db.exists():
         raise no_database(db)
     with desk_store(db):
