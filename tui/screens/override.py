@@ -25,6 +25,7 @@ class OverrideModal(ModalScreen[str | None]):
         width: 76; max-width: 100%; height: auto; padding: 1 2; border: thick $warning;
         background: $surface;
     }
+    OverrideModal Label { width: 100%; }
     OverrideModal Input { margin: 1 0 0 0; }
     OverrideModal .error { color: $error; }
     """

@@ -22,6 +22,7 @@ class VoidModal(ModalScreen[str | None]):
     VoidModal > Vertical {
         width: 70; height: auto; padding: 1 2; border: thick $error; background: $surface;
     }
+    VoidModal Label { width: 100%; }  /* long names and long languages wrap, never cut */
     VoidModal Input { margin: 1 0 0 0; }
     VoidModal .error { color: $error; }
     """
@@ -33,7 +34,8 @@ class VoidModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(_("Void {record}?").format(record=self.summary), id="void-question")
-            yield Label(_("The record stays in the history, marked void. Reason (Enter confirms):"))
+            yield Label(_("The record stays in the history, marked void."))
+            yield Label(_("Reason (Enter confirms):"))
             yield Input(placeholder=_("e.g. entered twice, wrong person"), id="void-reason")
             yield Static("", classes="error", id="void-error")
 
