@@ -15,7 +15,6 @@ from i18n import _, language
 from vaxdesk.settings import env_name
 
 TOKEN_VARIABLE = env_name("supervisor", "token")  # VAXDESK_SUPERVISOR_TOKEN
-LANGUAGE_VARIABLE = "VAXDESK_LANG"
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -34,9 +33,8 @@ def child_command(
 
 
 def child_environment(token: str) -> dict[str, str]:
-    """What the children find in their environment besides ours: the token, and the language
-    this process speaks (however it was chosen: settings, environment or --lang)."""
-    return {TOKEN_VARIABLE: token, LANGUAGE_VARIABLE: language()}
+    """What the children find in their environment besides ours: the token."""
+    return {TOKEN_VARIABLE: token}
 
 
 def banner(where: str, public_url: str, token: str) -> str:
