@@ -24,6 +24,8 @@ from vaxdesk.web import TOKEN_VARIABLE, child_command, child_environment, finger
 
 URL = re.compile(r"""(?:https?|wss?)://[^\s"'()<>]+""")
 PUBLIC = "http://192.0.2.7:8123"  # where the browsers reach the supervisor's laptop
+# The server runs in the default language (no VAXDESK_ variable given): its screens too.
+SUMMARY = "chỉ tiêu 200".encode()
 
 
 def test_the_child_gets_its_token_from_its_environment_not_its_command_line() -> None:
@@ -97,6 +99,8 @@ def test_pages_use_the_public_url_and_nothing_from_outside(
         assert "ws://192.0.2.7:8123/ws" in urls and f"{PUBLIC}/static/js/textual.js" in urls
         assert [u for u in urls if not re.match(r"(http|ws)://192\.0\.2\.7:8123/", u)] == []
         assert "0.0.0.0" not in page and "googleapis" not in page
+        # The page's own words in the server's language (Vietnamese, the default).
+        assert '<html lang="vi">' in page and "Bắt đầu" in page and "Start<" not in page
         # What the page loads from the server is there, and loads nothing further from outside.
         font = httpx.get(f"http://127.0.0.1:{port}/static/fonts/RobotoMono-VariableFont_wght.ttf")
         css = httpx.get(f"http://127.0.0.1:{port}/static/css/xterm.css")
@@ -137,7 +141,7 @@ async def test_the_screen_runs_with_the_token_out_of_sight(
             f"ws://127.0.0.1:{port}/ws?width=120&height=30"
         ) as socket:  # fmt: skip
             deadline = time.monotonic() + 30
-            while b"today of 200" not in seen and time.monotonic() < deadline:
+            while SUMMARY not in seen and time.monotonic() < deadline:
                 try:
                     message = await socket.receive(timeout=1.0)
                 except TimeoutError:
@@ -156,7 +160,7 @@ async def test_the_screen_runs_with_the_token_out_of_sight(
             await asyncio.sleep(0.5)
     finally:
         stop(process)
-    assert b"today of 200" in seen, seen[-400:]
+    assert SUMMARY in seen, seen[-400:]
 
 
 def readable(path: Path) -> bool:

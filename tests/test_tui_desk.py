@@ -149,7 +149,7 @@ async def test_correct_and_void_from_todays_list(db_path: Path, clock: FakeClock
         assert isinstance(today, TodayScreen)
         table = today.query_one(DataTable)
         assert table.row_count == 2
-        assert "2 record(s) today" in text_of(app, "#today-message")
+        assert "2 records today" in text_of(app, "#today-message")
         # Search by name without diacritics, then open the one found.
         await pilot.press("slash")
         await type_text(pilot, "ngoc yen")

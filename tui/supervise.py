@@ -5,19 +5,20 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
+from i18n import N_, _
 from sync.supervision import SupervisorClient
 from tui.screens.site import SiteScreen
 
 
 class SupervisorApp(App[None]):
     CSS_PATH = "vaxdesk.tcss"
-    TITLE = "vaxdesk supervisor"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
 
     def __init__(self, site: SiteScreen) -> None:
         super().__init__()
         self.site = site
-        self.sub_title = f"site {site.client.site_id}"
+        self.title = _("vaxdesk supervisor")
+        self.sub_title = _("site {site}").format(site=site.client.site_id)
 
     def on_mount(self) -> None:
         self.push_screen(self.site)

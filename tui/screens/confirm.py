@@ -9,13 +9,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from i18n import N_, _
+
 
 class ConfirmModal(ModalScreen[bool]):
     """Y or the Yes button: True; N, Esc or the No button (focused first): False."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n,escape", "answer(False)", N_("No")),
     ]
 
     DEFAULT_CSS = """
@@ -29,7 +31,8 @@ class ConfirmModal(ModalScreen[bool]):
     ConfirmModal Button { margin: 0 2; }
     """
 
-    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, *, yes: str = N_("Yes"), no: str = N_("No")) -> None:
+        """`question` comes translated; `yes` and `no` are marked (N_) or translated words."""
         super().__init__()
         self.question = question
         self.yes = yes
@@ -39,8 +42,8 @@ class ConfirmModal(ModalScreen[bool]):
         with Vertical():
             yield Label(self.question, id="confirm-question")
             with Horizontal():
-                yield Button(f"{self.yes} (Y)", variant="error", id="confirm-yes")
-                yield Button(f"{self.no} (N)", variant="primary", id="confirm-no")
+                yield Button(f"{_(self.yes)} (Y)", variant="error", id="confirm-yes")
+                yield Button(f"{_(self.no)} (N)", variant="primary", id="confirm-no")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

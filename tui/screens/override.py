@@ -13,10 +13,11 @@ from textual.widgets import Input, Label, Static
 from domain.doses import parse_override_reason
 from domain.errors import FieldError
 from domain.messages import describe
+from i18n import N_, _
 
 
 class OverrideModal(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     DEFAULT_CSS = """
     OverrideModal { align: center middle; }
@@ -24,6 +25,7 @@ class OverrideModal(ModalScreen[str | None]):
         width: 76; max-width: 100%; height: auto; padding: 1 2; border: thick $warning;
         background: $surface;
     }
+    OverrideModal Label { width: 100%; }
     OverrideModal Input { margin: 1 0 0 0; }
     OverrideModal .error { color: $error; }
     """
@@ -35,9 +37,9 @@ class OverrideModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.problem[:1].upper() + self.problem[1:], id="override-problem")
-            yield Label("Give this dose anyway? The reason is kept in the audit trail.")
-            yield Label("Reason (Enter saves, Esc goes back to the form):")
-            yield Input(placeholder="e.g. doses 1-2 abroad, card seen", id="override-reason")
+            yield Label(_("Give this dose anyway? The reason is kept in the audit trail."))
+            yield Label(_("Reason (Enter saves, Esc goes back to the form):"))
+            yield Input(placeholder=_("e.g. doses 1-2 abroad, card seen"), id="override-reason")
             yield Static("", classes="error", id="override-error")
 
     @on(Input.Submitted)

@@ -15,6 +15,7 @@ from domain.errors import DeskError
 from domain.messages import describe
 from domain.record import Record, Status
 from domain.text import mask
+from i18n import N_, _, format_number, ngettext
 from tui.screens.void import VoidModal
 from tui.widgets.keybar import KeyBar
 
@@ -24,20 +25,48 @@ def sentence(error: BaseException) -> str:
     return text[:1].upper() + text[1:]
 
 
+def count_line(count: int, search: str) -> str:
+    """Under the list: how many records, today or matching the search."""
+    if search:
+        if not count:
+            return _("No record matches '{search}'").format(search=search)
+        text = ngettext("{count} record matching '{search}'",
+                        "{count} records matching '{search}'", count)  # fmt: skip
+        return text.format(count=format_number(count), search=search)
+    if not count:
+        return _("No records yet today")
+    text = ngettext("{count} record today", "{count} records today", count)
+    return text.format(count=format_number(count))
+
+
+def void_summary(record: Record) -> str:
+    """The record the void modal asks about: who, and the dose."""
+    number = mask(record.person.id_number)
+    if record.dose_number:
+        return _("{name} {id_number}, dose {dose} {vaccine}").format(
+            name=record.person.full_name, id_number=number, dose=record.dose_number,
+            vaccine=record.vaccine,
+        )  # fmt: skip
+    return f"{record.person.full_name} {number}"
+
+
 class TodayScreen(Screen[Record | None]):
     """Returns the record to correct, or None."""
 
     BINDINGS = [
-        Binding("enter", "open", "Correct", priority=False),
-        Binding("v", "void", "Void"),
-        Binding("x", "reveal", "Reveal ID"),
-        Binding("slash", "search", "Search"),
-        Binding("escape", "back", "Back"),
-        Binding("down", "to_list", "To the list", show=False),  # from the search
+        Binding("enter", "open", N_("Correct"), priority=False),
+        Binding("v", "void", N_("Void")),
+        Binding("x", "reveal", N_("Reveal ID")),
+        Binding("slash", "search", N_("Search")),
+        Binding("escape", "back", N_("Back")),
+        Binding("down", "to_list", N_("To the list"), show=False),  # from the search
     ]
 
     # The name goes last: at 80 columns a long name is cut, never the lot or the status.
-    COLUMNS = ("Time", "Status", "ID", "Born", "Scr.", "Dose", "Lot", "Name")
+    COLUMNS = (
+        N_("Time"), N_("Status"), N_("ID"), N_("Born"), N_("Scr."), N_("Dose"), N_("Lot"),
+        N_("Name"),
+    )  # fmt: skip
     # Below 100 columns the status is cut (in full under the list for the row at the cursor).
     STATUS_WIDTH, NARROW_STATUS_WIDTH = 24, 10
 
@@ -49,7 +78,7 @@ class TodayScreen(Screen[Record | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="search by name or ID number, ↓ to the list", id="search")
+        yield Input(placeholder=_("search by name or ID number, ↓ to the list"), id="search")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="records")
         yield Static(id="row-detail")
         yield Static(id="today-message")
@@ -60,7 +89,7 @@ class TodayScreen(Screen[Record | None]):
         wide = self.app.size.width >= 100
         status_width = self.STATUS_WIDTH if wide else self.NARROW_STATUS_WIDTH
         for label in self.COLUMNS:
-            table.add_column(label, width=status_width if label == "Status" else None)
+            table.add_column(_(label), width=status_width if label == "Status" else None)
         self.reload()
         table.focus()
 
@@ -72,9 +101,14 @@ class TodayScreen(Screen[Record | None]):
         table.clear()
         for row in rows:
             r = row.record
-            status = "void: " + r.void_reason if r.status is Status.VOIDED else f"v{r.version}"
-            if row.hub_problem:
-                status += f" ⚠ hub {row.hub_problem}"
+            if r.status is Status.VOIDED:
+                status = _("void: {reason}").format(reason=r.void_reason)
+            else:
+                status = _("v{version}").format(version=r.version)
+            if row.hub_problem:  # the hub's own words (its reply, as the outbox kept it)
+                status = _("{status} ⚠ hub {problem}").format(
+                    status=status, problem=row.hub_problem
+                )
             self.statuses.append(status)
             voided = r.status is Status.VOIDED
             cells = (
@@ -90,9 +124,7 @@ class TodayScreen(Screen[Record | None]):
             style = "strike dim" if voided else ""
             table.add_row(*(Text(cell, style=style) for cell in cells), key=r.record_id)
         self.show_row_detail(table.cursor_row)
-        self.query_one("#today-message", Static).update(
-            f"{len(self.records)} record(s)" + (f" matching '{search}'" if search else " today")
-        )
+        self.query_one("#today-message", Static).update(count_line(len(self.records), search))
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
@@ -154,7 +186,7 @@ class TodayScreen(Screen[Record | None]):
         except DeskError as error:
             self.say(sentence(error))
             return
-        self.say(f"ID number of the selected record: {number} (audited)")
+        self.say(_("ID number of the selected record: {number} (audited)").format(number=number))
 
     def action_void(self) -> None:
         record = self._selected()
@@ -163,7 +195,7 @@ class TodayScreen(Screen[Record | None]):
         try:
             check_void(self.desk)
         except DeskError as error:
-            self.say(f"{sentence(error)}: ask a supervisor")
+            self.say(_("{reason}: ask a supervisor").format(reason=sentence(error)))
             return
 
         def voided(reason: str | None) -> None:
@@ -172,17 +204,13 @@ class TodayScreen(Screen[Record | None]):
             try:
                 void(self.desk, record, reason)
             except DeskError as error:
-                self.say(f"Not voided: {describe(error)}")
+                self.say(_("Not voided: {reason}").format(reason=describe(error)))
                 return
             self.reload(self.query_one("#search", Input).value)
-            self.query_one("#today-message", Static).update(
-                f"Voided: {record.person.full_name} ({reason})"
-            )
+            self.say(_("Voided: {name} ({reason})").format(name=record.person.full_name,
+                                                            reason=reason))  # fmt: skip
 
-        summary = f"{record.person.full_name} {mask(record.person.id_number)}"
-        if record.dose_number:
-            summary += f", dose {record.dose_number} {record.vaccine}"
-        self.app.push_screen(VoidModal(summary), voided)
+        self.app.push_screen(VoidModal(void_summary(record)), voided)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

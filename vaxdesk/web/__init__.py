@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from i18n import _, language
 from vaxdesk.settings import env_name
 
 TOKEN_VARIABLE = env_name("supervisor", "token")  # VAXDESK_SUPERVISOR_TOKEN
@@ -37,11 +38,20 @@ def child_environment(token: str) -> dict[str, str]:
 
 
 def banner(where: str, public_url: str, token: str) -> str:
-    pages = public_url or "the address each browser used"
-    return (
-        f"supervisor screen for browsers: listening on {where}, pages on {pages}; "
-        f"supervisor token sha256:{fingerprint(token)}"
-    )
+    pages = public_url or _("the address each browser used")
+    return _(
+        "supervisor screen for browsers: listening on {where}, pages on {pages}; "
+        "supervisor token sha256:{fingerprint}"
+    ).format(where=where, pages=pages, fingerprint=fingerprint(token))
+
+
+def page_text() -> dict[str, str]:
+    """The words of the page around the screen, in the language of the server."""
+    return {
+        "start": _("Start"),
+        "ended": _("Session ended."),
+        "restart": _("Restart"),
+    }
 
 
 def make_server(
@@ -70,7 +80,9 @@ def make_server(
                 "font_size": to_int(request.query.get("fontsize", "16"), 16),
                 "app_websocket_url": ("wss:" if scheme == "https" else "ws:") + rest,
                 "config": {"static": {"url": static}},
-                "application": {"name": title},
+                "application": {"name": _(title or "vaxdesk supervisor")},  # marked in tui/
+                "language": language(),
+                "text": page_text(),
             }
 
     return SupervisorServer(
