@@ -40,7 +40,7 @@ def check_correct(desk: Desk, record: Record) -> None:
         raise DeskError("record.voided_no_correction")
     own = desk.user is not None and record.entered_by == desk.user.name
     if not (desk.may(Action.CORRECT_ANY) or (own and desk.may(Action.CORRECT_OWN))):
-        raise DeskError("role.own_records_only", role=desk.role.value)
+        raise DeskError("role.own_records_only", role=desk.role.term)
 
 
 def reveal(desk: Desk, record: Record) -> str:
