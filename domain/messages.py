@@ -96,6 +96,10 @@ MESSAGES: dict[str, str] = {
     "hub.other_desk": N_("desk {desk} uploads its own records only"),
     "hub.other_site": N_("desk {desk} is enrolled at site {site}"),
     "hub.demo_record": N_("a record made by the demo: this hub keeps real records only"),
+    # what the hub said of an item, as today's list shows it at the desk
+    "hub.conflict": N_("conflict: {field}"),
+    "hub.refused_field": N_("refused: {field}: {reason}"),
+    "hub.refused": N_("refused: {reason}"),
     # the store
     "store.busy": N_("the database cannot be written now: {detail}"),
     "store.new_version": N_("a new record starts at version 1; use correct()"),

@@ -137,6 +137,12 @@ def generic_outbox(cur: Cursor) -> None:
     cur.execute("CREATE INDEX outbox_state ON outbox (state, seq)")
 
 
+# The hub's refusal or conflict as data (field, code, parameters: JSON), beside its words in
+# last_error, so that today's list says it in the desk's language.
+MIGRATIONS.sql(
+    "0005_outbox_problem", "ALTER TABLE outbox ADD COLUMN problem TEXT NOT NULL DEFAULT '';"
+)
+
 SCHEMA_VERSION = len(MIGRATIONS.names)
 
 

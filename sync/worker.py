@@ -172,6 +172,19 @@ class HubClient:
         return list(reply.get("doses", []))
 
 
+def hub_problem(result: dict[str, Any]) -> dict[str, Any]:
+    """What the hub said of an item it would not keep, as data the desk renders in its own
+    language: the field, and the code and parameters when the hub gave them (a hub before 12
+    gives words only: they are kept in `message`, shown as they are)."""
+    problem: dict[str, Any] = {"result": str(result.get("result", ""))[:20]}
+    for key in ("field", "code", "message"):
+        if isinstance(result.get(key), str):
+            problem[key] = result[key][:200]
+    if isinstance(result.get("params"), dict):
+        problem["params"] = result["params"]
+    return problem
+
+
 def backoff_delay(attempt: int, rng: random.Random, base: float, cap: float) -> float:
     """Full jitter: anywhere between 0 and the exponential ceiling."""
     return rng.uniform(0, min(cap, base * 2**attempt))
@@ -229,6 +242,7 @@ class SyncWorker:
             )
             raise
         acked, conflicts, refused = [], {}, {}
+        problems: dict[int, dict[str, Any]] = {}
         for result in results:
             seq = seqs.pop((result.get("kind"), result.get("key"), result.get("version")), None)
             if seq is None:
@@ -237,13 +251,17 @@ class SyncWorker:
                 acked.append(seq)
             elif result.get("result") == CONFLICT:
                 conflicts[seq] = f"conflict: {result.get('field', '')}"
+                problems[seq] = hub_problem(result)
             else:
                 code = f" [{result['code']}]" if result.get("code") else ""
                 refused[seq] = f"refused: {result.get('message', '')}"[:180] + code[:20]
+                problems[seq] = hub_problem(result)
                 log.warning("the hub refused %s %s v%s%s", result.get("kind"),
                             result.get("key"), result.get("version"), code)  # fmt: skip
         # Rows the reply does not mention are not acknowledged: they go again.
-        await self._db(store.outbox_settle, acked, conflicts, list(seqs.values()), "", refused)
+        await self._db(
+            store.outbox_settle, acked, conflicts, list(seqs.values()), "", refused, problems
+        )
         if conflicts:
             log.warning("%d item(s) in conflict with the hub", len(conflicts))
         return len(acked) + len(conflicts) + len(refused)
