@@ -171,6 +171,21 @@ MESSAGES: dict[str, str] = {
     "dcc.field_type": N_("its {what} is {got} where {expected} belongs"),
     "dcc.count_range": N_("its {what} {value} is not between {minimum} and {maximum}"),
     "dcc.dose_zero": N_("it says dose 0, which is no dose: ask for the certificate of each dose"),
+    # the camera
+    "camera.missing": N_("no camera at {path} (cameras here: {cameras})"),
+    "camera.missing_none": N_("no camera at {path}, and no other camera here"),
+    "camera.permission": N_(
+        "no permission to open {path}: add this user to the 'video' group and log in again"
+    ),
+    "camera.busy": N_("{path} cannot be opened: busy (another program uses it?)"),
+    "camera.no_frames": N_("camera {device} stopped sending frames"),
+    "camera.no_images": N_("no images or videos in {path}"),
+    "camera.demo_only": N_(
+        "the demo camera shows generated citizens: it runs only in `vaxdesk demo`"
+    ),
+    "camera.no_webcam": N_("no webcam found"),
+    "camera.spec": N_("'{spec}' is no camera, folder or file (try none, auto, 0, /dev/video2)"),
+    "camera.stopped": N_("the camera stopped"),
     "dcc.no_vaccination": N_("it holds no vaccination (a test or recovery certificate?)"),
 }
 
