@@ -110,6 +110,10 @@ MESSAGES: dict[str, str] = {
     "store.void_reason": N_("give a reason for voiding (at least 3 characters)"),
     "store.voided_already": N_("this record is voided already"),
     "store.file_exists": N_("{path} exists already"),
+    "store.too_new": N_(
+        "the database has schema version {applied}; this vaxdesk knows up to {known}: "
+        "upgrade vaxdesk"
+    ),
     "dose.duplicate": N_(
         "dose {number} already recorded on {given_on}: {vaccine} lot {lot}, site {site}, "
         "desk {desk}"
@@ -143,6 +147,10 @@ MESSAGES: dict[str, str] = {
     "sync.refused": N_("hub refused this desk: {error}"),
     "sync.unreachable": N_("hub unreachable since {since}: {error}"),
     "sync.synced": N_("synced; backlog {backlog}, conflicts {conflicts}"),
+    "sync.answered": N_("hub answered {status}"),
+    "sync.answered_not_json": N_("hub answered {status} without JSON"),
+    "sync.answered_not_object": N_("hub answered something that is not an object"),
+    "sync.hub_refused": N_("hub refused ({status}): {reason}"),
     # scans
     "scan.not_recognised": N_("not a recognised ID code"),
     "scan.saved_already": N_("{id} saved already at {at}: to change it, F3 (today's list)"),

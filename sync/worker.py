@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from domain.errors import DeskError
 from domain.hub_url import parse_hub_url
 from domain.wire import (
     ACKNOWLEDGED,
@@ -43,15 +44,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("vaxdesk.sync")
 
 
-class HubUnavailable(Exception):
-    """Worth trying again later: the hub is down, slow, overloaded or the link dropped."""
+class HubUnavailable(DeskError):
+    """Worth trying again later: the hub is down, slow, overloaded or the link dropped. A code
+    of the catalogue (`sync.answered*`), or the link's own technical words."""
 
 
-class HubRefused(Exception):
+class HubRefused(DeskError):
     """The hub said no (bad token, bad request): trying again as is will not help."""
 
-    def __init__(self, message: str, status: int = 400, reason: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, status: int = 400, reason: str = "") -> None:
+        super().__init__("sync.hub_refused", status=status, reason=reason)
         self.status = status
         self.reason = reason  # the hub's own words
 
@@ -133,18 +135,16 @@ class HubClient:
     @staticmethod
     def _checked(response: httpx.Response) -> dict[str, Any]:
         if response.status_code >= 500 or response.status_code == 429:
-            raise HubUnavailable(f"hub answered {response.status_code}")
+            raise HubUnavailable("sync.answered", status=response.status_code)
         try:
             body = response.json()
         except ValueError:
-            raise HubUnavailable(f"hub answered {response.status_code} without JSON") from None
+            raise HubUnavailable("sync.answered_not_json", status=response.status_code) from None
         if response.status_code >= 400:
             reason = str(body.get("error", "")) if isinstance(body, dict) else ""
-            raise HubRefused(
-                f"hub refused ({response.status_code}): {reason}", response.status_code, reason
-            )
+            raise HubRefused(response.status_code, reason)
         if not isinstance(body, dict):
-            raise HubUnavailable("hub answered something that is not an object")
+            raise HubUnavailable("sync.answered_not_object")
         return body
 
     async def upload_items(self, items: list[dict[str, Any]]) -> dict[str, Any]:
