@@ -35,6 +35,7 @@ from domain.wire import (
     ITEMS_RECONCILE_PATH,
     RECONCILE_PATH,
     RECORDS_PATH,
+    refusal_problem,
 )
 from store import Store, open_store
 
@@ -172,19 +173,6 @@ class HubClient:
         return list(reply.get("doses", []))
 
 
-def hub_problem(result: dict[str, Any]) -> dict[str, Any]:
-    """What the hub said of an item it would not keep, as data the desk renders in its own
-    language: the field, and the code and parameters when the hub gave them (a hub before 12
-    gives words only: they are kept in `message`, shown as they are)."""
-    problem: dict[str, Any] = {"result": str(result.get("result", ""))[:20]}
-    for key in ("field", "code", "message"):
-        if isinstance(result.get(key), str):
-            problem[key] = result[key][:200]
-    if isinstance(result.get("params"), dict):
-        problem["params"] = result["params"]
-    return problem
-
-
 def backoff_delay(attempt: int, rng: random.Random, base: float, cap: float) -> float:
     """Full jitter: anywhere between 0 and the exponential ceiling."""
     return rng.uniform(0, min(cap, base * 2**attempt))
@@ -251,11 +239,11 @@ class SyncWorker:
                 acked.append(seq)
             elif result.get("result") == CONFLICT:
                 conflicts[seq] = f"conflict: {result.get('field', '')}"
-                problems[seq] = hub_problem(result)
+                problems[seq] = refusal_problem(result)
             else:
                 code = f" [{result['code']}]" if result.get("code") else ""
                 refused[seq] = f"refused: {result.get('message', '')}"[:180] + code[:20]
-                problems[seq] = hub_problem(result)
+                problems[seq] = refusal_problem(result)
                 log.warning("the hub refused %s %s v%s%s", result.get("kind"),
                             result.get("key"), result.get("version"), code)  # fmt: skip
         # Rows the reply does not mention are not acknowledged: they go again.
