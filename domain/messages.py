@@ -194,6 +194,13 @@ MESSAGES: dict[str, str] = {
     "camera.no_webcam": N_("no webcam found"),
     "camera.spec": N_("'{spec}' is no camera, folder or file (try none, auto, 0, /dev/video2)"),
     "camera.stopped": N_("the camera stopped"),
+    "decoder.unknown": N_("unknown decoder '{name}': {choices}"),
+    "decoder.zbar_missing": N_(
+        "the zbar decoder is not usable here: libzbar0 is not installed (apt-get install "
+        "libzbar0)"
+    ),
+    "decoder.not_installed": N_("the {name} decoder is not installed here: {error}"),
+    "clock.unknown_zone": N_("unknown time zone '{name}'"),
     "dcc.no_vaccination": N_("it holds no vaccination (a test or recovery certificate?)"),
 }
 
