@@ -260,9 +260,10 @@ WORD_PARAMS: dict[str, frozenset[str]] = {
 }
 
 
-def render(code: str, params: Mapping[str, Any] | None = None) -> str:
-    """The message of a code in the language in use; an unknown code is shown as itself
-    rather than lost."""
+def render(code: str, params: Mapping[str, Any] | None = None, *, english: bool = False) -> str:
+    """The message of a code in the language in use (`english`: in English whatever the
+    language, for machines: the hub's words in its replies); an unknown code is shown as
+    itself rather than lost."""
     template = MESSAGES.get(code)
     if template is None:
         return code
@@ -271,11 +272,12 @@ def render(code: str, params: Mapping[str, Any] | None = None) -> str:
     if plural is not None and template == plural[1][1]:
         count = params.get(plural[0])
         number = count if isinstance(count, int) else _number(count)
-        text = ngettext(*plural[1], number)
+        forms = plural[1]
+        text = (forms[0] if number == 1 else forms[1]) if english else ngettext(*forms, number)
     else:
-        text = _(template)
+        text = template if english else _(template)
     words = WORD_PARAMS.get(code, frozenset())
-    values = {key: _shown(value, key in words) for key, value in params.items()}
+    values = {key: _shown(value, key in words, english) for key, value in params.items()}
     try:
         return text.format(**values)
     except (KeyError, IndexError, ValueError):
@@ -289,26 +291,27 @@ def _number(value: object) -> int:
         return 2  # not a count: the plural form, the general one
 
 
-def _shown(value: Any, word: bool) -> Any:
+def _shown(value: Any, word: bool, english: bool) -> Any:
     """A parameter as the message shows it."""
     if isinstance(value, BaseException):
-        return describe(value)
+        return describe(value, english=english)
     if isinstance(value, Mapping) and isinstance(value.get("code"), str):
-        return render(value["code"], value.get("params"))  # a nested message, off the wire
+        # a nested message, off the wire
+        return render(value["code"], value.get("params"), english=english)
     if isinstance(value, datetime | time):
         return format_time(value)
     if isinstance(value, date):
         return format_date(value)
-    if word and isinstance(value, str):
+    if word and isinstance(value, str) and not english:
         return _(value)
     return value
 
 
-def describe(error: BaseException) -> str:
+def describe(error: BaseException, *, english: bool = False) -> str:
     """Words for an error: a coded one from the catalogue, any other by its own text."""
     code = getattr(error, "code", None)
     if isinstance(code, str):
-        return render(code, getattr(error, "params", {}))
+        return render(code, getattr(error, "params", {}), english=english)
     return str(error)
 
 
@@ -323,7 +326,7 @@ def wire_params(params: Mapping[str, Any]) -> dict[str, Any]:
         elif isinstance(value, BaseException):
             out[key] = str(value)
         elif isinstance(value, date | time):
-            out[key] = _shown(value, False)
+            out[key] = _shown(value, False, True)
         elif value is None or isinstance(value, bool | int | float | str):
             out[key] = value
         else:

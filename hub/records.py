@@ -57,7 +57,7 @@ def refusal(error: FieldError) -> dict[str, Any]:
     desk to say in its own language, and the hub's English words (read by desks before 12)."""
     return {"result": INVALID, "field": error.field, "code": error.code,
             "params": wire_params(error.params),
-            "message": f"{error.field}: {describe(error)}"[:200]}  # fmt: skip
+            "message": f"{error.field}: {describe(error, english=True)}"[:200]}  # fmt: skip
 
 
 def _own_records_only(desk: Desk, bodies: list[Any]) -> None:

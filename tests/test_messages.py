@@ -181,7 +181,8 @@ def test_a_hubs_refusal_is_said_in_the_desks_language() -> None:
     try:
         adult.check_age(PartialDate(2020, 5, 1), date(2026, 11, 23))
     except FieldError as error:
-        sent = json.loads(json.dumps(refusal(error)))  # over the wire
+        young = error
+    sent = json.loads(json.dumps(refusal(young)))  # over the wire
     assert sent["params"]["ages"] == {"code": "ages.years_over", "params": {"low": 18}}
     row = {"state": "refused", "last_error": "refused: …", "problem": sent}
     assert HubProblem.of(row).text() == (
@@ -191,6 +192,9 @@ def test_a_hubs_refusal_is_said_in_the_desks_language() -> None:
     assert HubProblem.of(row).text() == (
         "bị từ chối: Ngày sinh: AZ dành cho người từ 18 tuổi trở lên: người này 6 tuổi vào "
         "ngày 23/11/2026"
+    )
+    assert refusal(young)["message"] == (  # the hub's own words stay English, for machines
+        "dob: AZ is for 18 years and over: this person is 6 on 23/11/2026"
     )
     conflict = {"state": "conflict", "problem": {"result": "conflict", "field": "phone"}}
     assert HubProblem.of(conflict).text() == "xung đột: Số điện thoại"
