@@ -15,6 +15,7 @@ import i18n
 from domain.dates import PartialDate
 from domain.errors import DeskError, FieldError, ValidationError
 from domain.fields import Aefi, Screening, Source
+from domain.identity import IdType
 from domain.messages import MESSAGES, describe, field_label, render
 from domain.places import resolve_province
 from domain.roles import Action, NotAllowed, Role
@@ -167,6 +168,7 @@ def test_labels_of_outcomes_and_roles_follow_the_language() -> None:
     assert Screening.REFER.label == "tiêm tại bệnh viện"
     assert (Aefi.SEVERE.label, Source.RETROSPECTIVE.label) == ("nặng", "nhập hồi cứu")
     assert (Role.SUPERVISOR.label, Action.VOID.label) == ("giám sát viên", "hủy bản ghi")
+    assert (IdType.PASSPORT.label, IdType.NONE.label) == ("Hộ chiếu", "Không có giấy tờ")
     assert field_label("given_on") == "Ngày tiêm"
     assert field_label("no_such_field") == "no_such_field"
 
