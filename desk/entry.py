@@ -267,7 +267,7 @@ class Entry:
         if not self.desk.may(Action.SCREEN):
             # Screening results and adverse events are a vaccinator's to record.
             screened = {
-                name: FieldError(name, "role.not_allowed", role=self.desk.role.value,
+                name: FieldError(name, "role.not_allowed", role=self.desk.role.term,
                                  action=Action.SCREEN.value)
                 for name in ("screening", "aefi", "aefi_note")
                 if form.get(name, "").strip() not in ("", "D", "d")

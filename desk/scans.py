@@ -110,7 +110,7 @@ def saved_recently(store: Store, desk_id: str, now: datetime, key: str) -> DeskE
         if record.person.person_key == key and record.status is Status.ACTIVE:
             at = datetime.fromisoformat(record.recorded_at).astimezone(now.tzinfo)
             return DeskError("scan.saved_already", id=mask(record.person.id_number),
-                             at=f"{at:%H:%M}")  # fmt: skip
+                             at=at)  # fmt: skip
     return None
 
 

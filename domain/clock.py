@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.errors import DeskError
+
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+class UnknownZone(DeskError, ValueError):
+    """A time zone the machine does not know (code `clock.unknown_zone`)."""
 
 
 def site_zone(name: str) -> ZoneInfo:
@@ -13,7 +19,7 @@ def site_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone '{name}'") from None
+        raise UnknownZone("clock.unknown_zone", name=name) from None
 
 
 class SiteClock:

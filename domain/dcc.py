@@ -18,6 +18,7 @@ from domain.dates import EARLIEST_YEAR, PartialDate
 from domain.errors import DeskError
 from domain.scans import CertificateDose, CertificateScan
 from domain.text import clean_text
+from i18n import N_
 
 HCERT_CLAIM = -260
 COSE_SIGN1_TAG = 18
@@ -55,11 +56,12 @@ def _shown(value: object) -> str:
 
 def _kind(value: object) -> str:
     """What a value is, in the words of a refusal (never a Python type name)."""
-    kinds = ((bool, "true/false"), (int, "a number"), (float, "a decimal"), (str, "text"),
-             (bytes, "binary data"), (list, "a list"), (dict, "a map"))  # fmt: skip
+    kinds = ((bool, N_("true/false")), (int, N_("a number")), (float, N_("a decimal")),
+             (str, N_("text")), (bytes, N_("binary data")), (list, N_("a list")),
+             (dict, N_("a map")))  # fmt: skip
     if value is None:
-        return "nothing"
-    return next((words for kind, words in kinds if isinstance(value, kind)), "something else")
+        return N_("nothing")
+    return next((words for kind, words in kinds if isinstance(value, kind)), N_("something else"))
 
 
 def _inflate(compressed: bytes) -> bytes:
@@ -103,7 +105,7 @@ def _cose_payload(raw: bytes) -> bytes:
 
 def _map(value: object, what: str) -> dict:
     if not isinstance(value, dict):
-        raise DeskError("dcc.field_type", what=what, expected="a map", got=_kind(value))
+        raise DeskError("dcc.field_type", what=what, expected=N_("a map"), got=_kind(value))
     return value
 
 
@@ -112,14 +114,14 @@ def _text(entry: dict, key: str, what: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise DeskError("dcc.field_type", what=what, expected="text", got=_kind(value))
+        raise DeskError("dcc.field_type", what=what, expected=N_("text"), got=_kind(value))
     return clean_text(value)
 
 
 def _count(entry: dict, key: str, what: str, *, minimum: int) -> int:
     value = entry.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DeskError("dcc.field_type", what=what, expected="a number", got=_kind(value))
+        raise DeskError("dcc.field_type", what=what, expected=N_("a number"), got=_kind(value))
     if not minimum <= value <= MAX_DOSE_NUMBER:
         raise DeskError("dcc.count_range", what=what, value=_shown(str(value)),
                         minimum=minimum, maximum=MAX_DOSE_NUMBER)  # fmt: skip
@@ -140,7 +142,7 @@ def _dob(value: object, today: date) -> PartialDate | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise DeskError("dcc.field_type", what="date of birth", expected="text",
+        raise DeskError("dcc.field_type", what=N_("date of birth"), expected=N_("text"),
                         got=_kind(value))  # fmt: skip
     parts = value[:10].split("-")
     try:
@@ -158,26 +160,26 @@ def _dob(value: object, today: date) -> PartialDate | None:
         date(year, month or 1, 1)  # the year and month, if given, exist
         return PartialDate(year, month or None)
     except ValueError:
-        raise DeskError("dcc.not_a_date", what="date of birth", text=_shown(value)) from None
+        raise DeskError("dcc.not_a_date", what=N_("date of birth"), text=_shown(value)) from None
 
 
 def _dose(entry: object, today: date) -> CertificateDose:
-    entry = _map(entry, "vaccination")
-    given_on = _date(entry.get("dt"), "vaccination date")
+    entry = _map(entry, N_("vaccination"))
+    given_on = _date(entry.get("dt"), N_("vaccination date"))
     if given_on > today:
-        raise DeskError("dcc.future", date=f"{given_on:%d/%m/%Y}")
+        raise DeskError("dcc.future", date=given_on)
     dose_number = entry.get("dn")
     if dose_number == 0 and not isinstance(dose_number, bool):
         raise DeskError("dcc.dose_zero")
-    product = _text(entry, "mp", "product")
+    product = _text(entry, "mp", N_("product"))
     return CertificateDose(
         vaccine=PRODUCTS.get(product, OTHER_VACCINE if product else ""),
         product=product,
-        dose_number=_count(entry, "dn", "dose number", minimum=1),
-        series_doses=_count(entry, "sd", "doses in the series", minimum=1),
+        dose_number=_count(entry, "dn", N_("dose number"), minimum=1),
+        series_doses=_count(entry, "sd", N_("doses in the series"), minimum=1),
         given_on=given_on,
-        country=_text(entry, "co", "country")[:2],
-        issuer=_text(entry, "is", "issuer")[:80],
+        country=_text(entry, "co", N_("country"))[:2],
+        issuer=_text(entry, "is", N_("issuer"))[:80],
     )
 
 
@@ -193,15 +195,15 @@ def parse_dcc(text: str, *, today: date) -> CertificateScan:
         hcert = claims[HCERT_CLAIM][1]  # type: ignore[index]
     except (KeyError, TypeError, IndexError):
         raise DeskError("dcc.no_certificate") from None
-    hcert = _map(hcert, "health certificate")
-    names = _map(hcert.get("nam") or {}, "name")
-    family = _text(names, "fn", "family name") or _text(names, "fnt", "family name")
-    given = _text(names, "gn", "given name") or _text(names, "gnt", "given name")
+    hcert = _map(hcert, N_("health certificate"))
+    names = _map(hcert.get("nam") or {}, N_("name"))
+    family = _text(names, "fn", N_("family name")) or _text(names, "fnt", N_("family name"))
+    given = _text(names, "gn", N_("given name")) or _text(names, "gnt", N_("given name"))
     if not (family or given):
         raise DeskError("dcc.no_name")
     vaccinations = hcert.get("v") or []
     if not isinstance(vaccinations, list):
-        raise DeskError("dcc.field_type", what="vaccinations", expected="a list",
+        raise DeskError("dcc.field_type", what=N_("vaccinations"), expected=N_("a list"),
                         got=_kind(vaccinations))  # fmt: skip
     doses = tuple(_dose(entry, today) for entry in vaccinations)
     if not doses:

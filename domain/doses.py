@@ -88,7 +88,7 @@ def dose_problems(record: Record, earlier: Sequence[Record]) -> list[FieldError]
         if record.given_on < due:
             params = duplicate_params(last)
             problems.append(
-                FieldError("dose_number", "dose.too_soon", due=due.strftime("%d/%m/%Y"), **params)
+                FieldError("dose_number", "dose.too_soon", due=due, **params)
             )
     expected = next_dose_number(before)
     if record.dose_number is not None and record.dose_number != expected:

@@ -10,6 +10,7 @@ from domain.errors import FieldError
 from domain.identity import normalize_name
 from domain.tables import vaccine_table
 from domain.text import clean_text, fold
+from i18n import N_, _
 
 _LOT = re.compile(r"[A-Z0-9][A-Z0-9/.\-]{0,23}")
 _CODE = re.compile(r"[A-Za-z0-9_.\-]{1,32}")
@@ -22,8 +23,14 @@ class Screening(StrEnum):
     REFER = "B"  # chuyển tiêm tại bệnh viện
 
     @property
-    def label(self) -> str:
+    def term(self) -> str:
+        """The outcome's name as a message id (English): a message's parameter."""
         return _SCREENING_LABELS[self]
+
+    @property
+    def label(self) -> str:
+        """The outcome's name in the language in use (tạm hoãn tiêm, postponed)."""
+        return _(self.term)
 
     @property
     def gives_dose(self) -> bool:
@@ -31,10 +38,10 @@ class Screening(StrEnum):
 
 
 _SCREENING_LABELS = {
-    Screening.ELIGIBLE: "đủ điều kiện tiêm",
-    Screening.POSTPONE: "tạm hoãn",
-    Screening.CONTRAINDICATED: "chống chỉ định",
-    Screening.REFER: "chuyển bệnh viện",
+    Screening.ELIGIBLE: N_("eligible"),
+    Screening.POSTPONE: N_("postponed"),
+    Screening.CONTRAINDICATED: N_("contraindicated"),
+    Screening.REFER: N_("referred to hospital"),
 }
 
 
@@ -45,6 +52,11 @@ class Aefi(StrEnum):
     MILD = "mild"  # phản ứng thông thường
     SEVERE = "severe"  # phản ứng nặng
 
+    @property
+    def label(self) -> str:
+        """In the language in use: none, mild (thông thường), severe (nặng)."""
+        return _(_AEFI_LABELS[self])
+
 
 class Source(StrEnum):
     TYPED = "typed"
@@ -54,15 +66,40 @@ class Source(StrEnum):
     CERTIFICATE = "certificate"
     DEMO = "demo"  # made by `vaxdesk demo`: generated citizens, never a real person
 
+    @property
+    def label(self) -> str:
+        return _(_SOURCE_LABELS[self])
+
 
 class Status(StrEnum):
     ACTIVE = "active"
     VOIDED = "voided"
 
+    @property
+    def label(self) -> str:
+        return _(_STATUS_LABELS[self])
+
 
 class Mode(StrEnum):
     LIVE = "live"  # doses given now, at this desk
     RETROSPECTIVE = "retrospective"  # hồi cứu: doses given earlier, from paper lists
+
+    @property
+    def label(self) -> str:
+        return _(_MODE_LABELS[self])
+
+
+_AEFI_LABELS = {Aefi.NONE: N_("none"), Aefi.MILD: N_("mild"), Aefi.SEVERE: N_("severe")}
+_SOURCE_LABELS = {
+    Source.TYPED: N_("typed"),
+    Source.SCAN: N_("scanned"),
+    Source.IMPORT: N_("imported"),
+    Source.RETROSPECTIVE: N_("retrospective entry"),
+    Source.CERTIFICATE: N_("from a certificate"),
+    Source.DEMO: N_("demo"),
+}
+_STATUS_LABELS = {Status.ACTIVE: N_("active"), Status.VOIDED: N_("voided")}
+_MODE_LABELS = {Mode.LIVE: N_("live"), Mode.RETROSPECTIVE: N_("retrospective")}
 
 
 def parse_screening(text: str) -> Screening:

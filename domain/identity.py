@@ -11,6 +11,7 @@ from domain.dates import PartialDate
 from domain.errors import FieldError
 from domain.tables import cccd_province_codes
 from domain.text import clean_text, fold
+from i18n import N_, _
 
 
 class IdType(StrEnum):
@@ -18,6 +19,19 @@ class IdType(StrEnum):
     CMND = "cmnd"  # old 9-digit ID card
     PASSPORT = "passport"
     NONE = "none"  # no document (children, retrospective lists)
+
+    @property
+    def label(self) -> str:
+        """The document's name in the language in use."""
+        return _(_ID_TYPE_LABELS[self])
+
+
+_ID_TYPE_LABELS = {
+    IdType.CCCD: N_("CCCD"),
+    IdType.CMND: N_("CMND"),
+    IdType.PASSPORT: N_("Passport"),
+    IdType.NONE: N_("No ID document"),
+}
 
 
 class Sex(StrEnum):

@@ -9,6 +9,7 @@ from functools import cache
 
 from domain.errors import FieldError
 from domain.text import clean_text, fold
+from i18n import N_
 
 _PREFIXES = ("thanh pho ", "tinh ", "phuong ", "xa ", "dac khu ", "tp ", "tp. ")
 
@@ -77,13 +78,13 @@ def resolve(places: tuple[Place, ...], text: str, field: str, what: str) -> str:
 
 
 def resolve_province(text: str) -> str:
-    return resolve(provinces(), text, "province", "province")
+    return resolve(provinces(), text, "province", N_("province"))
 
 
 def resolve_ward(province_code: str, text: str) -> str:
     if clean_text(text) and not province_code:
         raise FieldError("ward", "place.province_first")
-    return resolve(wards(province_code), text, "ward", "ward or commune")
+    return resolve(wards(province_code), text, "ward", N_("ward or commune"))
 
 
 def province_name(code: str) -> str:

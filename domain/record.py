@@ -154,7 +154,7 @@ def build_session(form: Mapping[str, str], *, today: date, session_id: str = "")
     if day is not None and day.to_date() != today:
         # Live records are given today; doses of other days are typed in retrospective mode.
         errors["session_date"] = FieldError(
-            "session_date", "session.not_today", today=today.strftime("%d/%m/%Y")
+            "session_date", "session.not_today", today=today
         )
     if errors:
         raise ValidationError(errors)
@@ -222,7 +222,7 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
         given_on = today
         if ctx.session.session_date != today:  # a session left open past midnight
             errors["given_on"] = FieldError(
-                "given_on", "session.stale", date=ctx.session.session_date.strftime("%d/%m/%Y")
+                "given_on", "session.stale", date=ctx.session.session_date
             )
     if original is not None:
         given_time = original.given_time

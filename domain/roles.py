@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from domain.errors import DeskError
+from i18n import N_, _
 
 
 class Role(StrEnum):
@@ -13,18 +14,42 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"  # every record of the site, voids, exports, users
     TECHNICIAN = "technician"  # diagnostics and enrolment; no personal data
 
+    @property
+    def term(self) -> str:
+        """The role's name as a message id (English): a message's parameter."""
+        return _ROLE_LABELS[self]
+
+    @property
+    def label(self) -> str:
+        """The role's name in the language in use (tình nguyện viên, volunteer)."""
+        return _(self.term)
+
+
+_ROLE_LABELS = {
+    Role.VOLUNTEER: N_("volunteer"),
+    Role.VACCINATOR: N_("vaccinator"),
+    Role.SUPERVISOR: N_("supervisor"),
+    Role.TECHNICIAN: N_("technician"),
+}
+
 
 class Action(StrEnum):
-    ENTER = "enter records"
-    SCREEN = "record screening results and adverse events"
-    CORRECT_OWN = "correct own records of the day"
-    CORRECT_ANY = "correct any record"
-    VOID = "void records"
-    EXPORT = "export records"
-    MANAGE_USERS = "manage users"
-    REVEAL = "reveal full ID numbers"
-    OVERRIDE_DOSE = "override the dose rules"
-    DIAGNOSE = "run diagnostics"
+    """What a role may do; each value is its English message id."""
+
+    ENTER = N_("enter records")
+    SCREEN = N_("record screening results and adverse events")
+    CORRECT_OWN = N_("correct own records of the day")
+    CORRECT_ANY = N_("correct any record")
+    VOID = N_("void records")
+    EXPORT = N_("export records")
+    MANAGE_USERS = N_("manage users")
+    REVEAL = N_("reveal full ID numbers")
+    OVERRIDE_DOSE = N_("override the dose rules")
+    DIAGNOSE = N_("run diagnostics")
+
+    @property
+    def label(self) -> str:
+        return _(self.value)
 
 
 ALLOWED: dict[Role, frozenset[Action]] = {
@@ -43,7 +68,7 @@ def can(role: Role, action: Action) -> bool:
 
 class NotAllowed(DeskError, PermissionError):
     def __init__(self, role: Role, action: Action) -> None:
-        super().__init__("role.not_allowed", role=role.value, action=action.value)
+        super().__init__("role.not_allowed", role=role.term, action=action.value)
         self.role = role
         self.action = action
 

@@ -14,6 +14,7 @@ from domain.dates import PartialDate
 from domain.errors import DeskError, FieldError
 from domain.identity import Identity, IdType, Sex, check_id_number, classify_id
 from domain.text import clean_text
+from i18n import N_
 
 CCCD_FIELDS = 7
 # The longest QR code holds under 3 KB; a longer payload is not a code we know.
@@ -128,10 +129,10 @@ def parse_cccd(text: str, *, today: date) -> IdentityScan:
     sex = sexes.get(sex_text.lower())
     if sex is None:
         raise DeskError("cccd.sex", text=sex_text)
-    birth = _ddmmyyyy(born, "birth date")
-    issued_on = _ddmmyyyy(issued, "issue date") if issued else None
+    birth = _ddmmyyyy(born, N_("birth date"))
+    issued_on = _ddmmyyyy(issued, N_("issue date")) if issued else None
     if issued_on is not None and not birth <= issued_on <= today:
-        raise DeskError("cccd.issued", date=f"{issued_on:%d/%m/%Y}")
+        raise DeskError("cccd.issued", date=issued_on)
     identity = Identity(
         id_type=IdType.CCCD,
         id_number=number,

@@ -11,7 +11,7 @@ from functools import cache
 from importlib.resources import files
 
 from domain.dates import PartialDate
-from domain.errors import FieldError
+from domain.errors import DeskError, FieldError
 from domain.text import fold
 from i18n import language
 
@@ -64,18 +64,26 @@ class Vaccine:
         youngest = _months_between(date(dob.year, last_month, last_day), on)
         low, high = self.min_age_months, self.max_age_months
         if (low is not None and oldest < low) or (high is not None and youngest > high):
-            raise FieldError("dob", "vaccine.age", vaccine=self.code, ages=self.ages(),
-                             age=max(youngest, 0) // 12, on=on.strftime("%d/%m/%Y"))  # fmt: skip
+            raise FieldError("dob", "vaccine.age", vaccine=self.code, ages=self.age_range(),
+                             age=max(youngest, 0) // 12, on=on)  # fmt: skip
 
-    def ages(self) -> str:
-        """'5-11 years', '12 years and over', '2-18 months'."""
+    def age_range(self) -> DeskError:
+        """The ages the vaccine is for, as a message (`ages.*`): words are made at the edge."""
         low, high = self.min_age_months or 0, self.max_age_months
         years = low % 12 == 0 and (high is None or (high + 1) % 12 == 0)
         if high is None:
-            return f"{low // 12} years and over" if years else f"{low} months and over"
+            if years:
+                return DeskError("ages.years_over", low=low // 12)
+            return DeskError("ages.months_over", low=low)
         if years:
-            return f"{low // 12}-{(high + 1) // 12 - 1} years"
-        return f"{low}-{high} months"
+            return DeskError("ages.years", low=low // 12, high=(high + 1) // 12 - 1)
+        return DeskError("ages.months", low=low, high=high)
+
+    def ages(self) -> str:
+        """'5-11 years', '12 years and over', '2-18 months', in the language in use."""
+        from domain.messages import describe
+
+        return describe(self.age_range())
     given_elsewhere_only: bool = False  # imported from certificates, never given here
 
 

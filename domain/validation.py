@@ -45,7 +45,7 @@ def check_record(record: Record, *, today: date, stored: bool = True) -> None:
         for name, empty in (("vaccine", ""), ("lot", ""), ("dose_number", None),
                             ("aefi", Aefi.NONE)):  # fmt: skip
             if getattr(record, name) != empty:
-                raise FieldError(name, "record.no_dose", screening=record.screening.label)
+                raise FieldError(name, "record.no_dose", screening=record.screening.term)
     if record.aefi is not Aefi.NONE and not record.aefi_note.strip():
         raise FieldError("aefi_note", "aefi_note.required")
     for name in ("given_time", "observed_until"):

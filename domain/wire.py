@@ -234,3 +234,16 @@ def checked_record(body: Any, *, today: date) -> Record:
     if body["person_key"] != record.person.person_key:
         raise FieldError("person_key", "record.person_key")
     return record
+
+
+def refusal_problem(result: dict[str, Any]) -> dict[str, Any]:
+    """What the hub said of an item it would not keep, as data the desk renders in its own
+    language: the field, and the code and parameters when the hub gave them (a hub before 12
+    gives words only: they are kept in `message`, shown as they are)."""
+    problem: dict[str, Any] = {"result": str(result.get("result", ""))[:20]}
+    for key in ("field", "code", "message"):
+        if isinstance(result.get(key), str):
+            problem[key] = result[key][:200]
+    if isinstance(result.get("params"), dict):
+        problem["params"] = result["params"]
+    return problem

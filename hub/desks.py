@@ -52,7 +52,7 @@ def routes(hub: HubContext) -> list[Route]:
         try:
             beat = checked_heartbeat(await hub.json_body(request))
         except FieldError as error:
-            raise ApiError(400, f"{error.field}: {describe(error)}") from None
+            raise ApiError(400, f"{error.field}: {describe(error, english=True)}") from None
         now = hub.clock()
         skew = hub.skew(request, now)
         await run_in_threadpool(hub.db.heartbeat, desk, beat, now, skew["clock_skew_seconds"])
@@ -71,7 +71,7 @@ def routes(hub: HubContext) -> list[Route]:
         if wait:
             await run_in_threadpool(hub.db.refuse_lookup, desk, key, now)
             limit = DeskError("hub.lookup_limit", limit=hub.lookups.per_minute, wait=round(wait))
-            raise ApiError(429, describe(limit))
+            raise ApiError(429, describe(limit, english=True))
         found = await run_in_threadpool(hub.db.look_up, desk, key, now)
         return JSONResponse({"doses": found})
 

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from domain.errors import FieldError
 from domain.fields import Source
-from domain.messages import describe
+from domain.messages import describe, wire_params
 from domain.wire import (
     INVALID,
     ITEMS_PATH,
@@ -32,6 +32,7 @@ from hub.db import Desk
 log = logging.getLogger("vaxdesk.hub")
 
 # Keeps checked payloads of one kind; a result for each: {"result"[, "field", "message"]}.
+RESULT_KEYS = ("result", "field", "code", "params", "message")
 Keeper = Callable[[HubContext, Desk, list[Any], datetime], Awaitable[list[dict[str, Any]]]]
 
 
@@ -52,9 +53,11 @@ def check_body(body: Any, desk: Desk, today: date, *, demo: bool = False) -> Fie
 
 
 def refusal(error: FieldError) -> dict[str, Any]:
-    """The result of an item the hub will not keep: its code and field, and the words."""
+    """The result of an item the hub will not keep: its field, code and parameters, for the
+    desk to say in its own language, and the hub's English words (read by desks before 12)."""
     return {"result": INVALID, "field": error.field, "code": error.code,
-            "message": f"{error.field}: {describe(error)}"[:200]}  # fmt: skip
+            "params": wire_params(error.params),
+            "message": f"{error.field}: {describe(error, english=True)}"[:200]}  # fmt: skip
 
 
 def _own_records_only(desk: Desk, bodies: list[Any]) -> None:
@@ -153,9 +156,7 @@ def routes(hub: HubContext) -> list[Route]:
         for kind, indexes in by_kind.items():
             kept = await KEEPERS[kind](hub, desk, [entries[i]["payload"] for i in indexes], now)
             for index, result in zip(indexes, kept, strict=True):
-                outcome: dict[str, Any] = {
-                    k: result[k] for k in ("result", "field", "code", "message") if k in result
-                }
+                outcome: dict[str, Any] = {k: result[k] for k in RESULT_KEYS if k in result}
                 results[index].update(outcome)
         return reply(request, now, results)
 

@@ -14,11 +14,21 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
+from domain.errors import DeskError
+
 if TYPE_CHECKING:
     import numpy as np
 
 DECODERS = ("zxing", "zbar")
 ZBAR_MISSING = "libzbar0 is not installed (apt-get install libzbar0)"
+
+
+class UnknownDecoder(DeskError, ValueError):
+    """No decoder of that name (code `decoder.unknown`)."""
+
+
+class DecoderMissing(DeskError, RuntimeError):
+    """The decoder's library is not installed here (codes `decoder.*`)."""
 
 
 @cache
@@ -153,10 +163,10 @@ class ZbarDecoder:
 def make_decoder(name: str = "zxing") -> Decoder:
     factories: dict[str, Callable[[], Decoder]] = {"zxing": ZxingDecoder, "zbar": ZbarDecoder}
     if name not in factories:
-        raise ValueError(f"unknown decoder '{name}': {', '.join(DECODERS)}")
+        raise UnknownDecoder("decoder.unknown", name=name, choices=", ".join(DECODERS))
     if name == "zbar" and not zbar_usable():
-        raise RuntimeError(f"the zbar decoder is not usable here: {ZBAR_MISSING}")
+        raise DecoderMissing("decoder.zbar_missing")
     try:
         return factories[name]()
     except ImportError as error:
-        raise RuntimeError(f"the {name} decoder is not installed here: {error}") from None
+        raise DecoderMissing("decoder.not_installed", name=name, error=str(error)) from None

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from domain.errors import DeskError
+from domain.messages import describe
 from domain.scans import Rejected, Scan, parse_payload
 from scanner.debounce import Debouncer
 from scanner.decode import Code, Decoder
@@ -77,7 +79,8 @@ class ScanLoop:
                     frames = decodes = 0
                     window = now
         except Exception as error:  # a camera unplugged mid-session is a state, not a crash
-            shown = str(error) if isinstance(error, CameraError) else "the camera stopped"
+            known = error if isinstance(error, CameraError) else DeskError("camera.stopped")
+            shown = describe(known)
             log.warning("camera source failed: %s", type(error).__name__)
             self.on_state(
                 CameraState(name, simulated, error=shown, running=False, failed_frames=failed)

@@ -14,14 +14,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from domain.errors import DeskError
+from i18n import _
+
 if TYPE_CHECKING:
     import numpy as np
 
 DECODE_FPS = 10.0
 
 
-class CameraError(RuntimeError):
-    """A camera that cannot be used, with a message a technician can act on."""
+class CameraError(DeskError, RuntimeError):
+    """A camera that cannot be used, with a message a technician can act on: a code of the
+    catalogue (`camera.*`) and its parameters, said in the language in use by `str()`."""
 
 
 class NoWebcam(CameraError):
@@ -46,22 +50,23 @@ class CameraSource:
         self.device = device
         self.width = width
         self.height = height
-        self.name = f"camera {device}"
+        self.name = _("camera {device}").format(device=device)
 
     def open(self) -> Any:
         import cv2
 
         path = f"/dev/video{self.device}" if isinstance(self.device, int) else self.device
         if path.startswith("/dev/") and not os.path.exists(path):
-            raise CameraError(f"no camera at {path} (cameras here: {video_devices() or 'none'})")
+            here = video_devices()
+            if not here:
+                raise CameraError("camera.missing_none", path=path)
+            raise CameraError("camera.missing", path=path, cameras=", ".join(here))
         if path.startswith("/dev/") and not os.access(path, os.R_OK | os.W_OK):
-            raise CameraError(
-                f"no permission to open {path}: add this user to the 'video' group and log in again"
-            )
+            raise CameraError("camera.permission", path=path)
         capture = cv2.VideoCapture(self.device)
         if not capture.isOpened():
             capture.release()
-            raise CameraError(f"{path} cannot be opened: busy (another program uses it?)")
+            raise CameraError("camera.busy", path=path)
         # MJPEG where offered: 1280x720 at full rate over USB 2.
         capture.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*"MJPG"))
         capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
@@ -77,7 +82,7 @@ class CameraSource:
             next_at = 0.0
             while not stop.is_set():
                 if not capture.grab():
-                    raise CameraError(f"camera {self.device} stopped sending frames")
+                    raise CameraError("camera.no_frames", device=self.device)
                 now = time.monotonic()
                 if now < next_at:
                     continue  # drop it: only the newest frame is worth decoding
@@ -117,7 +122,7 @@ class FileSource:
         self.fps = fps
         self.hold = hold
         self.loop = loop
-        self.name = name or f"files {path}"
+        self.name = name or _("files {path}").format(path=path)
 
     def _files(self) -> list[Path]:
         if self.path.is_dir():
@@ -145,7 +150,7 @@ class FileSource:
     def frames(self, stop: threading.Event) -> Iterator[np.ndarray]:
         files = self._files()
         if not files:
-            raise CameraError(f"no images or videos in {self.path}")
+            raise CameraError("camera.no_images", path=str(self.path))
         while not stop.is_set():
             for path in files:
                 for frame in self._frames_of(path, stop):
@@ -201,14 +206,13 @@ def demo_source() -> FileSource:
     return FileSource(folder, fps=DECODE_FPS, hold=40, loop=True, name="demo")
 
 
-DEMO_ONLY = "the demo camera shows generated citizens: it runs only in `vaxdesk demo`"
 
 
 def check_spec(spec: str, *, demo: bool = False) -> None:
     """Refuse, before anything opens, what cannot be this desk's camera: the demo's generated
     citizens outside the demo (they would be saved as real people)."""
     if spec == "demo" and not demo:
-        raise CameraError(DEMO_ONLY)
+        raise CameraError("camera.demo_only")
 
 
 def open_source(
@@ -225,7 +229,7 @@ def open_source(
     if spec == "auto":
         found = webcams()
         if not found:
-            raise NoWebcam("no webcam found")
+            raise NoWebcam("camera.no_webcam")
         device = found[0].removeprefix("/dev/video")
         return CameraSource(int(device) if device.isdigit() else found[0], *size)
     if spec.isdigit():
@@ -235,4 +239,4 @@ def open_source(
     path = Path(spec).expanduser()
     if path.exists():
         return FileSource(path)
-    raise CameraError(f"'{spec}' is no camera, folder or file (try none, auto, 0, /dev/video2)")
+    raise CameraError("camera.spec", spec=spec)

@@ -65,9 +65,11 @@ class Outbox(StoreBase):
         retry: list[int],
         error: str = "",
         refused: dict[int, str] | None = None,
+        problems: dict[int, dict[str, Any]] | None = None,
     ) -> None:
-        """Record the hub's answer: acked rows, conflicts and refusals (with the hub's reason),
-        and rows to send again (not mentioned in the reply, or the call failed)."""
+        """Record the hub's answer: acked rows, conflicts and refusals (with the hub's reason,
+        and in `problems` the same as data: field, code, params), and rows to send again (not
+        mentioned in the reply, or the call failed)."""
         with self._write():
             self.conn.executemany(
                 "UPDATE outbox SET state = 'refused', last_error = ? WHERE seq = ?",
@@ -85,6 +87,15 @@ class Outbox(StoreBase):
                 "UPDATE outbox SET state = 'pending', last_error = ? WHERE seq = ?",
                 [(error, seq) for seq in retry],
             )
+            self.conn.executemany(
+                "UPDATE outbox SET problem = ? WHERE seq = ?",
+                [(json.dumps(problem, ensure_ascii=False), seq)
+                 for seq, problem in (problems or {}).items()],
+            )  # fmt: skip
+            self.conn.executemany(
+                "UPDATE outbox SET problem = '' WHERE seq = ?",
+                [(seq,) for seq in [*acked, *retry] if seq not in (problems or {})],
+            )
 
     def outbox_counts(self) -> dict[str, int]:
         rows = self.conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state")
@@ -101,13 +112,13 @@ class Outbox(StoreBase):
 
     def outbox_problems(self) -> list[dict[str, Any]]:
         """Items parked with the hub's reason, conflicts and refusals: kind, key, version,
-        state and the reason."""
-        return list(
-            self.db.query(
-                "SELECT kind, key, version, state, last_error FROM outbox "
-                "WHERE state IN ('conflict', 'refused') ORDER BY seq"
-            )
+        state, the reason (`last_error`) and, when the hub gave them, its field, code and
+        parameters (`problem`, a dict; empty when the hub gave words only)."""
+        rows = self.db.query(
+            "SELECT kind, key, version, state, last_error, problem FROM outbox "
+            "WHERE state IN ('conflict', 'refused') ORDER BY seq"
         )
+        return [{**row, "problem": _problem(row["problem"])} for row in rows]
 
     def acked_keys(self, after_seq: int, limit: int) -> list[tuple[int, str, str, int]]:
         """Acknowledged (seq, kind, key, version), for reconciliation with the hub."""
@@ -131,3 +142,11 @@ class Outbox(StoreBase):
     def backlog(self) -> int:
         sql = "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'inflight')"
         return int(self.conn.execute(sql).fetchone()[0])
+
+
+def _problem(text: str) -> dict[str, Any]:
+    try:
+        problem = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return problem if isinstance(problem, dict) else {}

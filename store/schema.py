@@ -7,6 +7,7 @@ import json
 import sqlite3
 
 from dbkit import Cursor, Migrations, MigrationsTooNew, UserVersion, current_version
+from domain.errors import DeskError
 from domain.wire import RECORD_FIELDS
 
 RECORD_COLUMNS = RECORD_FIELDS  # the desk keeps a record as one column a field
@@ -137,11 +138,17 @@ def generic_outbox(cur: Cursor) -> None:
     cur.execute("CREATE INDEX outbox_state ON outbox (state, seq)")
 
 
+# The hub's refusal or conflict as data (field, code, parameters: JSON), beside its words in
+# last_error, so that today's list says it in the desk's language.
+MIGRATIONS.sql(
+    "0005_outbox_problem", "ALTER TABLE outbox ADD COLUMN problem TEXT NOT NULL DEFAULT '';"
+)
+
 SCHEMA_VERSION = len(MIGRATIONS.names)
 
 
-class SchemaTooNew(RuntimeError):
-    pass
+class SchemaTooNew(DeskError, RuntimeError):
+    """A file written by a newer vaxdesk (code `store.too_new`)."""
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -149,8 +156,5 @@ def migrate(conn: sqlite3.Connection) -> int:
     try:
         MIGRATIONS.apply(conn)
     except MigrationsTooNew as error:
-        raise SchemaTooNew(
-            f"the database has schema version {error.applied}; this vaxdesk knows up to "
-            f"{SCHEMA_VERSION}: upgrade vaxdesk"
-        ) from None
+        raise SchemaTooNew("store.too_new", applied=error.applied, known=SCHEMA_VERSION) from None
     return SCHEMA_VERSION

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from domain.errors import DeskError
 from domain.hub_url import parse_hub_url
 from domain.wire import (
     ACKNOWLEDGED,
@@ -34,6 +35,7 @@ from domain.wire import (
     ITEMS_RECONCILE_PATH,
     RECONCILE_PATH,
     RECORDS_PATH,
+    refusal_problem,
 )
 from store import Store, open_store
 
@@ -43,15 +45,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("vaxdesk.sync")
 
 
-class HubUnavailable(Exception):
-    """Worth trying again later: the hub is down, slow, overloaded or the link dropped."""
+class HubUnavailable(DeskError):
+    """Worth trying again later: the hub is down, slow, overloaded or the link dropped. A code
+    of the catalogue (`sync.answered*`), or the link's own technical words."""
 
 
-class HubRefused(Exception):
+class HubRefused(DeskError):
     """The hub said no (bad token, bad request): trying again as is will not help."""
 
-    def __init__(self, message: str, status: int = 400, reason: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, status: int = 400, reason: str = "") -> None:
+        super().__init__("sync.hub_refused", status=status, reason=reason)
         self.status = status
         self.reason = reason  # the hub's own words
 
@@ -133,18 +136,16 @@ class HubClient:
     @staticmethod
     def _checked(response: httpx.Response) -> dict[str, Any]:
         if response.status_code >= 500 or response.status_code == 429:
-            raise HubUnavailable(f"hub answered {response.status_code}")
+            raise HubUnavailable("sync.answered", status=response.status_code)
         try:
             body = response.json()
         except ValueError:
-            raise HubUnavailable(f"hub answered {response.status_code} without JSON") from None
+            raise HubUnavailable("sync.answered_not_json", status=response.status_code) from None
         if response.status_code >= 400:
             reason = str(body.get("error", "")) if isinstance(body, dict) else ""
-            raise HubRefused(
-                f"hub refused ({response.status_code}): {reason}", response.status_code, reason
-            )
+            raise HubRefused(response.status_code, reason)
         if not isinstance(body, dict):
-            raise HubUnavailable("hub answered something that is not an object")
+            raise HubUnavailable("sync.answered_not_object")
         return body
 
     async def upload_items(self, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -229,6 +230,7 @@ class SyncWorker:
             )
             raise
         acked, conflicts, refused = [], {}, {}
+        problems: dict[int, dict[str, Any]] = {}
         for result in results:
             seq = seqs.pop((result.get("kind"), result.get("key"), result.get("version")), None)
             if seq is None:
@@ -237,13 +239,17 @@ class SyncWorker:
                 acked.append(seq)
             elif result.get("result") == CONFLICT:
                 conflicts[seq] = f"conflict: {result.get('field', '')}"
+                problems[seq] = refusal_problem(result)
             else:
                 code = f" [{result['code']}]" if result.get("code") else ""
                 refused[seq] = f"refused: {result.get('message', '')}"[:180] + code[:20]
+                problems[seq] = refusal_problem(result)
                 log.warning("the hub refused %s %s v%s%s", result.get("kind"),
                             result.get("key"), result.get("version"), code)  # fmt: skip
         # Rows the reply does not mention are not acknowledged: they go again.
-        await self._db(store.outbox_settle, acked, conflicts, list(seqs.values()), "", refused)
+        await self._db(
+            store.outbox_settle, acked, conflicts, list(seqs.values()), "", refused, problems
+        )
         if conflicts:
             log.warning("%d item(s) in conflict with the hub", len(conflicts))
         return len(acked) + len(conflicts) + len(refused)

@@ -131,6 +131,7 @@ async def test_items_are_kept_by_kind(hub: HubServer, hub_db: HubDB, tmp_path: P
                                                   CONFLICT]  # fmt: skip
         assert results[2] == {"kind": "stock_movement", "key": "lot-1", "version": 1,
                               "result": INVALID, "field": "kind", "code": "wire.kind",
+                              "params": {"kind": "stock_movement"},
                               "message": "kind: unknown kind 'stock_movement'"}
         assert results[5]["field"] == "phone" and results[5]["key"] == first["record_id"]
         assert "clock_flagged" in reply and "received_at" in reply

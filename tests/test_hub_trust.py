@@ -232,7 +232,7 @@ async def test_todays_list_says_what_the_hub_refused(
             await pilot.press("f3")
             assert app.screen.query_one(DataTable).row_count == 1
             status = text_of(app, "#row-detail")  # the Status column is cut at this width
-            assert "⚠ hub refused: given_on: 01/01/2030 is in the future" in status
+            assert "⚠ hub refused: Given on: 01/01/2030 is in the future" in status
     finally:
         server.stop()
         db.close()
