@@ -14,11 +14,12 @@ from textual.widgets import DataTable, Static
 
 from hub.db import HubDB
 from hub.tokens import issue_supervisor_token
-from sync.supervision import adverse_events, desk_rows, site_summary, sparkline
+from sync.supervision import adverse_events, desk_rows, site_day, sparkline
 from sync.worker import HubClient
 from tests.conftest import ICT, FakeClock, until
 from tests.test_sync import desk_store, drain
 from tui.screens.desk_detail import DeskDetailScreen
+from tui.screens.site import adverse_line, problem_text, seen_text, site_line
 from tui.supervise import make_supervisor_app
 from vaxdesk.testing.hub import SITE, HubServer, enrol
 
@@ -172,10 +173,13 @@ def test_what_stands_out() -> None:
                             desk("e", clock_skew_seconds=-900)]), 200)  # fmt: skip
     by_id = {r.desk_id: r for r in rows}
     assert not by_id["a"].silent and not by_id["a"].behind and by_id["a"].rate_per_hour == 12
-    assert by_id["b"].silent and by_id["b"].last_seen == "5m"
+    assert by_id["b"].silent and by_id["b"].silence_seconds == 300
+    assert seen_text(by_id["a"]) == "30s" and seen_text(by_id["b"]) == "SILENT 5m"
     assert by_id["c"].behind
-    assert by_id["d"].silent and by_id["d"].last_seen == "never"
-    assert "clock off -15 min" in by_id["e"].problem
+    assert by_id["d"].silent and by_id["d"].silence_seconds is None
+    assert seen_text(by_id["d"]) == "SILENT, never seen"
+    assert by_id["e"].clock_off and by_id["e"].clock_skew_seconds == -900
+    assert problem_text(by_id["e"]) == "clock off -15 min" and problem_text(by_id["a"]) == ""
     assert by_id["a"].share_of_target == 75  # 30 of its 40 (200 over 5 desks)
 
 
@@ -188,10 +192,14 @@ def test_a_desk_far_under_its_peers_is_behind() -> None:
 def test_summary_sparkline_and_events() -> None:
     assert sparkline([0, 1, 2, 4, 8]) == " ▁▂▄█"
     assert sparkline([0, 0]) == "  "
-    assert "30 today of 200 (15%)" in site_summary(stats([desk("a")]), 200)
-    assert adverse_events(stats([desk("a")])) == ""
-    assert adverse_events(stats([desk("a")], {"mild": 2, "severe": 1})) == (
-        "⚠ 3 adverse event(s) reported today: 1 SEVERE; 2 mild"
+    day = site_day(stats([desk("a")]), 200)
+    assert (day.today, day.target, day.share, day.doses) == (30, 200, 0.15, [("AZ", 1, 30)])
+    assert "30 today of 200 (15%) · AZ dose 1: 30" in site_line(stats([desk("a")]), 200)
+    assert adverse_events(stats([desk("a")])) == [] and adverse_line(stats([desk("a")])) == ""
+    events = adverse_events(stats([desk("a")], {"mild": 2, "severe": 1}))
+    assert [(e.kind, e.count, e.desks) for e in events] == [("severe", 1, []), ("mild", 2, [])]
+    assert adverse_line(stats([desk("a")], {"mild": 2, "severe": 1})) == (
+        "⚠ 3 adverse events reported today: 1 SEVERE; 2 mild"
     )
 
 

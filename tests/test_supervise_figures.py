@@ -18,18 +18,12 @@ from hub.db import HubDB
 from hub.tokens import issue_supervisor_token
 from scanner.synthetic import people
 from store import open_store
-from sync.supervision import (
-    adverse_events,
-    desk_rows,
-    desk_state,
-    recent_rows,
-    skew_text,
-    updated_at,
-)
+from sync.supervision import adverse_events, desk_row, desk_rows, generated_at
 from tests.conftest import ICT, SESSION_FORM, FakeClock, until
 from tests.test_supervise import HubClock, cell, desk, stats
 from tests.test_sync import desk_store, drain
-from tui.screens.desk_detail import DeskDetailScreen
+from tui.screens.desk_detail import DeskDetailScreen, desk_line, record_cells
+from tui.screens.site import adverse_line
 from tui.supervise import make_supervisor_app
 from vaxdesk.testing.hub import SITE, HubServer, enrol
 
@@ -80,31 +74,42 @@ def test_an_adverse_event_alert_names_its_desks() -> None:
     figures = stats([desk("desk-1"), desk("desk-2")], {"mild": 3, "severe": 1})
     figures["totals"]["aefi_by_desk"] = {"mild": {"desk-1": 2, "desk-3": 1},
                                          "severe": {"desk-2": 1}}  # fmt: skip
-    assert adverse_events(figures) == (
-        "⚠ 4 adverse event(s) reported today: 1 SEVERE at desk-2; 3 mild at desk-1 ×2, desk-3"
+    assert [(e.kind, e.desks) for e in adverse_events(figures)] == [
+        ("severe", [("desk-2", 1)]), ("mild", [("desk-1", 2), ("desk-3", 1)])
+    ]  # fmt: skip
+    assert adverse_line(figures) == (
+        "⚠ 4 adverse events reported today: 1 SEVERE at desk-2; 3 mild at desk-1 ×2, desk-3"
     )
 
 
 def test_clock_skew_is_whole_seconds_and_none_under_one() -> None:
-    assert skew_text(-0.4) == skew_text(0.0) == skew_text(None) == ""
-    assert skew_text(-0.6) == "clock skew -1 s" and skew_text(12.4) == "clock skew +12 s"
-    line = desk_state(stats([desk("a", clock_skew_seconds=-0.3)]), "a")
+    def skew(seconds: float | None) -> int:
+        return desk_row(stats([desk("a", clock_skew_seconds=seconds)]), "a").clock_skew_seconds
+
+    assert skew(-0.4) == skew(0.0) == skew(None) == 0
+    assert skew(-0.6) == -1 and skew(12.4) == 12
+    assert "clock skew -1 s" in desk_line(stats([desk("a", clock_skew_seconds=-0.6)]), "a")
+    assert "clock skew +12 s" in desk_line(stats([desk("a", clock_skew_seconds=12.4)]), "a")
+    line = desk_line(stats([desk("a", clock_skew_seconds=-0.3)]), "a")
     assert "skew" not in line and "-0 s" not in line
+    assert "last seen never" in desk_line(stats([desk("a")]), "b")
+    assert "last seen never" in desk_line(None, "b")
 
 
 def test_a_desks_times_are_on_the_sites_clock() -> None:
     figures = {**stats([desk("a", last_seen="2026-11-23T02:59:30+00:00")]),
                "site_timezone": "Asia/Ho_Chi_Minh"}  # fmt: skip
-    assert "last seen 09:59 (30s ago)" in desk_state(figures, "a")
-    assert updated_at(figures) == "10:00:00"
+    assert "last seen 09:59 (30s ago)" in desk_line(figures, "a")
+    assert generated_at(figures) == TEN
     base = {"id_number": "********1234", "vaccine": "AZ", "dose_number": 1, "screening": "ok",
             "aefi": "", "source": "scan", "status": "active", "version": 1}  # fmt: skip
     today = {**base, "received_at": "2026-11-23T02:41:07.5+00:00", "given_on": "2026-11-23",
              "given_time": "09:40"}  # fmt: skip
     paper = {**base, "received_at": "2026-11-22T16:30:00+00:00", "given_on": "2021-08-01",
              "given_time": ""}  # 23:30 on the 22nd at the site  # fmt: skip
-    rows = recent_rows([today, paper], figures)
-    assert rows[0][:3] == ("09:41", "********1234", "09:40")
+    rows = [record_cells(record, figures) for record in (today, paper)]
+    assert rows[0] == ("09:41", "********1234", "09:40", "AZ", "1", "ok", "", "scanned",
+                       "active v1")  # fmt: skip
     assert rows[1][:3] == ("22/11 23:30", "********1234", "01/08/2021")
 
 

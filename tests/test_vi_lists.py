@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Label, Static
 import i18n
 from hub.db import HubDB
 from hub.tokens import issue_supervisor_token
+from sync.supervision import desk_rows
 from tests.conftest import SUPERVISOR, SUPERVISOR_PIN, FakeClock, desk_app, until
 from tests.test_supervise import HubClock, beat, cell, desk, stats
 from tests.test_sync import desk_store, drain
@@ -23,7 +24,7 @@ from tests.test_tui_desk import SIZE, entry, open_session, text_of, type_text
 from tui.screens.confirm import ConfirmModal
 from tui.screens.desk_detail import DeskDetailScreen, desk_line, elapsed, record_cells
 from tui.screens.override import OverrideModal
-from tui.screens.site import COLUMNS, adverse_line, site_line
+from tui.screens.site import COLUMNS, adverse_line, problem_text, seen_text, site_line
 from tui.screens.today import TodayScreen, count_line
 from tui.screens.void import VoidModal
 from tui.supervise import make_supervisor_app
@@ -165,8 +166,19 @@ def test_the_sites_lines_in_vietnamese() -> None:
     line = desk_line(stats([desk("a", backlog=1500, clock_skew_seconds=-12)]), "a")
     assert line.startswith("Bàn tiêm a · chờ gửi 1.500 · liên lạc lần cuối: ")
     assert "(30 giây trước)" in line and "lệch giờ -12 giây" in line
-    record = {"aefi": "severe", "source": "scan", "status": "voided", "version": 2}
-    assert record_cells(record, ("",) * 9)[6:] == ("nặng", "quét mã", "đã hủy, bản 2")
+    record = {"received_at": "2026-11-22T16:30:00+00:00", "id_number": "********1234",
+              "given_on": "2021-08-01", "given_time": "", "vaccine": "AZ", "dose_number": 1,
+              "screening": "ok", "aefi": "severe", "source": "scan", "status": "voided",
+              "version": 2}  # fmt: skip
+    cells = record_cells(record, stats([desk("a")]))
+    assert cells[:3] == ("22/11 23:30", "********1234", "01/08/2021")
+    assert cells[6:] == ("nặng", "quét mã", "đã hủy, bản 2")
+    rows = {r.desk_id: r for r in desk_rows(stats([desk("a", clock_skew_seconds=-900,
+            audit_alert="audit trail rewritten: row 3"), desk("b", last_seen=None)]))}  # fmt: skip
+    assert problem_text(rows["a"]) == "nhật ký kiểm tra bị sửa đổi; đồng hồ lệch -15 phút"
+    assert seen_text(rows["a"]) == "30 giây" and seen_text(rows["b"]) == (
+        "Mất liên lạc, chưa từng kết nối"
+    )
     i18n.set_language("en")
     assert adverse_line(figures).startswith("⚠ 4 adverse events reported today: 1 SEVERE")
     one = stats([desk("a")], {"mild": 1})

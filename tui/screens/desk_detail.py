@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from typing import Any
 
 from textual import work
@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from i18n import N_, _, format_number
-from sync.supervision import SupervisorClient, clock_time, recent_rows, zone_of
+from i18n import N_, _, format_date, format_number, format_time
+from sync.supervision import SupervisorClient, desk_row, on_site_clock, site_today
 from sync.worker import HubRefused, HubUnavailable
 from tui.widgets.keybar import KeyBar
 
@@ -47,36 +47,53 @@ def backlog_text(backlog: int | None) -> str:
 
 def desk_line(stats: dict[str, Any] | None, desk_id: str) -> str:
     """The line above a desk's records: its sync state, times on the site's clock."""
-    desks: list[dict[str, Any]] = (stats or {}).get("desks", [])
-    desk = next((d for d in desks if d["desk_id"] == desk_id), {})
-    seen = desk.get("last_seen")
-    if seen and stats:
-        silence = datetime.fromisoformat(stats["generated_at"]) - datetime.fromisoformat(seen)
+    row = desk_row(stats, desk_id)
+    seen = _("never")
+    if row.last_seen is not None and row.silence_seconds is not None:
         seen = _("{time} ({ago} ago)").format(
-            time=clock_time(seen, zone_of(stats)), ago=elapsed(silence.total_seconds())
+            time=format_time(row.last_seen), ago=elapsed(row.silence_seconds)
         )
-    skew = round(desk.get("clock_skew_seconds") or 0)
+    skew = row.clock_skew_seconds
     parts = [
         _("Desk {desk}").format(desk=desk_id),
-        _("backlog {count}").format(count=backlog_text(desk.get("backlog"))),
-        _("last seen {seen}").format(seen=seen or _("never")),
-        _("camera {camera}").format(camera=desk.get("camera") or "-"),
-        _("software {version}").format(version=desk.get("software_version") or "-"),
-        _("conflicts {count}").format(count=format_number(desk.get("conflicts", 0))),
+        _("backlog {count}").format(count=backlog_text(row.backlog)),
+        _("last seen {seen}").format(seen=seen),
+        _("camera {camera}").format(camera=row.camera or "-"),
+        _("software {version}").format(version=row.software_version or "-"),
+        _("conflicts {count}").format(count=format_number(row.conflicts)),
         _("clock skew {seconds} s").format(seconds=f"{skew:+d}") if skew else "",
-        _("last error: {error}").format(error=desk["last_error"]) if desk.get("last_error") else "",
+        _("last error: {error}").format(error=row.last_error) if row.last_error else "",
     ]
     return " · ".join(part for part in parts if part)
 
 
-def record_cells(record: dict[str, Any], row: tuple[str, ...]) -> tuple[str, ...]:
-    """A record's row with the hub's codes (adverse event, source, status) named."""
+def on_day(day: date, time: str, today: date | None) -> str:
+    """A moment of a record: the time alone today, with the day otherwise (the year when it
+    is not this year's)."""
+    if day == today and time:
+        return time
+    shown = f"{day:%d/%m}" if today and day.year == today.year else format_date(day)
+    return f"{shown} {time}".strip()
+
+
+def record_cells(record: dict[str, Any], stats: dict[str, Any] | None) -> tuple[str, ...]:
+    """One of a desk's latest records as the detail shows it: received and given on the
+    site's clock, the ID number as the hub masked it, the hub's codes named."""
+    today = site_today(stats)
+    received = on_site_clock(record["received_at"], stats)
+    given = record["given_on"]
     status = STATUSES.get(record["status"])
+    aefi, source = record["aefi"] or "", record["source"]
     return (
-        *row[:6],
-        _(AEFI[record["aefi"]]) if record["aefi"] in AEFI else row[6],
-        _(SOURCES[record["source"]]) if record["source"] in SOURCES else row[7],
-        _(status).format(version=record["version"]) if status else row[8],
+        on_day(received.date(), format_time(received), today),
+        record["id_number"],
+        on_day(date.fromisoformat(given), record["given_time"], today) if given else "",
+        record["vaccine"] or "—",
+        str(record["dose_number"] or "—"),
+        record["screening"],
+        _(AEFI[aefi]) if aefi in AEFI else aefi,
+        _(SOURCES[source]) if source in SOURCES else source,
+        _(status).format(version=record["version"]) if status else record["status"],
     )
 
 
@@ -118,6 +135,5 @@ class DeskDetailScreen(Screen[None]):
             return
         table = self.query_one(DataTable)
         table.clear()
-        records = reply["records"]
-        for record, row in zip(records, recent_rows(records, self.stats), strict=True):
-            table.add_row(*record_cells(record, row))
+        for record in reply["records"]:
+            table.add_row(*record_cells(record, self.stats))

@@ -14,7 +14,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from i18n import N_, _, format_number, format_percent, format_time, ngettext
-from sync.supervision import DeskRow, SupervisorClient, desk_rows, updated_at, zone_of
+from sync.supervision import (
+    DeskRow,
+    SupervisorClient,
+    adverse_events,
+    desk_rows,
+    generated_at,
+    site_day,
+    zone_of,
+)
 from sync.worker import HubRefused, HubUnavailable
 from tui.screens.desk_detail import DeskDetailScreen, backlog_text, elapsed
 from tui.widgets.keybar import KeyBar
@@ -36,41 +44,35 @@ COLUMNS = (
 
 def site_line(stats: dict[str, Any], target_per_day: int) -> str:
     """The site's day in one line: its records against the target, and the doses given."""
-    today = sum(d["today"] for d in stats["desks"])
-    share = today / target_per_day if target_per_day else 0
+    day = site_day(stats, target_per_day)
     doses = ", ".join(
         _("{vaccine} dose {dose}: {count}").format(
-            vaccine=d["vaccine"], dose=d["dose_number"], count=format_number(d["count"])
+            vaccine=vaccine, dose=dose, count=format_number(count)
         )
-        for d in stats["totals"]["doses"]
+        for vaccine, dose, count in day.doses
     )
     return _("Site {site} · {today} today of {target} ({share}) · {doses}").format(
-        site=stats["site_id"], today=format_number(today), target=format_number(target_per_day),
-        share=format_percent(share), doses=doses or _("no doses yet"),
+        site=day.site_id, today=format_number(day.today), target=format_number(day.target),
+        share=format_percent(day.share), doses=doses or _("no doses yet"),
     )  # fmt: skip
 
 
 def adverse_line(stats: dict[str, Any]) -> str:
     """Today's adverse events, severe first, each kind with the desks that reported it."""
-    aefi = stats["totals"]["aefi"]
-    if not aefi:
+    events = adverse_events(stats)
+    if not events:
         return ""
-    by_desk: dict[str, dict[str, int]] = stats["totals"].get("aefi_by_desk", {})
     kinds = []
-    for kind in ("severe", "mild"):
-        if not aefi.get(kind):
-            continue
+    for event in events:
         desks = ", ".join(
-            desk if count == 1 else f"{desk} ×{count}"
-            for desk, count in sorted(by_desk.get(kind, {}).items())
+            desk if count == 1 else f"{desk} ×{format_number(count)}" for desk, count in event.desks
         )
-        count = format_number(aefi[kind])
-        if kind == "severe":
+        if event.kind == "severe":
             text = _("{count} SEVERE at {desks}") if desks else _("{count} SEVERE")
         else:
             text = _("{count} mild at {desks}") if desks else _("{count} mild")
-        kinds.append(text.format(count=count, desks=desks))
-    total = sum(aefi.values())
+        kinds.append(text.format(count=format_number(event.count), desks=desks))
+    total = sum(event.count for event in events)
     return ngettext(
         "⚠ {count} adverse event reported today: {kinds}",
         "⚠ {count} adverse events reported today: {kinds}",
@@ -78,33 +80,31 @@ def adverse_line(stats: dict[str, Any]) -> str:
     ).format(count=format_number(total), kinds="; ".join(kinds))
 
 
-def seen_text(stats: dict[str, Any], desk: dict[str, Any], silent: bool) -> str:
+def seen_text(row: DeskRow) -> str:
     """How long since the desk was last heard from; a silent desk said so."""
-    seen = desk.get("last_seen")
-    if not seen:
-        return _("SILENT, never seen") if silent else _("never")
-    silence = datetime.fromisoformat(stats["generated_at"]) - datetime.fromisoformat(seen)
-    ago = elapsed(silence.total_seconds())
-    return _("SILENT {ago}").format(ago=ago) if silent else ago
+    if row.silence_seconds is None:
+        return _("SILENT, never seen") if row.silent else _("never")
+    ago = elapsed(row.silence_seconds)
+    return _("SILENT {ago}").format(ago=ago) if row.silent else ago
 
 
-def problem_text(desk: dict[str, Any]) -> str:
+def problem_text(row: DeskRow) -> str:
     """What is wrong at the desk: the hub's alert on its audit trail, the desk's last error
     (as the desk reported it), its clock."""
     problems = []
-    if desk.get("audit_alert"):
+    if row.audit_alert:
         problems.append(_("audit trail rewritten"))
-    if desk.get("last_error"):
-        problems.append(str(desk["last_error"]))
-    skew = desk.get("clock_skew_seconds") or 0
-    if abs(skew) > 300:
-        problems.append(_("clock off {minutes} min").format(minutes=f"{skew / 60:+.0f}"))
+    if row.last_error:
+        problems.append(row.last_error)
+    if row.clock_off:
+        minutes = f"{row.clock_skew_seconds / 60:+.0f}"
+        problems.append(_("clock off {minutes} min").format(minutes=minutes))
     return "; ".join(problems)
 
 
-def row_cells(row: DeskRow, desk: dict[str, Any], stats: dict[str, Any]) -> dict[str, Any]:
+def row_cells(row: DeskRow) -> dict[str, Any]:
     """One desk's cells, by column, in the language of the screen."""
-    seen = Text(seen_text(stats, desk, row.silent), style="bold red" if row.silent else "")
+    seen = Text(seen_text(row), style="bold red" if row.silent else "")
     rate = format_number(row.rate_per_hour)
     rate_cell = Text(
         _("{rate} behind").format(rate=rate) if row.behind else rate,
@@ -116,12 +116,12 @@ def row_cells(row: DeskRow, desk: dict[str, Any], stats: dict[str, Any]) -> dict
         "hour": format_number(row.last_hour),
         "rate": rate_cell,
         "target": format_percent(row.share_of_target / 100),
-        "backlog": backlog_text(desk.get("backlog")),
+        "backlog": backlog_text(row.backlog),
         "seen": seen,
         "camera": row.camera[:30],
         "conflicts": Text(format_number(row.conflicts), style="bold red" if row.conflicts else ""),
         "trend": row.trend,
-        "problem": Text(problem_text(desk)[:60], style="red"),
+        "problem": Text(problem_text(row)[:60], style="red"),
     }
 
 
@@ -191,9 +191,8 @@ class SiteScreen(Screen[None]):
         aefi = adverse_line(stats)
         self.query_one("#site-aefi", Static).update(Text(aefi, style="bold red") if aefi else "")
         table = self.query_one(DataTable)
-        desks = {d["desk_id"]: d for d in stats["desks"]}
         for row in desk_rows(stats, self.target_per_day):
-            cells = row_cells(row, desks[row.desk_id], stats)
+            cells = row_cells(row)
             if row.desk_id in table.rows:
                 # Cell by cell: the cursor stays where the supervisor put it, nothing flickers;
                 # a column grows to its longest value ("SILENT 12m" is not cut).
@@ -201,9 +200,10 @@ class SiteScreen(Screen[None]):
                     table.update_cell(row.desk_id, key, value, update_width=True)
             else:
                 table.add_row(*cells.values(), key=row.desk_id)
+        updated = f"{generated_at(stats):%H:%M:%S}"  # the hub's moment, to the second
         self.query_one("#site-state", Static).update(
             _("updated {time} · every {seconds} s · Enter opens a desk").format(
-                time=updated_at(stats), seconds=format_number(self.refresh_seconds)
+                time=updated, seconds=format_number(self.refresh_seconds)
             )
         )
 
