@@ -118,6 +118,13 @@ def test_export_is_a_supervisors_act(db_path: Path, clock, live) -> None:
     assert supervisor.exit_code == 0 and "Nguyễn Văn An" in supervisor.output
     with open_store(db_path) as store:
         assert store.people.rows()[-1]["action"] == "export"
+        assert store.people.rows()[-1]["user_name"] == "Giám"
+    folded = runner.invoke(main, [*args, "--as", "giam"], input="1357\n")  # no diacritics
+    assert folded.exit_code == 0 and "PIN of Giám" in folded.output
+    with open_store(db_path, clock) as store:
+        store.people.add("Giâm", Role.VOLUNTEER, "8642", by="test")
+    ambiguous = runner.invoke(main, [*args, "--as", "giam"], input="1357\n")
+    assert ambiguous.exit_code == 1 and "Giám, Giâm; give the whole name" in ambiguous.output
 
 
 def test_users_audit_and_backup_commands(tmp_path: Path) -> None:

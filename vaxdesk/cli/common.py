@@ -121,6 +121,16 @@ def authorised_user(store: Any, name: str | None, action: Any) -> Any:
         return None
     if not name:
         raise click.ClickException(_("this desk has users: give --as NAME"))
+    from desk.people import users_named
+
+    matches = users_named(store, name)  # 'giam' for Giám, as at the login screen
+    if len(matches) > 1:
+        raise click.ClickException(
+            _("several users match '{name}': {names}; give the whole name").format(
+                name=name, names=", ".join(matches)
+            )
+        )
+    name = matches[0] if matches else name
     pin = os.environ.get("VAXDESK_PIN") or click.prompt(
         _("PIN of {name}").format(name=name), hide_input=True, err=True
     )
