@@ -46,6 +46,9 @@ class VaxdeskApp(App[None]):
     TITLE = "vaxdesk"  # the product's name, in every language
     SUB_TITLE = N_("vaccination desk")
     BINDINGS = [Binding("ctrl+q", "ask_quit", N_("Quit"), priority=True)]
+    # Textual's command palette (Ctrl+P) offers themes and screenshots, in English: nothing a
+    # desk needs, and no word of it in the volunteer's language.
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(
         self,

@@ -106,10 +106,11 @@ class EntryScreen(Screen[None]):
                 lambda: self.entry.province_code(self.values),
                 id="entry-form",
             )
-            yield Static(legend(), id="legend")
             yield Static(id="history")
-            yield Static(id="message")
             yield Static(id="scan-queue")
+            yield Static(legend(), id="legend")
+        # What the last Enter, save or scan did: always in view, never scrolled away.
+        yield Static(id="message")
         yield Static(id="status")
         yield ScannerPanel(self.camera, self.decoder, today=lambda: self.entry.desk.clock().date())
         yield KeyBar()
