@@ -33,8 +33,8 @@ def role_name(role: Role) -> str:
 def legend() -> str:
     """The codes of the screening and adverse-event fields, and the vaccines, under the form."""
     return _(
-        "Screening: D đủ điều kiện · H tạm hoãn · C chống chỉ định · B chuyển bệnh viện\n"
-        "AEFI: 1 thông thường · 2 nặng     Vaccines: {codes}"
+        "Screening: D eligible · H postpone · C contraindicated · B refer to hospital\n"
+        "AEFI: 1 mild · 2 severe     Vaccines: {codes}"
     ).format(codes=" ".join(vaccine_table().choices()))
 
 
