@@ -68,9 +68,9 @@ async def test_a_typed_record_is_stored_and_counted(db_path: Path, clock: FakeCl
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         screen = entry(app)
-        assert "site TV-CN-01" in text_of(app, "#session-bar") and "AZ lot NX1234" in text_of(
-            app, "#session-bar"
-        )
+        bar = text_of(app, "#session-bar")
+        assert "site TV-CN-01" in bar
+        assert "AZ · AstraZeneca (Vaxzevria / Covishield) · lot NX1234" in bar  # code and name
         assert app.focused is screen.form.field("id_number").input
         await type_text(pilot, "079 092 001 234")
         await pilot.press("enter")
@@ -259,7 +259,9 @@ async def test_escape_clears_and_session_change(db_path: Path, clock: FakeClock)
         await type_text(pilot, "nx5678")
         await pilot.press("ctrl+s")
         screen = entry(app)
-        assert "AZ lot NX5678" in text_of(app, "#session-bar")
+        assert "AZ · AstraZeneca (Vaxzevria / Covishield) · lot NX5678" in text_of(
+            app, "#session-bar"
+        )
     with open_store(db_path) as store:
         last = store.last_session()
         assert last is not None and last.lot == "NX5678"

@@ -31,7 +31,7 @@ async def still(pilot: Pilot) -> None:
     app = pilot.app
     app.animation_level = "none"
     if app.screen.query("#scanner"):  # the camera's line comes from its thread
-        await until(pilot, lambda: "camera:" in text_of(app, "#scanner"), "the camera line")
+        await until(pilot, lambda: "camera:" in text_of(app, "#scanner").lower(), "the camera line")
     for screen in app.screen_stack:
         for field in screen.query(Input):
             field.cursor_blink = False
@@ -114,6 +114,33 @@ def test_snapshot(
         await still(pilot)
 
     app = app_for(db_path, clock, first_run)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def typed_long_id_error(pilot: Pilot) -> None:
+    await open_session(pilot)
+    await type_text(pilot, "12345")  # not an ID number: the longest of the ID errors
+    await pilot.press("enter")
+
+
+# The desk's screens in Vietnamese, the longer language: at 80×24 and 100×30.
+VI_SCREENS: dict[str, Steps] = {"entry_long_error": typed_long_id_error, "session": logged_in}
+VI_SNAPSHOTS = [("entry_long_error", (80, 24)), ("entry_long_error", (100, 30)),
+                ("session", (80, 24))]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "size"), VI_SNAPSHOTS, ids=[f"{n}-{w}x{h}" for n, (w, h) in VI_SNAPSHOTS]
+)
+def test_snapshot_vi(
+    snap_compare: Callable[..., bool], db_path: Path, clock: FakeClock, name: str, size: tuple
+) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await pilot.pause()
+        await VI_SCREENS[name](pilot)
+        await still(pilot)
+
+    app = desk_app(db_path, clock=clock, language="vi")
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 

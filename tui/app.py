@@ -20,6 +20,7 @@ from desk.entry import Entry
 from desk.people import Attendance, Due, lock, log_out, sees_records
 from domain.clock import DEFAULT_TIMEZONE, SiteClock
 from domain.record import Session
+from i18n import N_, _, format_number, set_language
 from scanner.loop import CameraState
 from scanner.sources import FrameSource, check_spec, open_source, video_devices
 from store import Store, open_store
@@ -30,19 +31,24 @@ from tui.screens.entry import EntryScreen
 from tui.screens.login import LockScreen, LoginScreen, NoRecordsScreen
 from tui.screens.session import SessionScreen
 from tui.services import HistoryArrived, SyncService, SyncStateChanged
-from tui.widgets.scanner import ScannerPanel, describe_camera
+from tui.texts import role_name
+from tui.widgets.scanner import ScannerPanel, heartbeat_camera
 
-# What heartbeats say while no entry screen (and so no camera) is open.
-NO_CAMERA = describe_camera(CameraState("none", False, running=False))[:80]
+# What heartbeats say while no entry screen (and so no camera) is open: machine data for the
+# hub, in English whatever the desk speaks.
+NO_CAMERA = heartbeat_camera(CameraState("none", False, running=False))
 
 
 class VaxdeskApp(App[None]):
     """Login, then the session, then the entry screen for every citizen of the session."""
 
     CSS_PATH = "vaxdesk.tcss"
-    TITLE = "vaxdesk"
-    SUB_TITLE = "vaccination desk"
-    BINDINGS = [Binding("ctrl+q", "ask_quit", "Quit", priority=True)]
+    TITLE = "vaxdesk"  # the product's name, in every language
+    SUB_TITLE = N_("vaccination desk")
+    BINDINGS = [Binding("ctrl+q", "ask_quit", N_("Quit"), priority=True)]
+    # Textual's command palette (Ctrl+P) offers themes and screenshots, in English: nothing a
+    # desk needs, and no word of it in the volunteer's language.
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(
         self,
@@ -55,6 +61,7 @@ class VaxdeskApp(App[None]):
         attendance: Attendance | None = None,
     ) -> None:
         super().__init__()
+        self.sub_title = _(self.SUB_TITLE)
         self.desk = desk
         self.attendance = attendance or Attendance()
         self.camera = camera
@@ -126,7 +133,7 @@ class VaxdeskApp(App[None]):
 
     @on(ScannerPanel.CameraStateChanged)
     def camera_changed(self, message: ScannerPanel.CameraStateChanged) -> None:
-        self.camera_summary = describe_camera(message.state)[:80]
+        self.camera_summary = heartbeat_camera(message.state)
 
     # -- who is at the desk ----------------------------------------------------------------
 
@@ -138,7 +145,7 @@ class VaxdeskApp(App[None]):
             return
         self.desk.user = user
         self.logged_in_at = self.last_activity = monotonic()
-        self.sub_title = f"{user.name} ({user.role.value})"
+        self.sub_title = f"{user.name} ({role_name(user.role)})"
         if not sees_records(user):
             self.push_screen(NoRecordsScreen())
             return
@@ -159,8 +166,12 @@ class VaxdeskApp(App[None]):
             now=monotonic(), logged_in_at=self.logged_in_at, last_key_at=self.last_activity
         )
         if due is Due.LOG_OUT:
-            hours = f"{self.attendance.session_hours:g}"
-            self.log_out(f"The session of {self.desk.user.name} ended after {hours} h")
+            hours = format_number(self.attendance.session_hours)
+            self.log_out(
+                _("The session of {name} ended after {hours} h").format(
+                    name=self.desk.user.name, hours=hours
+                )
+            )
         elif due is Due.LOCK:
             self.lock()
 
@@ -175,7 +186,7 @@ class VaxdeskApp(App[None]):
             self.locked = False
             self.last_activity = monotonic()
             if unlocked_by is None:
-                self.log_out("Another user: log in")
+                self.log_out(_("Another user: log in"))
 
         self.push_screen(LockScreen(self.desk, user), unlocked)
 
@@ -217,8 +228,8 @@ class VaxdeskApp(App[None]):
             self.screen.dismiss(True)
             return
         entry = next((s for s in self.screen_stack if isinstance(s, EntryScreen)), None)
-        work = entry.unsaved_work() if entry is not None else ""
-        if not work:
+        question = entry.quit_question() if entry is not None else ""
+        if not question:
             self.exit()
             return
 
@@ -226,7 +237,7 @@ class VaxdeskApp(App[None]):
             if quit_anyway:
                 self.exit()
 
-        self.push_screen(ConfirmModal(f"Quit? {work} will be lost."), answered)
+        self.push_screen(ConfirmModal(question), answered)
 
     def on_unmount(self) -> None:
         self.desk.store.close()
@@ -248,11 +259,16 @@ def make_app(
     idle_lock_seconds: float = 300,
     demo: bool = False,
     webcams: Callable[[], list[str]] = video_devices,
+    language: str | None = None,
 ) -> VaxdeskApp:
     """The desk on a SQLite file. `camera`: none, auto (the first of `webcams`, else none),
     a device, a folder or a video, or (with `demo`, `vaxdesk demo` only) the demo's generated
     citizens; `demo` marks every record made as the demo's. `frame_source` instead hands over
-    frames directly (tests, benchmarks); `clock` replaces the site's clock (tests)."""
+    frames directly (tests, benchmarks); `clock` replaces the site's clock (tests).
+    `language` (vi, en; UnknownLanguage otherwise), when given, is the one the desk speaks
+    from now on; else the language already chosen stays."""
+    if language is not None:
+        set_language(language)
     check_spec(camera, demo=demo)  # CameraError: generated citizens at a real desk
     if frame_source is not None:
         source: FrameSource | None = frame_source

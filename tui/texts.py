@@ -1,5 +1,5 @@
 """What the desk's screens say: status lines, scans, histories, refusals. Text is made here,
-at the edge, from the core's data and the messages catalogue."""
+at the edge, from the core's data and the messages catalogue, in the language of the moment."""
 
 from __future__ import annotations
 
@@ -7,59 +7,135 @@ from collections.abc import Mapping
 
 from desk.entry import Lookup, Saved
 from domain.errors import FieldError
+from domain.identity import IdType
 from domain.messages import describe, render
+from domain.record import Session
+from domain.roles import Role
 from domain.scans import CertificateScan, IdentityScan, IdNumberScan, Rejected, Scan
 from domain.tables import vaccine_table
 from domain.text import mask
+from i18n import N_, _, format_date, format_number, ngettext
 from store.db import DeskStats
 from sync.worker import SyncState
 
-LEGEND = (
-    "Screening: D đủ điều kiện · H tạm hoãn · C chống chỉ định · B chuyển bệnh viện\n"
-    "AEFI: 1 thông thường · 2 nặng     Vaccines: " + " ".join(vaccine_table().choices())
-)
+ROLE_NAMES = {
+    Role.VOLUNTEER: N_("volunteer"),
+    Role.VACCINATOR: N_("vaccinator"),
+    Role.SUPERVISOR: N_("supervisor"),
+    Role.TECHNICIAN: N_("technician"),
+}
+
+
+def role_name(role: Role) -> str:
+    return _(ROLE_NAMES[role])
+
+
+def legend() -> str:
+    """The codes of the screening and adverse-event fields, and the vaccines, under the form."""
+    return _(
+        "Screening: D eligible · H postpone · C contraindicated · B refer to hospital\n"
+        "AEFI: 1 mild · 2 severe     Vaccines: {codes}"
+    ).format(codes=" ".join(vaccine_table().choices()))
+
+
+def vaccine_label(code: str) -> str:
+    """`PF · Pfizer-BioNTech (Comirnaty)`: the code typed, and the name it stands for."""
+    vaccine = vaccine_table().by_code(code)
+    return f"{vaccine.code} · {vaccine.display_name}" if vaccine else code
+
+
+def describe_session(session: Session, *, retrospective: bool, version: int | None) -> str:
+    """The session bar: the mode (and a correction open), then what fills every record."""
+    mode = _("HỒI CỨU (retrospective)") if retrospective else _("LIVE")
+    if version is not None:
+        mode = _("{mode} · CORRECTING v{version}").format(mode=mode, version=version)
+    return _(
+        "{mode} · site {site} · desk {desk} · {vaccine} · lot {lot} · {date} · "
+        "vaccinator {vaccinator} · entered by {entered_by}"
+    ).format(
+        mode=mode,
+        site=session.site_id,
+        desk=session.desk_id,
+        vaccine=vaccine_label(session.vaccine),
+        lot=session.lot,
+        date=format_date(session.session_date),
+        vaccinator=session.vaccinator,
+        entered_by=session.entered_by,
+    )
 
 
 def field_messages(errors: Mapping[str, FieldError]) -> dict[str, str]:
     return {name: describe(error) for name, error in errors.items()}
 
 
+def fields_to_fix(count: int, *, opened: bool = False) -> str:
+    """ "Not saved: 2 fields to fix" (the entry screen), "Not opened: …" (the session's)."""
+    if opened:
+        text = ngettext(
+            "Not opened: {count} field to fix", "Not opened: {count} fields to fix", count
+        )
+    else:
+        text = ngettext(
+            "Not saved: {count} field to fix", "Not saved: {count} fields to fix", count
+        )
+    return text.format(count=format_number(count))
+
+
 def describe_sync(configured: bool, state: SyncState, backlog: int) -> str:
     """The sync part of the status line: synced / backlog N / hub unreachable since HH:MM."""
+    count = format_number(backlog)
     if not configured:
-        return f"backlog {backlog} (no hub set)" if backlog else "no hub set"
+        return _("backlog {count} (no hub set)").format(count=count) if backlog else _("no hub set")
     if state.setting_error:
         text = render("sync.hub_setting", {"error": state.setting_error})
-        return f"{text} · backlog {backlog}" if backlog else text
+        return _("{text} · backlog {count}").format(text=text, count=count) if backlog else text
     if state.refused:
         text = render("sync.refused", {"error": state.error})
     elif state.unreachable_since is not None:
-        text = f"hub unreachable since {state.unreachable_since:%H:%M} · backlog {backlog}"
+        text = _("hub unreachable since {time} · backlog {count}").format(
+            time=f"{state.unreachable_since:%H:%M}", count=count
+        )
     else:
-        text = f"backlog {backlog}" if backlog else "synced"
+        text = _("backlog {count}").format(count=count) if backlog else _("synced")
+    notes = [text]
     if state.conflicts:
-        text += f" · {state.conflicts} conflict(s): see F3"
+        notes.append(
+            ngettext(
+                "{count} conflict: see F3", "{count} conflicts: see F3", state.conflicts
+            ).format(count=format_number(state.conflicts))
+        )
     if state.refused_items:
-        text += f" · {state.refused_items} refused by the hub: see F3"
+        notes.append(
+            _("{count} refused by the hub: see F3").format(count=format_number(state.refused_items))
+        )
     if state.clock_flagged:
-        text += " · this desk's clock is off: set the time"
-    return text
+        notes.append(_("this desk's clock is off: set the time"))
+    return " · ".join(notes)
 
 
 def describe_status(stats: DeskStats, configured: bool, state: SyncState) -> str:
-    return f"Today {stats.today} · last hour {stats.last_hour}/h · " + describe_sync(
-        configured, state, stats.backlog
+    return _("Today {today} · last hour {last_hour}/h · {sync}").format(
+        today=format_number(stats.today),
+        last_hour=format_number(stats.last_hour),
+        sync=describe_sync(configured, state, stats.backlog),
     )
+
+
+ID_TYPE_NAMES = {IdType.CCCD: "CCCD", IdType.CMND: "CMND", IdType.PASSPORT: N_("Passport")}
 
 
 def describe_scan(scan: Scan) -> str:
     if isinstance(scan, IdentityScan):
         return f"CCCD {mask(scan.identity.id_number)}"
     if isinstance(scan, IdNumberScan):
-        return f"{scan.id_type.value.upper()} {mask(scan.id_number)}"
+        kind = ID_TYPE_NAMES.get(scan.id_type, scan.id_type.value.upper())
+        return f"{_(kind)} {mask(scan.id_number)}"
     if isinstance(scan, CertificateScan):
-        return f"certificate {scan.issuer_country}, {len(scan.doses)} dose(s)"
-    return "unrecognised code"
+        count = len(scan.doses)
+        return ngettext(
+            "certificate {country}, {count} dose", "certificate {country}, {count} doses", count
+        ).format(country=scan.issuer_country, count=format_number(count))
+    return _("unrecognised code")
 
 
 def describe_rejection(scan: Rejected) -> str:
@@ -71,45 +147,84 @@ def describe_history(lookup: Lookup) -> str:
     if not lookup.person_key:
         return ""
     if not history:
-        return "No earlier doses recorded for this person."
+        return _("No earlier doses recorded for this person.")
     doses = " · ".join(
-        f"{r.dose_number}) {r.vaccine} {r.given_on.strftime('%d/%m/%Y')} ({r.site_id})"
-        for r in history
+        f"{r.dose_number}) {r.vaccine} {format_date(r.given_on)} ({r.site_id})" for r in history
     )
     upcoming = lookup.next
     if upcoming is None or upcoming.due is None:
-        return f"Earlier doses: {doses}"
-    return f"Earlier doses: {doses} — next dose {upcoming.number} from {upcoming.due:%d/%m/%Y}"
+        return _("Earlier doses: {doses}").format(doses=doses)
+    return _("Earlier doses: {doses} — next dose {number} from {date}").format(
+        doses=doses, number=upcoming.number, date=format_date(upcoming.due)
+    )
 
 
 def describe_certificate(scan: CertificateScan) -> str:
     doses = " · ".join(
-        f"dose {d.dose_number} {d.product if d.vaccine in ('', 'OTHER') else d.vaccine} "
-        f"{d.given_on:%d/%m/%Y} ({d.country})"
+        _("dose {number} {vaccine} {date} ({country})").format(
+            number=d.dose_number,
+            vaccine=d.product if d.vaccine in ("", "OTHER") else d.vaccine,
+            date=format_date(d.given_on),
+            country=d.country,
+        )
         for d in scan.doses
     )
-    born = ""
+    sentences = [
+        _("Certificate {country}: {doses}.").format(country=scan.issuer_country, doses=doses)
+    ]
     if scan.dob is None:
-        born = " No date of birth on it: type it."
+        sentences.append(_("No date of birth on it: type it."))
     elif not scan.dob.is_full:
-        born = f" Born {scan.dob.display()} (no day on it)."
-    return (
-        f"Certificate {scan.issuer_country}: {doses}.{born} Give the ID number and sex, "
-        f"then Ctrl+S imports {len(scan.doses)} dose(s) given elsewhere; Esc drops it."
+        sentences.append(_("Born {date} (no day on it).").format(date=scan.dob.display()))
+    count = len(scan.doses)
+    sentences.append(
+        ngettext(
+            "Give the ID number and sex, then Ctrl+S imports {count} dose given elsewhere; "
+            "Esc drops it.",
+            "Give the ID number and sex, then Ctrl+S imports {count} doses given elsewhere; "
+            "Esc drops it.",
+            count,
+        ).format(count=format_number(count))
     )
+    return " ".join(sentences)
 
 
 def describe_queue(scans: list[Scan]) -> str:
+    if not scans:
+        return ""
     waiting = ", ".join(describe_scan(scan) for scan in scans)
-    return f"Scans waiting ({len(scans)}): {waiting}" if scans else ""
+    return _("Scans waiting ({count}): {scans}").format(
+        count=format_number(len(scans)), scans=waiting
+    )
 
 
 def describe_saved(saved: Saved) -> str:
     stored = saved.record
-    what = (
-        f"dose {stored.dose_number} {stored.vaccine}"
-        if stored.gives_dose
-        else f"screening {stored.screening.label}"
-    )
-    verb = f"Corrected (v{stored.version})" if saved.corrected else "Saved"
-    return f"{verb} ✓ {stored.person.full_name} · {mask(stored.person.id_number)} · {what}"
+    if stored.gives_dose:
+        what = _("dose {number} {vaccine}").format(
+            number=stored.dose_number, vaccine=stored.vaccine
+        )
+    else:
+        what = _("screening {result}").format(result=_(stored.screening.label))
+    person = {"name": stored.person.full_name, "id": mask(stored.person.id_number), "what": what}
+    if saved.corrected:
+        return _("Corrected (v{version}) ✓ {name} · {id} · {what}").format(
+            version=stored.version, **person
+        )
+    return _("Saved ✓ {name} · {id} · {what}").format(**person)
+
+
+def describe_imported(imported: int, known: int) -> str:
+    if known:
+        text = ngettext(
+            "Imported {count} dose from the certificate; {known} recorded already",
+            "Imported {count} doses from the certificate; {known} recorded already",
+            imported,
+        )
+    else:
+        text = ngettext(
+            "Imported {count} dose from the certificate",
+            "Imported {count} doses from the certificate",
+            imported,
+        )
+    return text.format(count=format_number(imported), known=format_number(known))

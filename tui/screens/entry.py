@@ -21,6 +21,7 @@ from domain.messages import describe
 from domain.record import Mode, Record, Session, Source
 from domain.roles import Action
 from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, parse_typed
+from i18n import N_, _
 from scanner.sources import FrameSource
 from sync.worker import SyncState
 from tui.screens.override import OverrideModal
@@ -28,15 +29,18 @@ from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
 from tui.services import HistoryArrived, SyncStateChanged
 from tui.texts import (
-    LEGEND,
     describe_certificate,
     describe_history,
+    describe_imported,
     describe_queue,
     describe_rejection,
     describe_saved,
     describe_scan,
+    describe_session,
     describe_status,
     field_messages,
+    fields_to_fix,
+    legend,
 )
 from tui.widgets.entry_form import EntryForm
 from tui.widgets.form import Form, FormField, ScanInput
@@ -48,11 +52,11 @@ class EntryScreen(Screen[None]):
     """Type or scan a citizen; Enter moves on; Enter on the last field saves."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "clear", "Clear"),
-        Binding("f2", "session", "Session"),
-        Binding("f3", "today", "Today's list"),
-        Binding("f4", "toggle_mode", "Live/Hồi cứu"),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("escape", "clear", N_("Clear")),
+        Binding("f2", "session", N_("Session")),
+        Binding("f3", "today", N_("Today's list")),
+        Binding("f4", "toggle_mode", N_("Live/Hồi cứu")),
     ]
 
     def __init__(
@@ -102,10 +106,11 @@ class EntryScreen(Screen[None]):
                 lambda: self.entry.province_code(self.values),
                 id="entry-form",
             )
-            yield Static(LEGEND, id="legend")
             yield Static(id="history")
-            yield Static(id="message")
             yield Static(id="scan-queue")
+            yield Static(legend(), id="legend")
+        # What the last Enter, save or scan did: always in view, never scrolled away.
+        yield Static(id="message")
         yield Static(id="status")
         yield ScannerPanel(self.camera, self.decoder, today=lambda: self.entry.desk.clock().date())
         yield KeyBar()
@@ -152,13 +157,13 @@ class EntryScreen(Screen[None]):
     def show_mode(self) -> None:
         """The fields, and the session bar: after a change of mode, session or correction."""
         self.show_fields()
-        session, editing = self.session, self.editing
-        mode = "HỒI CỨU (retrospective)" if self.entry.mode is Mode.RETROSPECTIVE else "LIVE"
-        correcting = f" · CORRECTING v{editing.version}" if editing else ""
+        editing = self.editing
         self.query_one("#session-bar", Static).update(
-            f"{mode}{correcting} · site {session.site_id} · desk {session.desk_id} · "
-            f"{session.vaccine} lot {session.lot} · {session.session_date:%d/%m/%Y} · "
-            f"vaccinator {session.vaccinator} · entered by {session.entered_by}"
+            describe_session(
+                self.session,
+                retrospective=self.entry.mode is Mode.RETROSPECTIVE,
+                version=editing.version if editing else None,
+            )
         )
         self.set_class(self.entry.mode is Mode.RETROSPECTIVE, "-retrospective")
         self.set_class(editing is not None, "-correcting")
@@ -197,12 +202,12 @@ class EntryScreen(Screen[None]):
         elif patch.focus is not None:
             self.form.focus_field(patch.focus)
 
-    def unsaved_work(self) -> str:
-        """What quitting now would lose, in a few words; "" when nothing."""
+    def quit_question(self) -> str:
+        """What to ask before quitting: what would be lost; "" when nothing."""
         if self.editing is not None:
-            return "The correction open"
+            return _("Quit? The correction open will be lost.")
         if form_in_use(self.values):
-            return "The citizen typed"
+            return _("Quit? The citizen typed will be lost.")
         return ""
 
     def last_field(self) -> FormField:
@@ -218,7 +223,11 @@ class EntryScreen(Screen[None]):
         self.form.clear()
         self.apply(self.entry.start_correction(record))
         self.show_mode()
-        self.say(f"Correcting the record of {record.person.full_name}: Ctrl+S saves, Esc cancels")
+        self.say(
+            _("Correcting the record of {name}: Ctrl+S saves, Esc cancels").format(
+                name=record.person.full_name
+            )
+        )
 
     # -- moving on -------------------------------------------------------------------------
 
@@ -254,18 +263,23 @@ class EntryScreen(Screen[None]):
         self.app.bell()
         outcome = self.entry.receive(scan, self.values)
         if isinstance(outcome, Rejected):
-            self.say(f"Scan: {describe_rejection(outcome)}; nothing filled", error=True)
+            reason = describe_rejection(outcome)
+            self.say(_("Scan: {reason}; nothing filled").format(reason=reason), error=True)
         elif isinstance(outcome, Queued):
             self.show_queue()
-            self.say(f"Scan waiting: {describe_scan(scan)} (after this record)")
+            self.say(_("Scan waiting: {scan} (after this record)").format(scan=describe_scan(scan)))
         elif isinstance(outcome, Skipped):
-            self.say(f"Scan: {describe(outcome.reason)}")
+            self.say(_("Scan: {reason}").format(reason=describe(outcome.reason)))
         else:
             self._filled(outcome)
 
     def _filled(self, filled: Filled, done: str = "") -> None:
         self.apply(filled.patch)
-        self.say(f"{done} — next: " * bool(done) + f"Scanned ✓ {describe_scan(filled.scan)}")
+        scan = describe_scan(filled.scan)
+        if done:
+            self.say(_("{done} — next: Scanned ✓ {scan}").format(done=done, scan=scan))
+        else:
+            self.say(_("Scanned ✓ {scan}").format(scan=scan))
 
     def show_queue(self) -> None:
         self.query_one("#scan-queue", Static).update(describe_queue(list(self.scan_queue)))
@@ -282,22 +296,23 @@ class EntryScreen(Screen[None]):
         result = self.entry.save(self.values, override_reason)
         if isinstance(result, Refused):
             self.form.show_errors(field_messages(result.errors))
-            verb = "Not imported" if self.entry.certificate else "Not saved"
+            certificate = self.entry.certificate is not None
             if result.problem is not None:
-                self.say(f"{verb}: {describe(result.problem)}", error=True)
-            elif self.entry.certificate:
-                self.say(f"{verb}: {'; '.join(field_messages(result.errors).values())}", error=True)
+                problem = describe(result.problem)
+                text = _("Not imported: {problem}") if certificate else _("Not saved: {problem}")
+                self.say(text.format(problem=problem), error=True)
+            elif certificate:
+                problem = "; ".join(field_messages(result.errors).values())
+                self.say(_("Not imported: {problem}").format(problem=problem), error=True)
             else:
-                self.say(f"{verb}: {len(result.errors)} field(s) to fix", error=True)
+                self.say(fields_to_fix(len(result.errors)), error=True)
             self.app.bell()
             if result.overridable and self.entry.desk.may(Action.OVERRIDE_DOSE):
                 self.offer_override(result)
             return
         self.form.show_errors({})
         if isinstance(result, Imported):
-            done = f"Imported {result.imported} dose(s) from the certificate" + (
-                f"; {result.known} recorded already" if result.known else ""
-            )
+            done = describe_imported(result.imported, result.known)
         else:
             done = describe_saved(result)
         self.say(done)
@@ -317,7 +332,7 @@ class EntryScreen(Screen[None]):
 
     def action_clear(self) -> None:
         if self.entry.cancel_correction():
-            self.say("Correction cancelled; nothing changed")
+            self.say(_("Correction cancelled; nothing changed"))
         self.clear_form()
         self.take_queued_scan()
 
@@ -329,9 +344,9 @@ class EntryScreen(Screen[None]):
             return
         self.clear_form()
         self.say(
-            "Retrospective entry: vaccine, lot and date typed per record; born may be a year"
+            _("Retrospective entry: vaccine, lot and date typed per record; born may be a year")
             if mode is Mode.RETROSPECTIVE
-            else "Live entry: vaccine, lot and date come from the session"
+            else _("Live entry: vaccine, lot and date come from the session")
         )
 
     def action_session(self) -> None:
@@ -345,7 +360,7 @@ class EntryScreen(Screen[None]):
             if session is not None:
                 self.entry.change_session(session)
                 self.clear_form()
-                self.say("Session changed")
+                self.say(_("Session changed"))
 
         self.app.push_screen(SessionScreen(self.entry.desk), changed)
 

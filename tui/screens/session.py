@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.suggester import SuggestFromList
 from textual.widgets import Header, Static
 
 from desk import Desk
@@ -16,18 +15,19 @@ from domain.errors import ValidationError
 from domain.messages import describe
 from domain.record import Session
 from domain.tables import vaccine_table
-from tui.texts import field_messages
+from i18n import N_, _
+from tui.texts import field_messages, fields_to_fix
 from tui.widgets.form import Form, FormField
 from tui.widgets.keybar import KeyBar
-from tui.widgets.suggest import lot_suggester
+from tui.widgets.suggest import VaccineSuggester, lot_suggester, vaccine_code
 
 
 class SessionScreen(Screen[Session | None]):
     """Returns the opened Session, or None when cancelled (only if a session is open)."""
 
     BINDINGS = [
-        Binding("ctrl+s", "open_session", "Open session"),
-        Binding("escape", "cancel", "Back"),
+        Binding("ctrl+s", "open_session", N_("Open session")),
+        Binding("escape", "cancel", N_("Back")),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -39,25 +39,26 @@ class SessionScreen(Screen[Session | None]):
         codes = vaccine_table().choices()
         yield Header()
         with Vertical(id="session-box"):
-            yield Static("Open a session: these values fill every record", id="session-title")
+            yield Static(_("Open a session: these values fill every record"), id="session-title")
             with Form(id="session-form"):
-                yield FormField("site_id", "Site", placeholder="e.g. TV-CAUNGANG-01")
-                yield FormField("desk_id", "Desk", placeholder="desk code, e.g. desk-3")
-                yield FormField("vaccinator", "Vaccinator", placeholder="doctor or nurse")
+                yield FormField("site_id", _("Site"), placeholder=_("e.g. TV-CAUNGANG-01"))
+                yield FormField("desk_id", _("Desk"), placeholder=_("desk code, e.g. desk-3"))
+                yield FormField("vaccinator", _("Vaccinator"), placeholder=_("doctor or nurse"))
                 yield FormField(
                     "vaccine",
-                    "Vaccine",
-                    suggester=SuggestFromList(codes, case_sensitive=False),
+                    _("Vaccine"),
+                    suggester=VaccineSuggester(),
                     hint=" ".join(codes),
+                    normalize=vaccine_code,
                 )
                 yield FormField(
                     "lot",
-                    "Lot",
+                    _("Lot"),
                     suggester=lot_suggester(
                         self.desk.store, lambda: self.form.field("vaccine").value
                     ),
                 )
-                yield FormField("session_date", "Date", placeholder="today")
+                yield FormField("session_date", _("Date"), placeholder=_("today"))
             yield Static(id="session-message")
         yield KeyBar()
 
@@ -89,7 +90,7 @@ class SessionScreen(Screen[Session | None]):
         except ValidationError as error:
             self.form.show_errors(field_messages(error.errors))
             self.query_one("#session-message", Static).update(
-                f"Not opened: {len(error.errors)} field(s) to fix"
+                fields_to_fix(len(error.errors), opened=True)
             )
             return
         self.dismiss(session)

@@ -6,12 +6,17 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.suggester import SuggestFromList
 
-from domain.tables import vaccine_table
+from i18n import _
 from store import Store
 from tui.widgets.form import Form, FormField
-from tui.widgets.suggest import lot_suggester, province_suggester, ward_suggester
+from tui.widgets.suggest import (
+    VaccineSuggester,
+    lot_suggester,
+    province_suggester,
+    vaccine_code,
+    ward_suggester,
+)
 
 
 class EntryForm(Form):
@@ -25,31 +30,32 @@ class EntryForm(Form):
     def compose(self) -> ComposeResult:
         with Horizontal():
             with Vertical(classes="column"):
-                yield FormField("id_number", "ID number", placeholder="CCCD, CMND, passport")
-                yield FormField("full_name", "Full name", max_length=80)
-                yield FormField("dob", "Born", placeholder="150892 or 15/8/1992")
-                yield FormField("sex", "Sex", placeholder="1 Nam · 2 Nữ")
-                yield FormField("phone", "Phone", placeholder="optional")
-                yield FormField("province", "Province", suggester=province_suggester())
+                yield FormField("id_number", _("ID number"), placeholder=_("CCCD, CMND, passport"))
+                yield FormField("full_name", _("Full name"), max_length=80)
+                yield FormField("dob", _("Born"), placeholder=_("150892 or 15/8/1992"))
+                yield FormField("sex", _("Sex"), placeholder="1 Nam · 2 Nữ")
+                yield FormField("phone", _("Phone"), placeholder=_("optional"))
+                yield FormField("province", _("Province"), suggester=province_suggester())
                 yield FormField(
-                    "ward", "Ward/commune", suggester=ward_suggester(self._province_code)
+                    "ward", _("Ward/commune"), suggester=ward_suggester(self._province_code)
                 )
-                yield FormField("address", "Address", placeholder="street, hamlet")
+                yield FormField("address", _("Address"), placeholder=_("street, hamlet"))
             with Vertical(classes="column"):
                 yield FormField(
                     "vaccine",
-                    "Vaccine",
+                    _("Vaccine"),
                     placeholder="AZ PF MD VC …",
-                    suggester=SuggestFromList(vaccine_table().choices(), case_sensitive=False),
+                    suggester=VaccineSuggester(),
+                    normalize=vaccine_code,
                 )
                 yield FormField(
-                    "lot", "Lot", suggester=lot_suggester(self._store, self._vaccine_text)
+                    "lot", _("Lot"), suggester=lot_suggester(self._store, self._vaccine_text)
                 )
-                yield FormField("given_on", "Given on", placeholder="150821")
-                yield FormField("dose_number", "Dose no.", placeholder="auto")
-                yield FormField("aefi", "AEFI", placeholder="blank: none")
-                yield FormField("aefi_note", "AEFI note")
-                yield FormField("screening", "Screening")
+                yield FormField("given_on", _("Given on"), placeholder="150821")
+                yield FormField("dose_number", _("Dose no."), placeholder=_("auto"))
+                yield FormField("aefi", _("AEFI"), placeholder=_("blank: none"))
+                yield FormField("aefi_note", _("AEFI note"))
+                yield FormField("screening", _("Screening"))
 
     def _vaccine_text(self) -> str:
         return self.field("vaccine").value

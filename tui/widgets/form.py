@@ -1,4 +1,9 @@
-"""A labelled form of one-line inputs, each with its error beside it (under it when narrow)."""
+"""A labelled form of one-line inputs, each with its error under it, as wide as the field.
+
+Labels, placeholders and hints are translated when the field is made (`_()`: a text already
+translated stays as it is). The labels of a column are as wide as its longest one, so a
+longer language moves the inputs right rather than cutting a label; an input is 24 cells at
+most and narrower when the column is, so it never leaves the screen."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from time import monotonic
 from typing import Any
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -15,7 +21,10 @@ from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from i18n import _
 from scanner.wedge import WedgeDetector, never_a_code
+
+LABEL_WIDTH = 13  # the narrowest label column, its one cell of padding included
 
 
 class ScanInput(Input):
@@ -62,8 +71,11 @@ class FormField(Widget):
     DEFAULT_CSS = """
     FormField { height: auto; layout: vertical; }
     FormField > Horizontal { height: 1; }
-    FormField Label { width: 13; text-align: right; padding: 0 1 0 0; color: $text-muted; }
-    FormField Input { width: 24; background: $boost; }
+    FormField Label {
+        width: 13; text-align: right; padding: 0 1 0 0; color: $text-muted;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    FormField Input { width: 1fr; max-width: 24; background: $boost; }
     FormField Input:focus { background: $accent 25%; }
     FormField Input:disabled { background: transparent; color: $text-muted; }
     FormField .hint {
@@ -92,13 +104,16 @@ class FormField(Widget):
         suggester: Suggester | None = None,
         max_length: int = 0,
         password: bool = False,
+        normalize: Callable[[str], str] | None = None,
     ) -> None:
+        """`normalize` rewrites what is typed or accepted (a vaccine's `PF · name` → `PF`)."""
         super().__init__(id=f"field-{field_name}")
         self.field_name = field_name
-        self.label = label
-        self.hint = hint
+        self.label = _(label)
+        self.hint = _(hint)
+        self._normalize = normalize
         self._input = ScanInput(
-            placeholder=placeholder,
+            placeholder=_(placeholder),
             suggester=suggester,
             compact=True,
             max_length=max_length,
@@ -110,8 +125,17 @@ class FormField(Widget):
         with Horizontal():
             yield Label(self.label)
             yield self._input
-            yield Static(self.hint, classes="hint")
+            if self.hint:
+                yield Static(self.hint, classes="hint")
         yield Static("", classes="error")
+
+    def on_mount(self) -> None:
+        # As wide as the longest label of the fields beside this one (a column).
+        siblings = self.parent.query_children(FormField) if self.parent else [self]
+        width = max(LABEL_WIDTH, *(cell_len(f.label) + 1 for f in siblings))
+        if width != LABEL_WIDTH:
+            self.query_one(Label).styles.width = width
+            self.query_one(".error", Static).styles.padding = (0, 0, 0, width)
 
     @property
     def input(self) -> Input:
@@ -136,6 +160,12 @@ class FormField(Widget):
             self.query_one(".error", Static).update(message)
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if self._normalize is not None:
+            normal = self._normalize(self._input.value)
+            if normal != self._input.value:
+                self._input.value = normal
+                self._input.cursor_position = len(normal)
+                return
         # Compared with the judged value, not cleared on any change: the Changed of keys typed
         # before Enter can arrive after Enter's check has set the error.
         if self.error and self._input.value != self._judged:

@@ -2,7 +2,8 @@
 
 Textual's Footer rebuilds all its widgets on every focus change (~100 ms of CPU on the
 entry screen here, for each Enter that moves to the next field). This bar renders one
-line of text, and only when the keys on show have changed.
+line of text, and only when the keys on show have changed. Every screen's binding
+descriptions are marked `N_()` and translated here, in the language of the moment.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
+
+from i18n import _
 
 
 class KeyBar(Static):
@@ -35,7 +38,8 @@ class KeyBar(Static):
             if not binding.show or not active.enabled or binding.action in seen:
                 continue
             seen.add(binding.action)
-            keys.append((self.app.get_key_display(binding), binding.description))
+            # Descriptions are marked N_ where bindings are declared: translated here, as shown.
+            keys.append((self.app.get_key_display(binding), _(binding.description)))
         shown = tuple(keys)
         if shown != self._shown:
             self._shown = shown

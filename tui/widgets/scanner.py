@@ -10,25 +10,46 @@ from textual.message import Message
 from textual.widgets import Static
 
 from domain.scans import Scan
+from i18n import N_, _, format_number
 from scanner.decode import Code, make_decoder
 from scanner.loop import CameraState, ScanLoop
 from scanner.sources import FrameSource
 
 
-def describe_camera(state: CameraState) -> str:
-    """The camera in a few words: on the panel, and in the desk's heartbeats."""
+def _english(message: str) -> str:
+    return message
+
+
+def describe_camera(state: CameraState, *, for_people: bool = True) -> str:
+    """The camera in a few words: on the panel in the desk's language (`for_people`), and
+    in English in the desk's heartbeats (machine data for the hub)."""
+    say = _ if for_people else _english  # the messages are marked with N_ for the catalog
+
+    def rate(value: float) -> str:
+        return format_number(round(value, 1)) if for_people else f"{value:.1f}"
+
     if state.error:
-        return f"{state.error} — type, or use a USB scanner"
+        return say(N_("{error} — type, or use a USB scanner")).format(error=state.error)
     if state.source == "none":
-        return "none (typing and USB scanners only)"
+        return say(N_("none (typing and USB scanners only)"))
     if not state.running:
-        return f"{state.source} ended"
-    demo = " — DEMO: generated test citizens" if state.simulated else ""
-    failed = f" · {state.failed_frames} unreadable" if state.failed_frames else ""
-    return (
-        f"{state.source}{demo} · {state.frames_per_second:.1f} fps · "
-        f"{state.decodes_per_second:.1f} codes/s{failed}"
+        return say(N_("{source} ended")).format(source=state.source)
+    demo = say(N_(" — DEMO: generated test citizens")) if state.simulated else ""
+    failed = ""
+    if state.failed_frames:
+        failed = say(N_(" · {count} unreadable")).format(count=state.failed_frames)
+    return say(N_("{source}{demo} · {fps} fps · {codes} codes/s{failed}")).format(
+        source=state.source,
+        demo=demo,
+        fps=rate(state.frames_per_second),
+        codes=rate(state.decodes_per_second),
+        failed=failed,
     )
+
+
+def heartbeat_camera(state: CameraState) -> str:
+    """The camera as the desk's heartbeats tell the hub: English, 80 characters at most."""
+    return describe_camera(state, for_people=False)[:80]
 
 
 class ScannerPanel(Static):
@@ -62,7 +83,7 @@ class ScannerPanel(Static):
         decoder: str = "zxing",
         today: Callable[[], date] = date.today,
     ) -> None:
-        super().__init__("camera: starting…", id="scanner")
+        super().__init__(_("camera: starting…"), id="scanner")
         self._make_source = source
         self._decoder = decoder
         self._today = today
@@ -102,7 +123,7 @@ class ScannerPanel(Static):
         state = message.state
         self.set_class(state.simulated, "-simulated")
         self.set_class(bool(state.error), "-error")
-        self.update(f"camera: {describe_camera(state)}")
+        self.update(_("camera: {state}").format(state=describe_camera(state)))
 
     def stop(self, timeout: float = 3.0) -> None:
         """Stop the loop and wait for the camera to be released."""

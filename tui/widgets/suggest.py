@@ -1,4 +1,5 @@
-"""Inline completion for places typed without diacritics."""
+"""Inline completion: places typed without diacritics, lots used before, vaccines by code
+with their names beside."""
 
 from __future__ import annotations
 
@@ -55,3 +56,34 @@ def lot_suggester(store: Store, vaccine_text: Callable[[], str]) -> LiveListSugg
         return store.lots(vaccine.code) if vaccine else []
 
     return LiveListSuggester(lots)
+
+
+class VaccineSuggester(Suggester):
+    """Completes a vaccine code and shows its name beside it: `p` → `PF · Pfizer-BioNTech
+    (Comirnaty)`. Accepted, the field keeps the code alone (see `vaccine_code`)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)  # the name follows the language
+
+    async def get_suggestion(self, value: str) -> str | None:
+        key = value.strip().casefold()
+        if not key or SEPARATOR in value:
+            return None
+        table = vaccine_table()
+        for code in table.choices():
+            if code.casefold().startswith(key):
+                vaccine = table.by_code(code)
+                name = vaccine.display_name if vaccine else ""
+                return value + code[len(value) :] + SEPARATOR + name
+        return None
+
+
+SEPARATOR = " · "
+
+
+def vaccine_code(text: str) -> str:
+    """`PF · Pfizer-BioNTech (Comirnaty)` (a suggestion accepted) → `PF`; anything else as is."""
+    code, separator, _name = text.partition(SEPARATOR)
+    if separator and vaccine_table().by_code(code) is not None:
+        return code.strip().upper()
+    return text
