@@ -48,44 +48,28 @@ def use_our_catalog() -> None:
             module.ngettext = i18n.ngettext  # type: ignore[attr-defined]
 
 
-def _shown(text: str | None) -> str | None:
-    return _(text) if text else text
+class Translated:
+    """An attribute click sets to English (a message id) and reads in the language of the
+    moment: help, short help, epilog, the usage line's words."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = f"_{name}_id"
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        text = getattr(obj, self.key, None)
+        return _(text) if text else text
+
+    def __set__(self, obj: object, value: str | None) -> None:
+        setattr(obj, self.key, value)
 
 
 class Command(click.Command):
     """A command whose help, short help and epilog are message ids, translated when shown."""
 
-    @property
-    def help(self) -> str | None:
-        return _shown(self._help_id)
-
-    @help.setter
-    def help(self, value: str | None) -> None:
-        self._help_id = value
-
-    @property
-    def short_help(self) -> str | None:
-        return _shown(self._short_help_id)
-
-    @short_help.setter
-    def short_help(self, value: str | None) -> None:
-        self._short_help_id = value
-
-    @property
-    def epilog(self) -> str | None:
-        return _shown(self._epilog_id)
-
-    @epilog.setter
-    def epilog(self, value: str | None) -> None:
-        self._epilog_id = value
-
-    @property
-    def options_metavar(self) -> str | None:
-        return _shown(self._options_metavar_id)
-
-    @options_metavar.setter
-    def options_metavar(self, value: str | None) -> None:
-        self._options_metavar_id = value
+    help = Translated()
+    short_help = Translated()
+    epilog = Translated()
+    options_metavar = Translated()
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         """Click's `--help`, its help read in the language of the moment."""
@@ -112,13 +96,7 @@ class Group(Command, click.Group):
     command_class = Command
     group_class = type  # subgroups of the same class
 
-    @property
-    def subcommand_metavar(self) -> str:
-        return _(self._subcommand_metavar_id)
-
-    @subcommand_metavar.setter
-    def subcommand_metavar(self, value: str) -> None:
-        self._subcommand_metavar_id = value
+    subcommand_metavar = Translated()
 
 
 # Metavars: the type's words, for the help ("--db FILE", "--port NUMBER").
@@ -128,13 +106,7 @@ TEXT_METAVAR = N_("TEXT")
 class Option(click.Option):
     """An option whose help (and metavar) are message ids, translated when shown."""
 
-    @property
-    def help(self) -> str | None:
-        return _shown(self._help_id)
-
-    @help.setter
-    def help(self, value: str | None) -> None:
-        self._help_id = value
+    help = Translated()
 
     def make_metavar(self, ctx: click.Context) -> str:
         if self.metavar is not None:
