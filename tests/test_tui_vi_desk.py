@@ -157,21 +157,23 @@ async def test_the_vietnamese_entry_screen_fits(
 def test_the_status_line_in_vietnamese() -> None:
     i18n.set_language("vi")
     since = SyncState(unreachable_since=datetime(2026, 11, 23, 9, 12))
-    assert describe_sync(True, since, 3) == "máy chủ không kết nối được từ 09:12 · chờ gửi 3"
+    assert describe_sync(True, since, 3) == "không kết nối được máy chủ từ 09:12 · chờ gửi 3"
     assert describe_sync(True, SyncState(), 0) == "đã đồng bộ"
     assert describe_sync(True, SyncState(), 1234) == "chờ gửi 1.234"
     conflicts = SyncState(conflicts=2)
     assert describe_sync(True, conflicts, 0) == "đã đồng bộ · 2 xung đột: xem F3"
 
 
-def test_the_camera_line_is_shown_translated_and_sent_in_english() -> None:
+def test_the_camera_line_is_shown_and_sent_in_the_desks_language() -> None:
+    """The heartbeat's camera words reach the site's supervisor, who reads the same language."""
     i18n.set_language("vi")
     none = CameraState("none", False, running=False)
     assert describe_camera(none) == "không có (chỉ nhập tay và máy quét USB)"
-    assert heartbeat_camera(none) == "none (typing and USB scanners only)"
+    assert heartbeat_camera(none) == describe_camera(none)
     live = CameraState("/dev/video0", False, frames_per_second=14.85, decodes_per_second=2.0)
     assert describe_camera(live) == "/dev/video0 · 14,8 khung hình/giây · 2 mã/giây"
-    assert heartbeat_camera(live) == "/dev/video0 · 14.8 fps · 2.0 codes/s"
+    i18n.set_language("en")
+    assert heartbeat_camera(live) == "/dev/video0 · 14.8 fps · 2 codes/s"
 
 
 def test_plurals_are_words_not_parentheses() -> None:

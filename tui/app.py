@@ -36,7 +36,7 @@ from tui.widgets.scanner import ScannerPanel, heartbeat_camera
 
 # What heartbeats say while no entry screen (and so no camera) is open: machine data for the
 # hub, in English whatever the desk speaks.
-NO_CAMERA = heartbeat_camera(CameraState("none", False, running=False))
+NO_CAMERA = CameraState("none", False, running=False)
 
 
 class VaxdeskApp(App[None]):
@@ -69,7 +69,7 @@ class VaxdeskApp(App[None]):
         self.logged_in_at = 0.0
         self.last_activity = monotonic()
         self.locked = False
-        self.camera_summary = NO_CAMERA  # the camera in a few words, for heartbeats
+        self.camera_state = NO_CAMERA  # for heartbeats, in words when each is sent
         self.sync_state = SyncState()
         self.sync: SyncService | None = None
         if hub is not None:
@@ -133,7 +133,12 @@ class VaxdeskApp(App[None]):
 
     @on(ScannerPanel.CameraStateChanged)
     def camera_changed(self, message: ScannerPanel.CameraStateChanged) -> None:
-        self.camera_summary = heartbeat_camera(message.state)
+        self.camera_state = message.state
+
+    @property
+    def camera_summary(self) -> str:
+        """The camera in a few words, as the next heartbeat says it."""
+        return heartbeat_camera(self.camera_state)
 
     # -- who is at the desk ----------------------------------------------------------------
 
@@ -194,7 +199,7 @@ class VaxdeskApp(App[None]):
         """Close the user's session: every screen goes, then the login."""
         log_out(self.desk)
         self.locked = False
-        self.camera_summary = NO_CAMERA  # the camera goes with the entry screen's panel
+        self.camera_state = NO_CAMERA  # the camera goes with the entry screen's panel
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.log_in(reason)

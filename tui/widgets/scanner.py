@@ -16,17 +16,12 @@ from scanner.loop import CameraState, ScanLoop
 from scanner.sources import FrameSource
 
 
-def _english(message: str) -> str:
-    return message
-
-
-def describe_camera(state: CameraState, *, for_people: bool = True) -> str:
-    """The camera in a few words: on the panel in the desk's language (`for_people`), and
-    in English in the desk's heartbeats (machine data for the hub)."""
-    say = _ if for_people else _english  # the messages are marked with N_ for the catalog
+def describe_camera(state: CameraState) -> str:
+    """The camera in a few words, in the desk's language."""
+    say = _
 
     def rate(value: float) -> str:
-        return format_number(round(value, 1)) if for_people else f"{value:.1f}"
+        return format_number(round(value, 1))
 
     if state.error:
         return say(N_("{error} — type, or use a USB scanner")).format(error=state.error)
@@ -48,8 +43,9 @@ def describe_camera(state: CameraState, *, for_people: bool = True) -> str:
 
 
 def heartbeat_camera(state: CameraState) -> str:
-    """The camera as the desk's heartbeats tell the hub: English, 80 characters at most."""
-    return describe_camera(state, for_people=False)[:80]
+    """The camera as the desk's heartbeats tell the hub, 80 characters at most: in the desk's
+    language, which is its site's, and so its supervisor's."""
+    return describe_camera(state)[:80]
 
 
 class ScannerPanel(Static):
