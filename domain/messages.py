@@ -202,6 +202,13 @@ MESSAGES: dict[str, str] = {
     "decoder.not_installed": N_("the {name} decoder is not installed here: {error}"),
     "clock.unknown_zone": N_("unknown time zone '{name}'"),
     "dcc.no_vaccination": N_("it holds no vaccination (a test or recovery certificate?)"),
+    # subject lists and arrival (issue 13)
+    #
+    # the screening checklist (issue 13)
+    #
+    # observation after the dose (issue 13)
+    #
+    # adverse events after immunization (issue 13)
 }
 
 # Messages with a count: code -> (the count's parameter, singular, plural). Rendered with
