@@ -294,7 +294,7 @@ class Entry:
             return Refused(problem=error)
         except Exception as error:  # never lose the form to a bug: say so, keep it, log it
             log.exception("save failed: %s", type(error).__name__)
-            return Refused(problem=DeskError("store.unexpected", kind=type(error).__name__))
+            return Refused(problem=DeskError("store.unexpected"))
         verb, r = "corrected" if self.editing else "saved", stored
         log.info("%s record %s v%d desk=%s dose=%s vaccine=%s source=%s%s", verb, r.record_id,
                  r.version, r.desk_id, r.dose_number, r.vaccine, r.source.value,

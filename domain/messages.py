@@ -11,6 +11,7 @@ parameter is rendered in turn (a nested message: the ages a vaccine is for).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
@@ -128,7 +129,7 @@ MESSAGES: dict[str, str] = {
     "dose.rules": N_(
         "the dose rules refuse it; a vaccinator or supervisor may override with a reason"
     ),
-    "store.unexpected": N_("unexpected {kind}; the form is kept"),
+    "store.unexpected": N_("an unexpected error (written to the log); the form is kept"),
     "entry.finish_correction": N_("finish or cancel (Esc) the correction first"),
     # people
     "pin.rule": N_("a PIN of 4-12 digits, or a password of 8 characters or more"),
@@ -148,6 +149,10 @@ MESSAGES: dict[str, str] = {
     "sync.unreachable": N_("hub unreachable since {since}: {error}"),
     "sync.synced": N_("synced; backlog {backlog}, conflicts {conflicts}"),
     "sync.answered": N_("hub answered {status}"),
+    "sync.no_connection": N_("no connection to the hub (network down, or the hub is off)"),
+    "sync.timeout": N_("the hub did not answer in time (slow or congested network)"),
+    "sync.tls": N_("the hub's certificate is not trusted here: check the [hub] ca setting"),
+    "sync.link_dropped": N_("the link to the hub dropped"),
     "sync.answered_not_json": N_("hub answered {status} without JSON"),
     "sync.answered_not_object": N_("hub answered something that is not an object"),
     "sync.hub_refused": N_("hub refused ({status}): {reason}"),
@@ -287,7 +292,8 @@ def render(code: str, params: Mapping[str, Any] | None = None, *, english: bool 
     values = {key: _shown(value, key in words, english) for key, value in params.items()}
     try:
         return text.format(**values)
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError) as error:  # a parameter missing: said, not lost
+        logging.getLogger("vaxdesk").warning("message %s: %s missing", code, error)
         return text
 
 

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 DECODE_FPS = 10.0
 
 
+DEMO_SOURCE = "demo"  # the name of the demo's camera of generated citizens
+
+
 class CameraError(DeskError, RuntimeError):
     """A camera that cannot be used, with a message a technician can act on: a code of the
     catalogue (`camera.*`) and its parameters, said in the language in use by `str()`."""
@@ -203,7 +206,7 @@ def demo_source() -> FileSource:
     from platformdirs import user_cache_path
 
     folder = demo_frames(user_cache_path("vaxdesk") / "demo-frames")
-    return FileSource(folder, fps=DECODE_FPS, hold=40, loop=True, name="demo")
+    return FileSource(folder, fps=DECODE_FPS, hold=40, loop=True, name=DEMO_SOURCE)
 
 
 

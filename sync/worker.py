@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from domain.errors import DeskError
 from domain.hub_url import parse_hub_url
 from domain.wire import (
     ACKNOWLEDGED,
@@ -38,30 +37,12 @@ from domain.wire import (
     refusal_problem,
 )
 from store import Store, open_store
+from sync.errors import HubRefused, HubUnavailable, link_failure
 
 if TYPE_CHECKING:
     import httpx
 
 log = logging.getLogger("vaxdesk.sync")
-
-
-class HubUnavailable(DeskError):
-    """Worth trying again later: the hub is down, slow, overloaded or the link dropped. A code
-    of the catalogue (`sync.answered*`), or the link's own technical words."""
-
-
-class HubRefused(DeskError):
-    """The hub said no (bad token, bad request): trying again as is will not help."""
-
-    def __init__(self, status: int = 400, reason: str = "") -> None:
-        super().__init__("sync.hub_refused", status=status, reason=reason)
-        self.status = status
-        self.reason = reason  # the hub's own words
-
-    @property
-    def about_the_desk(self) -> bool:
-        """The desk's token or enrolment, not what it sent: it stays refused until fixed."""
-        return self.status in (401, 403)
 
 
 @dataclass(frozen=True)
@@ -123,14 +104,14 @@ class HubClient:
         try:
             response = await self._client.post(path, json=payload, headers=headers, **extra)
         except self._transport_errors as error:  # refused, reset, timed out, TLS failure
-            raise HubUnavailable(f"{type(error).__name__}: {error}".rstrip(": ")) from error
+            raise link_failure(error) from error
         return self._checked(response)
 
     async def get(self, path: str) -> dict[str, Any]:
         try:
             response = await self._client.get(f"{API}{path}")
         except self._transport_errors as error:
-            raise HubUnavailable(f"{type(error).__name__}: {error}".rstrip(": ")) from error
+            raise link_failure(error) from error
         return self._checked(response)
 
     @staticmethod
@@ -358,11 +339,12 @@ class SyncWorker:
                         await self.reconcile()
                         reconciled = True
                     await self.drain()
+                    # The link works again: said before the heartbeat, which reports it.
+                    await self._publish(unreachable_since=None, error="", refused=False)
                     if loop.time() - last_beat >= self.heartbeat_seconds:
                         await self.send_heartbeat()
                         last_beat = loop.time()
                     attempt = 0
-                    await self._publish(unreachable_since=None, error="", refused=False)
                     if once:
                         return True
                     delay = self.poll_seconds

@@ -168,6 +168,9 @@ def test_the_settings_hold_the_language(tmp_path: Path) -> None:
     assert resolve_language(config_file=config, environ={}) == "en"
     assert resolve_language(config_file=config, environ=env, flag="EN") == "en"
     config.write_text('language = "fr"\n')
+    # Only the layer that wins is read: `--lang en` is how one gets past a bad file or variable.
+    assert resolve_language(config_file=config, environ={"VAXDESK_LANG": "xx"}, flag="en") == "en"
+    assert resolve_language(config_file=config, environ=env) == "vi"
     with pytest.raises(SettingsError, match="unknown language 'fr': available vi, en") as raised:
         load_settings(config_file=config, environ={})
     assert str(raised.value).startswith(f"{config}: 'language'")

@@ -83,9 +83,12 @@ def test_vietnamese_is_the_default_and_english_is_a_choice() -> None:
 
 
 def test_plurals_follow_the_language() -> None:
+    one, many = "Not saved: {count} field to fix", "Not saved: {count} fields to fix"
     i18n.set_language("en")
-    assert i18n.ngettext("{count} dose", "{count} doses", 1) == "{count} dose"
-    assert i18n.ngettext("{count} dose", "{count} doses", 2) == "{count} doses"
+    assert (i18n.ngettext(one, many, 1), i18n.ngettext(one, many, 2)) == (one, many)
+    i18n.set_language("vi")  # one form for every count
+    vietnamese = "Chưa lưu: {count} ô cần sửa"
+    assert i18n.ngettext(one, many, 1) == i18n.ngettext(one, many, 2) == vietnamese
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from tui.screens.today import TodayScreen
 from tui.screens.void import VoidModal
 from tui.supervise import make_supervisor_app
 from vaxdesk.testing.hub import SITE, HubServer, enrol
-from vaxdesk.testing.language import english_on, english_words, shown
+from vaxdesk.testing.language import english_on, english_phrases, english_words, shown
 
 SIZES = [(80, 24), (100, 30)]
 
@@ -106,14 +106,22 @@ async def walk_the_supervisor(
     async with app.run_test(size=size) as pilot:
         await until(pilot, lambda: "desk-1" in shown(app), "the desk")
         await walk.see(pilot, "supervisor")
+        await pilot.press("ctrl+c")  # out of habit: told how to quit
+        await walk.see(pilot, "supervisor, ctrl+c")
         await pilot.press("enter")
         await walk.see(pilot, "desk detail")
+        await pilot.press("escape")
+        server.stop()
+        await until(pilot, lambda: "desk-1" in shown(app) and len(shown(app)) > 0, "the screen")
+        await pilot.pause(0.6)  # refreshes every 0.2 s: the outage is seen
+        await walk.see(pilot, "supervisor, hub unreachable")
     return walk
 
 
 def test_the_catalog_knows_english_words_to_look_for() -> None:
     words = english_words()
-    assert {"saved", "screening", "backlog"} <= words, "the detector would see these"
+    assert {"saved", "screening", "backlog", "site", "hub", "version", "demo"} <= words
+    assert "Not saved" in english_phrases() or any("saved" in p for p in english_phrases())
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -34,8 +34,7 @@ from tui.services import HistoryArrived, SyncService, SyncStateChanged
 from tui.texts import role_name
 from tui.widgets.scanner import ScannerPanel, heartbeat_camera
 
-# What heartbeats say while no entry screen (and so no camera) is open: machine data for the
-# hub, in English whatever the desk speaks.
+# The camera while no entry screen (and so no camera) is open, as heartbeats report it.
 NO_CAMERA = CameraState("none", False, running=False)
 
 

@@ -23,6 +23,10 @@ class SupervisorApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(self.site)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C (which quits nothing here): say how to quit, in the screen's language."""
+        self.notify(_("Press Ctrl+Q to quit."), title=_("Quit?"))
+
     async def on_unmount(self) -> None:
         await self.site.client.close()
 

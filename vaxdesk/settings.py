@@ -329,12 +329,11 @@ def resolve_language(
 ) -> str:  # fmt: skip
     """The language: `vi` < the file's `language` < VAXDESK_LANG < `--lang`; before anything
     else is read (the help is shown in it)."""
-    code = file_language(config_path(config_file, environ)) or DEFAULT_LANGUAGE
+    if flag:  # only the layer that wins is read: a bad lower one does not stop `--lang en`
+        return _language(flag, "--lang")
     if environ.get(LANGUAGE_ENV):
-        code = _language(environ[LANGUAGE_ENV], _where(ENVIRONMENT, LANGUAGE_ENV))
-    if flag:
-        code = _language(flag, "--lang")
-    return code
+        return _language(environ[LANGUAGE_ENV], _where(ENVIRONMENT, LANGUAGE_ENV))
+    return file_language(config_path(config_file, environ)) or DEFAULT_LANGUAGE
 
 
 def load_settings(

@@ -27,6 +27,8 @@ from sync.worker import HubRefused, HubUnavailable
 from tui.screens.desk_detail import DeskDetailScreen, backlog_text, elapsed
 from tui.widgets.keybar import KeyBar
 
+# What stands out first: the figures, then whether the desk is heard from and what is wrong
+# with it; the camera and the day's trend last, where a narrow terminal cuts.
 COLUMNS = (
     ("desk", N_("Desk")),
     ("today", N_("Today")),
@@ -34,11 +36,11 @@ COLUMNS = (
     ("rate", N_("Rate/h 15m")),
     ("target", N_("Target")),
     ("backlog", N_("Backlog")),
-    ("seen", N_("Last seen")),
-    ("camera", N_("Camera")),
+    ("seen", N_("Seen")),
     ("conflicts", N_("Conflicts")),
-    ("trend", N_("Today by hour")),
     ("problem", N_("Problem")),
+    ("camera", N_("Camera")),
+    ("trend", N_("By hour")),
 )
 
 
@@ -199,7 +201,7 @@ class SiteScreen(Screen[None]):
                 for key, value in cells.items():
                     table.update_cell(row.desk_id, key, value, update_width=True)
             else:
-                table.add_row(*cells.values(), key=row.desk_id)
+                table.add_row(*(cells[key] for key, _label in COLUMNS), key=row.desk_id)
         updated = f"{generated_at(stats):%H:%M:%S}"  # the hub's moment, to the second
         self.query_one("#site-state", Static).update(
             _("updated {time} · every {seconds} s · Enter opens a desk").format(

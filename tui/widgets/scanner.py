@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from textual.message import Message
@@ -13,12 +14,14 @@ from domain.scans import Scan
 from i18n import N_, _, format_number
 from scanner.decode import Code, make_decoder
 from scanner.loop import CameraState, ScanLoop
-from scanner.sources import FrameSource
+from scanner.sources import DEMO_SOURCE, FrameSource
 
 
 def describe_camera(state: CameraState) -> str:
     """The camera in a few words, in the desk's language."""
     say = _
+    if state.source == DEMO_SOURCE:  # the demo's camera of generated citizens, named in words
+        state = replace(state, source=_("demo camera"))
 
     def rate(value: float) -> str:
         return format_number(round(value, 1))
