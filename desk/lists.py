@@ -52,7 +52,7 @@ class Refused:
         """Every fault of the row, in the language in use: 'Date of birth: ...; Sex: ...'."""
         return "; ".join(
             _("{field}: {reason}").format(field=_(LABELS.get(e.field, e.field)),
-                                          reason=describe(e))  # fmt: skip
+                                          reason=describe(e))
             for e in self.errors
         )
 
@@ -156,7 +156,8 @@ def check_rows(sheet: Sheet, today: date, report: ImportReport,
     """The rows validated: entries to store; refused rows and duplicates noted in `report`."""
     layout, rows = sheet.layout, sheet.rows
     seen: set[tuple[str, ...]] = set()
-    people: dict[str, int] = {}  # a person's key (ID, else name and birth) -> first row
+    people: dict[str, int] = {}  # a person's key -> the row that named them first
+    by_name: dict[str, int] = {}  # folded name and birth date -> the same
     entries: list[ListEntry] = []
     total = len(rows) - layout.first_row
     for offset, row in enumerate(rows[layout.first_row:]):
@@ -178,14 +179,15 @@ def check_rows(sheet: Sheet, today: date, report: ImportReport,
         except ValidationError as error:
             report.refused.append(Refused(number, row, tuple(error.errors.values())))
             continue
-        keys = [k for k in (entry.person.person_key if entry.has_id else "",
-                            match_key(entry.person)) if k]  # fmt: skip
-        first = next((people[k] for k in keys if k in people), None)
+        # the same person twice: the same ID; without an ID, the same name and birth date
+        key, named = entry.person.person_key, match_key(entry.person)
+        first = people.get(key) if entry.has_id else by_name.get(named)
         if first is not None:
-            same = FieldError("row", "list.same_person", row=first)
+            same = FieldError("row", "list.same_person", number=first)
             report.refused.append(Refused(number, row, (same,)))
             continue
-        people.update(dict.fromkeys(keys, number))
+        people[key] = number
+        by_name.setdefault(named, number)
         entries.append(entry)
     if progress is not None:
         progress(total, total)

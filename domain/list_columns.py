@@ -30,17 +30,17 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("vaccine", ("ten vac xin", "loai vac xin", "vac xin", "vaccine")),
     ("full_name", ("ho va ten", "ho ten", "ten doi tuong", "full name", "name", "ten")),
     ("dob", ("ngay sinh", "ngay thang nam sinh", "nam sinh", "date of birth", "birth date",
-             "dob")),  # fmt: skip
+             "dob")),
     ("sex", ("gioi tinh", "gioi", "sex", "gender")),
     ("priority_group", ("ma nhom doi tuong uu tien", "ma nhom doi tuong", "nhom doi tuong uu tien",
                         "nhom uu tien", "ma nhom", "nhom doi tuong", "doi tuong uu tien",
-                        "priority group", "group")),  # fmt: skip
+                        "priority group", "group")),
     ("workplace", ("don vi cong tac", "noi cong tac", "co quan", "workplace")),
     ("phone", ("so dien thoai", "dien thoai", "sdt", "phone")),
     ("insurance_number", ("so the bhyt", "the bhyt", "ma the bhyt", "bhyt", "health insurance")),
     ("id_number", ("so cmt cccd", "so cmnd cccd", "so cccd cmnd", "cmt cccd", "cmnd cccd",
                    "so cccd", "so cmnd", "cccd", "cmnd", "so giay to", "giay to tuy than",
-                   "id number", "id")),  # fmt: skip
+                   "id number", "id")),
     ("province_code", ("ma tinh tp", "ma tinh thanh pho", "ma tinh", "province code")),
     ("district_code", ("ma quan huyen", "ma huyen", "district code")),
     ("ward_code", ("ma xa phuong", "ma phuong xa", "ma xa", "ward code")),

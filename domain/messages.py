@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
+from domain.list_messages import LIST_MESSAGES
 from i18n import N_, Nn_, _, format_date, format_time, ngettext
 
 MESSAGES: dict[str, str] = {
@@ -203,25 +204,7 @@ MESSAGES: dict[str, str] = {
     "clock.unknown_zone": N_("unknown time zone '{name}'"),
     "dcc.no_vaccination": N_("it holds no vaccination (a test or recovery certificate?)"),
     # subject lists and arrival (issue 13)
-    "list.sex": N_("0 (male) or 1 (female), or Nam / Nữ"),
-    "group.unknown": N_("'{text}' is not a priority group code ({first} to {last})"),
-    "list.same_person": N_("the same person as row {row}, with other data"),
-    "list.no_header": N_(
-        "no header found: the list needs a column for the full name and one for the date of "
-        "birth (or give a mapping file, --mapping)"
-    ),
-    "list.missing_columns": N_("columns missing: {names}"),
-    "list.not_a_list": N_("{name} is not a spreadsheet (.xlsx, .xls, .ods) or a CSV file"),
-    "list.unreadable": N_("{name} cannot be read as a spreadsheet ({detail})"),
-    "list.encoding": N_("{name} is not UTF-8 text: save the CSV as UTF-8"),
-    "list.no_sheet": N_("no sheet called {name}: {names}"),
-    "list.mapping": N_("the mapping file is wrong: {detail}"),
-    "list.mapping_field": N_("the mapping file names an unknown field {name}: {choices}"),
-    "list.mapping_header": N_("no column headed '{text}' in the file"),
-    "subject.transition": N_("{state} now: cannot be marked {wanted}"),
-    "subject.not_found": N_("this person is no longer on the list"),
-    "subject.not_on_list": N_("not on the list of {day}: register as a walk-in"),
-    "subject.which": N_("{count} people of that name and date of birth: give the ID number"),
+    **LIST_MESSAGES,  # domain.list_messages
     # the screening checklist (issue 13)
     #
     # observation after the dose (issue 13)
@@ -281,7 +264,7 @@ WORD_PARAMS: dict[str, frozenset[str]] = {
         "dcc.not_a_date": ("what",),
         "dcc.field_type": ("what", "got", "expected"),
         "dcc.count_range": ("what",),
-        "subject.transition": ("state", "wanted"),
+        "subject.transition": ("what", "expected"),
     }.items()
 }
 

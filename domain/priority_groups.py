@@ -64,7 +64,7 @@ def parse_priority_group(text: str) -> str:
     table = priority_groups()
     if table.by_code(value) is None:
         raise FieldError(
-            "priority_group", "group.unknown", text=value[:20], first=table.codes()[0],
-            last=table.codes()[-1],
+            "priority_group", "group.unknown", text=value[:20], minimum=table.codes()[0],
+            maximum=table.codes()[-1],
         )  # fmt: skip
     return value

@@ -91,7 +91,7 @@ def check_transition(current: SubjectState, wanted: SubjectState) -> bool:
     if current is wanted:
         return False
     if not allowed(current, wanted):
-        raise TransitionRefused("subject.transition", state=current.term, wanted=wanted.term)
+        raise TransitionRefused("subject.transition", what=current.term, expected=wanted.term)
     return True
 
 

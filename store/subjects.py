@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -44,12 +44,18 @@ def match_key(person: Identity) -> str:
     return f"{fold(person.full_name)}|{person.dob.iso()}"
 
 
+_ENTRY_FIELDS = tuple(f.name for f in fields(ListEntry) if f.name not in ("person", "doses"))
+_PERSON_FIELDS = tuple(f.name for f in fields(Identity))
+
+
 def entry_json(entry: ListEntry) -> str:
-    data = asdict(entry)
-    person = data["person"]
-    person["id_type"] = entry.person.id_type.value
-    person["sex"] = entry.person.sex.value
-    person["dob"] = entry.person.dob.iso()
+    """The entry as the store keeps it (and hashes it): JSON, keys sorted."""
+    p = entry.person
+    person: dict[str, Any] = {name: getattr(p, name) for name in _PERSON_FIELDS}
+    person.update(id_type=p.id_type.value, sex=p.sex.value, dob=p.dob.iso())
+    data: dict[str, Any] = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+    data["person"] = person
+    data["doses"] = [asdict(d) for d in entry.doses]
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
@@ -64,7 +70,11 @@ def entry_of(text: str) -> ListEntry:
 
 
 def row_hash(entry: ListEntry) -> str:
-    return hashlib.sha256(entry_json(entry).encode("utf-8")).hexdigest()
+    return _digest(entry_json(entry))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _subject(row: Any) -> Subject:
@@ -101,7 +111,8 @@ class Subjects:
             for entry in entries:
                 person = entry.person
                 key, mkey = person.person_key, match_key(person)
-                digest = row_hash(entry)
+                stored = entry_json(entry)
+                digest = _digest(stored)
                 found = by_key.get(key)
                 sid = found[0] if found else None
                 if sid is None:
@@ -112,13 +123,14 @@ class Subjects:
                     sid = matches[0] if len(matches) == 1 else None
                 if sid is None:
                     inserts.append((site_id, day.isoformat(), key, mkey, *_person_columns(entry),
-                                    entry_json(entry), digest, list_hash, now, now, now))  # fmt: skip
+                                    stored, digest, list_hash, now, now,
+                                    now))  # fmt: skip
                     by_key[key] = (-1, digest)
                     new += 1
                 elif hashes.get(sid) == digest:
                     unchanged += 1
                 else:
-                    updates.append((key, mkey, *_person_columns(entry), entry_json(entry), digest,
+                    updates.append((key, mkey, *_person_columns(entry), stored, digest,
                                     list_hash, now, sid))  # fmt: skip
                     hashes[sid] = digest
                     updated += 1
@@ -137,7 +149,8 @@ class Subjects:
             conn.execute(
                 "INSERT OR IGNORE INTO subject_lists (list_hash, site_id, list_day, file_name, "
                 "imported_at, imported_by, rows) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [list_hash, site_id, day.isoformat(), file_name, now, by, new + updated + unchanged],
+                [list_hash, site_id, day.isoformat(), file_name, now, by,
+                 new + updated + unchanged],
             )
             if new or updated:
                 self.store.people.audit_in_tx(
@@ -206,7 +219,7 @@ class Subjects:
             for group, state, count in self.store.conn.execute(
                 "SELECT priority_group, state, COUNT(*) FROM subjects WHERE site_id = ? AND "
                 "list_day = ? GROUP BY priority_group, state", [site_id, day.isoformat()],
-            )  # fmt: skip
+            )
         }
 
     # -- states ------------------------------------------------------------------------

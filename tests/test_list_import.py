@@ -25,12 +25,14 @@ TOP = ["#", "Họ và tên (*)", "Ngày sinh dạng dd/mm/yyyy (*)", "Giới tí
 SUB = [None] * 9 + ["Tỉnh/Thành phố", "Mã Tỉnh/TP (*)", "Quận/Huyện", "Mã Quận/Huyện (*)",
                     "Xã/Phường", "Mã Xã/Phường (*)", "Địa chỉ chi tiết", None,
                     "Ngày tiêm (*)", "Lô vắc xin (*)", "Địa điểm tiêm (*) (PL4)",
-                    "Ngày tiêm (*)", "Lô vắc xin (*)", "Địa điểm tiêm (*) (PL4)", None, None]  # fmt: skip
+                    "Ngày tiêm (*)", "Lô vắc xin (*)", "Địa điểm tiêm (*) (PL4)",
+                    None, None]  # fmt: skip
 OLD_PLACE = ["Tỉnh Hà Tây", "28", "Huyện Ba Vì", "271", "Xã Ba Trại", "09904", "Thôn 3"]
 
 
 def person(name: str, dob: Any, sex: Any, group: Any, phone: Any = None, id_number: Any = None,
-           place: list[Any] | None = None, dose1: list[Any] | None = None) -> list[Any]:  # fmt: skip
+           place: list[Any] | None = None,
+           dose1: list[Any] | None = None) -> list[Any]:  # fmt: skip
     return [None, name, dob, sex, group, None, phone, id_number, None,
             *(place or [None] * 7), "AstraZeneca" if dose1 else None,
             *(dose1 or [None] * 3), None, None, None, None, None]  # fmt: skip
@@ -129,7 +131,8 @@ def test_reasons_in_vietnamese(store: Store, tmp_path: Path) -> None:
     i18n.set_language("vi")
     report = run(store, template(tmp_path / "list.xlsx", ROWS))
     assert report.refused[0].reason().startswith("Ngày sinh: ")
-    assert report.refused[2].reason() == "Nhóm ưu tiên: '17' không phải mã nhóm ưu tiên (1 đến 16)"
+    assert report.refused[2].reason() == (
+        "Nhóm đối tượng ưu tiên: '17' không phải mã nhóm đối tượng ưu tiên (1 đến 16)")
 
 
 def test_reimport_changes_nothing_and_a_changed_row_updates(store: Store, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -30,7 +31,7 @@ AN = Identity(IdType.CCCD, "079092001234", "Nguyễn Văn An", PartialDate(1992,
 
 def test_the_day_in_order() -> None:
     path = [S.ON_LIST, S.ARRIVED, S.ELIGIBLE, S.VACCINATED, S.OBSERVED, S.LEFT]
-    for current, wanted in zip(path, path[1:], strict=False):
+    for current, wanted in itertools.pairwise(path):
         assert check_transition(current, wanted)
     assert check_transition(S.ON_LIST, S.ABSENT) and check_transition(S.ABSENT, S.ARRIVED)
     assert check_transition(S.ELIGIBLE, S.DEFERRED)  # the doctor changes the outcome

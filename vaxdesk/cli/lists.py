@@ -101,7 +101,7 @@ def list_import(ctx: click.Context, file: Path, db: Path | None, site_id: str | 
                  new=format_number(report.new), updated=format_number(report.updated),
                  unchanged=format_number(report.unchanged),
                  duplicates=format_number(report.duplicates),
-                 refused=format_number(len(report.refused)))  # fmt: skip
+                 refused=format_number(len(report.refused)))
     )
     if report.reject_path is not None:
         count = len(report.refused)
