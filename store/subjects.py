@@ -204,13 +204,14 @@ class Subjects:
     def of_day(self, site_id: str, day: date,
                states: Iterable[SubjectState] | None = None) -> Iterator[Subject]:  # fmt: skip
         """The day's subjects in list order, those in `states` only when given."""
-        wanted = None if states is None else {s.value for s in states}
-        for row in self.store.conn.execute(
-            f"SELECT {_COLUMNS} FROM subjects WHERE site_id = ? AND list_day = ? "
-            "ORDER BY subject_id", [site_id, day.isoformat()],
-        ):  # fmt: skip
-            if wanted is None or row[5] in wanted:
-                yield _subject(row)
+        sql = f"SELECT {_COLUMNS} FROM subjects WHERE site_id = ? AND list_day = ?"
+        params: list[str] = [site_id, day.isoformat()]
+        if states is not None:
+            wanted = sorted(s.value for s in states)
+            sql += f" AND state IN ({', '.join('?' * len(wanted))})"
+            params += wanted
+        for row in self.store.conn.execute(sql + " ORDER BY subject_id", params):
+            yield _subject(row)
 
     def counts(self, site_id: str, day: date) -> dict[tuple[str, SubjectState], int]:
         """(priority group, state) -> how many people."""

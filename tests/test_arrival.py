@@ -103,3 +103,33 @@ def test_the_commands(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1] == (
         f"Error: cannot import {bad}: bad.xlsx cannot be read as a spreadsheet (ZipError)")
+
+
+def test_a_walk_in_already_on_the_list_is_marked_arrived(listed: Store) -> None:
+    again = register_walk_in(listed, "S1", DAY, AN, by="Hoa")
+    assert not again.walk_in and again.state is SubjectState.ARRIVED
+    assert day_counts(listed, "S1", DAY).total == 2
+
+
+def test_a_list_is_stored_whole_or_not_at_all(store: Store,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    def broken(*args: object) -> None:
+        raise OSError("disk gone")  # the last write of the transaction fails
+
+    monkeypatch.setattr(store.people, "audit_in_tx", broken)
+    with pytest.raises(OSError):
+        store.subjects.apply_list(site_id="S1", day=DAY, list_hash="h", file_name="f", by="-",
+                                  entries=[ListEntry(person=AN), ListEntry(person=CUONG)])
+    assert list(store.subjects.of_day("S1", DAY)) == []
+    assert store.conn.execute("SELECT COUNT(*) FROM subject_lists").fetchone()[0] == 0
+
+
+def test_the_summary_in_vietnamese(tmp_path: Path) -> None:
+    lst = tmp_path / "ds.csv"
+    lst.write_text("Họ và tên,Ngày sinh,Giới tính\nLê Văn Cường,1960,0\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "vi", "list", "import", str(lst), "--db",
+                                       str(tmp_path / "d.db"), "--site", "S1", "--day",
+                                       "23/11/2026"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert ("đã đọc 1 dòng cho ngày 23/11/2026: 1 mới, 0 cập nhật, 0 không đổi, 0 dòng trùng "
+            "bỏ qua, 0 bị từ chối") in result.output  # fmt: skip

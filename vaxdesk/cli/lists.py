@@ -32,6 +32,13 @@ def _day(text: str | None, today: date) -> date:
                                  param_hint="--day") from None  # fmt: skip
 
 
+def _today(loaded: Any) -> date:
+    """Today at the site (its time zone, as the desk's "today")."""
+    from domain.clock import SiteClock
+
+    return SiteClock(loaded.desk.site_timezone)().date()
+
+
 def _site(ctx: click.Context, given: str | None, loaded: Any) -> str:
     site = given or loaded.desk.site_id
     if not site:
@@ -72,7 +79,7 @@ def list_import(ctx: click.Context, file: Path, db: Path | None, site_id: str | 
     loaded = settings(ctx, {"db": db})
     site = _site(ctx, site_id, loaded)
     with desk_store(loaded.desk.db) as store:
-        today = store.clock().astimezone().date()
+        today = _today(loaded)
         list_day = _day(day, today)
         actor = authorise(store, as_user, Action.EXPORT)
         with click.progressbar(length=1, label=_("Reading {name}").format(name=file.name),
@@ -126,7 +133,7 @@ def list_export(ctx: click.Context, out: Path, db: Path | None, site_id: str | N
     loaded = settings(ctx, {"db": db})
     site = _site(ctx, site_id, loaded)
     with desk_store(loaded.desk.db) as store:
-        list_day = _day(day, store.clock().astimezone().date())
+        list_day = _day(day, _today(loaded))
         actor = authorise(store, as_user, Action.EXPORT)
         with owner_only_file(out) as handle:
             count = write_follow_up(store, site, list_day, FollowUp(state), handle)
@@ -146,7 +153,7 @@ def list_counts(ctx: click.Context, db: Path | None, site_id: str | None, day: s
     loaded = settings(ctx, {"db": db})
     site = _site(ctx, site_id, loaded)
     with desk_store(loaded.desk.db) as store:
-        counts = day_counts(store, site, _day(day, store.clock().astimezone().date()))
+        counts = day_counts(store, site, _day(day, _today(loaded)))
     for state in SubjectState:
         click.echo(_("{state}: {count}").format(state=state.label,
                                                 count=format_number(counts.of(state))))
