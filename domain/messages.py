@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
+from domain.list_messages import LIST_MESSAGES
 from i18n import N_, Nn_, _, format_date, format_time, ngettext
 
 MESSAGES: dict[str, str] = {
@@ -208,7 +209,7 @@ MESSAGES: dict[str, str] = {
     "clock.unknown_zone": N_("unknown time zone '{name}'"),
     "dcc.no_vaccination": N_("it holds no vaccination (a test or recovery certificate?)"),
     # subject lists and arrival (issue 13)
-    #
+    **LIST_MESSAGES,  # domain.list_messages
     # the screening checklist (issue 13)
     #
     # observation after the dose (issue 13)
@@ -268,6 +269,7 @@ WORD_PARAMS: dict[str, frozenset[str]] = {
         "dcc.not_a_date": ("what",),
         "dcc.field_type": ("what", "got", "expected"),
         "dcc.count_range": ("what",),
+        "subject.transition": ("what", "expected"),
     }.items()
 }
 

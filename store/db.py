@@ -6,6 +6,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from store.base import system_clock
@@ -14,6 +15,7 @@ from store.outbox import OutboxItem
 from store.records import DeskStats, Records
 from store.schema import RECORD_COLUMNS
 from store.sessions import Sessions
+from store.subjects import Subjects
 
 
 def open_store(
@@ -26,6 +28,11 @@ def open_store(
 
 class Store(Records, Sessions):
     """Records, their outbox and sessions, in one file; users and audit in `people`."""
+
+    @cached_property
+    def subjects(self) -> Subjects:
+        """The day's subject lists and states (store.subjects)."""
+        return Subjects(self)
 
     def __enter__(self) -> Store:
         return self

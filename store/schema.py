@@ -144,6 +144,60 @@ MIGRATIONS.sql(
     "0005_outbox_problem", "ALTER TABLE outbox ADD COLUMN problem TEXT NOT NULL DEFAULT '';"
 )
 
+
+# Subject lists (issue 13): the people a site's day expects, each once a site and day, with
+# the list they came from and their state through the day; `subject_states` keeps every
+# change (who, when). Names and codes of places as the list gave them (pre-2025 ones too).
+V6 = """
+CREATE TABLE subject_lists (
+    list_hash TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    list_day TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    PRIMARY KEY (list_hash, site_id, list_day)
+);
+CREATE TABLE subjects (
+    subject_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    site_id TEXT NOT NULL,
+    list_day TEXT NOT NULL,
+    person_key TEXT NOT NULL,
+    match_key TEXT NOT NULL,
+    id_type TEXT NOT NULL,
+    id_number TEXT NOT NULL,
+    full_name TEXT NOT NULL,
+    dob TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    address TEXT NOT NULL,
+    priority_group TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    row_hash TEXT NOT NULL,
+    list_hash TEXT NOT NULL,
+    walk_in INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL,
+    state_at TEXT NOT NULL,
+    vaccinated_at TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (site_id, list_day, person_key)
+);
+CREATE INDEX subjects_match ON subjects (site_id, list_day, match_key);
+CREATE INDEX subjects_day_state ON subjects (list_day, state);
+CREATE TABLE subject_states (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    subject_id INTEGER NOT NULL REFERENCES subjects (subject_id),
+    state TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX subject_states_subject ON subject_states (subject_id, seq);
+"""
+MIGRATIONS.sql("0006_subjects", V6)
+
 SCHEMA_VERSION = len(MIGRATIONS.names)
 
 

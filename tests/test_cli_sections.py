@@ -17,9 +17,10 @@ from tests.conftest import AN
 from vaxdesk.cli import main
 
 COMMANDS = ["audit", "backup", "camera-check", "decode", "demo", "desk", "export", "hub", "info",
-            "supervise", "sync", "user"]  # fmt: skip
+            "list", "supervise", "sync", "user"]  # fmt: skip
 SUBCOMMANDS = [["hub", "enrol"], ["hub", "supervisor"], ["hub", "revoke"], ["user", "add"],
-               ["user", "list"], ["audit", "verify"]]  # fmt: skip
+               ["user", "list"], ["audit", "verify"], ["list", "import"], ["list", "export"],
+               ["list", "counts"]]  # fmt: skip
 HEAVY = ["textual", "textual_serve", "httpx", "uvicorn", "starlette", "psycopg", "cv2", "numpy",
          "zxingcpp", "pyzbar", "tui", "sync", "store", "scanner"]  # fmt: skip
 

@@ -29,6 +29,7 @@ COMMANDS = {
     "user": "vaxdesk.cli.users:user",
     "audit": "vaxdesk.cli.audit:audit",
     "export": "vaxdesk.cli.data:export",
+    "list": "vaxdesk.cli.lists:subject_list",
     "backup": "vaxdesk.cli.data:backup",
     "info": "vaxdesk.cli.data:info",
     "decode": "vaxdesk.cli.diagnose:decode",
