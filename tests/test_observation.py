@@ -26,8 +26,8 @@ from domain.tables import build_vaccine_table, vaccine_data, vaccine_table
 from store import Store, StoreError, open_store
 from store.observation import Observations
 from tests.conftest import AN, ICT, SESSION_FORM, TEST_USER, YEN, FakeClock
-from vaxdesk.testing.desk import add_test_users
 from tui.widgets.observation import summary_line
+from vaxdesk.testing.desk import add_test_users
 
 MAI = {"id_number": "001303001234", "full_name": "Trần Thị Mai", "dob": "010303"}
 
@@ -239,8 +239,9 @@ def test_a_tick_reads_no_store_when_nothing_was_written(
 def test_the_summary_line_fits_80_columns(language: str) -> None:
     i18n.set_language(language)
     soon = datetime(2026, 11, 23, 9, 45, tzinfo=ICT)
-    lines = [summary_line(QueueSummary(0, 0, None)), summary_line(QueueSummary(1, 0, soon)),
-             summary_line(QueueSummary(120, 15, soon)), summary_line(QueueSummary(12, 12, None))]  # fmt: skip
+    summaries = [QueueSummary(0, 0, None), QueueSummary(1, 0, soon),
+                 QueueSummary(120, 15, soon), QueueSummary(12, 12, None)]  # fmt: skip
+    lines = [summary_line(summary) for summary in summaries]
     for line in lines:
         assert cell_len(line) <= 78, line  # the line's padding: 1 column each side
         assert "F6" in line

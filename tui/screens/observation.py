@@ -97,13 +97,13 @@ class ObservationScreen(Screen[None]):
                 continue
             self._cells[watch.record_id] = (left, ended)
             if ended != shown[1]:
-                for key, value in zip((k for k, _label in self.COLUMNS),
-                                      self._row(watch, left), strict=True):  # fmt: skip
+                keys = (key for key, _label in self.COLUMNS)
+                for key, value in zip(keys, self._row(watch, left), strict=True):
                     table.update_cell(watch.record_id, key, self._cell(value, ended))
             else:
                 table.update_cell(watch.record_id, "left", self._cell(left, ended))
-        ended = sum(1 for w in watches if w.ended(now))
-        self.query_one("#observation-count", Static).update(count_line(len(watches), ended))
+        up = sum(1 for w in watches if w.ended(now))
+        self.query_one("#observation-count", Static).update(count_line(len(watches), up))
 
     def _rebuild(self, watches: list[Watch]) -> None:
         table = self.table

@@ -49,7 +49,7 @@ class ObservationLine(Static):
     ObservationLine { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def __init__(self, desk: Desk, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, desk: Desk, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.queue = ObservationQueue(desk)
         self._shown: tuple[str, bool] | None = None
