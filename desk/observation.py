@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from desk.core import Desk
-from domain.observation import QueueSummary, Watch, summarise, watch_of
+from domain.observation import QueueSummary, Watch, longest_observation, summarise, watch_of
 from domain.roles import Action
 from store.observation import Mark, Observations
 
@@ -51,7 +51,9 @@ class ObservationQueue:
         key = (store.changes(), self.desk_id, start)
         if key != self._read_at:
             zone = start.tzinfo
-            found = (watch_of(r, zone) for r in store.watched(self.desk_id, start, end))
+            # A dose given in the minutes before midnight is still watched after it.
+            since = start - timedelta(minutes=longest_observation())
+            found = (watch_of(r, zone) for r in store.watched(self.desk_id, since, end))
             watches = [w for w in found if w is not None]
             self._watches = sorted(watches, key=lambda w: w.ends_at)  # stable: given order
             self._read_at = key
@@ -64,9 +66,7 @@ class ObservationQueue:
         """The people whose time is up and who were not announced yet: each once (the bell
         rings once a person, whichever screen asks)."""
         now = now or self.desk.clock()
-        ended = [
-            w for w in self.watches() if w.ended(now) and w.record_id not in self._announced
-        ]
+        ended = [w for w in self.watches() if w.ended(now) and w.record_id not in self._announced]
         self._announced.update(w.record_id for w in ended)
         return ended
 
@@ -74,7 +74,7 @@ class ObservationQueue:
         return next((w for w in self.watches() if w.record_id == record_id), None)
 
     def mark_left(self, watch: Watch) -> Gone:
-        """"Left, no reaction": stored with who and when, and audited. Raises DeskError
+        """Mark "left, no reaction": stored with who and when, and audited. Raises DeskError
         (voided meanwhile, marked already, nobody logged in)."""
         user = self.desk.require(Action.ENTER)
         now = self.desk.clock()

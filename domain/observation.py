@@ -26,6 +26,12 @@ def observation_minutes(vaccine: str) -> int:
     return tables.vaccine_table().minutes_observed(vaccine)
 
 
+def longest_observation() -> int:
+    """The longest observation of any vaccine, in minutes."""
+    table = tables.vaccine_table()
+    return max([table.observation_minutes, *(v.observation_minutes for v in table.vaccines)])
+
+
 def observation_end(given_at: datetime, vaccine: str) -> datetime:
     """When the observation of a dose given at that moment ends: the vaccine's minutes later,
     rounded up to the minute (never shorter than the minutes)."""
@@ -85,7 +91,7 @@ def watch_of(record: Record, zone: tzinfo | None) -> Watch | None:
 
 
 def countdown(left: timedelta) -> str:
-    """"mm:ss" to the end, whole seconds rounded up: "00:00" only once it has ended."""
+    """The time left as "mm:ss", whole seconds rounded up: "00:00" only once it has ended."""
     seconds = max(math.ceil(left.total_seconds()), 0)
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 

@@ -251,3 +251,22 @@ def test_the_summary_line_fits_80_columns(language: str) -> None:
     else:
         assert lines[1] == "Observation after the dose: 1 person · first done at 09:45 · F6"
         assert lines[3] == "Observation after the dose: 12 people · time up: 12 · F6"
+
+
+def test_a_dose_given_before_midnight_is_watched_after_it(
+    tmp_path: Path, session: Session
+) -> None:
+    late = FakeClock(datetime(2026, 11, 23, 23, 50, tzinfo=ICT))
+    with open_store(tmp_path / "late.db", late) as store:
+        desk = desk_on(store, late, session)
+        an = give(desk, AN)
+        late.advance(minutes=15)  # 00:05, the next day
+        desk.session = build_session(SESSION_FORM, today=late().date())
+        [watch] = ObservationQueue(desk).watches()
+        assert watch.record_id == an.record_id
+        assert watch.ends_at == datetime(2026, 11, 24, 0, 20, tzinfo=ICT)
+        late.advance(hours=2)  # time up, and still there until marked, as anyone of the day
+        queue = ObservationQueue(desk)
+        assert queue.summary().ended == 1
+        queue.mark_left(queue.watches()[0])
+        assert queue.watches() == []
