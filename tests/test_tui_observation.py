@@ -237,3 +237,19 @@ async def give_vi(pilot: Pilot, person: dict[str, str]) -> None:
     await pilot.press("ctrl+s")
     await pilot.pause()
     assert text_of(pilot.app, "#message").startswith("Đã lưu ✓")  # type: ignore[arg-type]
+
+
+async def test_a_corrected_name_shows_in_the_queue(db_path: Path, clock: FakeClock) -> None:
+    app = desk_app(db_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_session(pilot)
+        await give(pilot, AN)
+        await pilot.press("f6")
+        assert cells(app)[4] == "Nguyễn Văn An"
+        await pilot.press("escape", "f3", "enter")  # today's list: correct the record
+        entry(app).form.set_values({"full_name": "Nguyễn Văn Ân"})
+        await pilot.press("ctrl+s")
+        assert "Corrected (v2)" in text_of(app, "#message")
+        await pilot.press("f6")
+        await until(pilot, lambda: cells(app)[4] == "Nguyễn Văn Ân", "the corrected name")
+        assert cells(app)[:2] == ["10:00", "30:00"]  # the same end: a correction keeps it

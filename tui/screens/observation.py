@@ -32,6 +32,10 @@ def count_line(count: int, ended: int) -> str:
     return text.format(count=format_number(count), ended=format_number(ended))
 
 
+def _versions(watches: list[Watch]) -> list[tuple[str, int]]:
+    return [(w.record_id, w.record.version) for w in watches]
+
+
 class ObservationScreen(Screen[None]):
     """The queue of a desk (shared with the entry screen's summary line)."""
 
@@ -86,7 +90,7 @@ class ObservationScreen(Screen[None]):
         if self.queue.newly_ended(now):
             self.app.bell()
         watches = self.queue.watches()
-        if [w.record_id for w in watches] != [w.record_id for w in self.watches]:
+        if _versions(watches) != _versions(self.watches):  # someone came, went or was corrected
             self._rebuild(watches)
         table = self.table
         for watch in watches:
