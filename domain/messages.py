@@ -213,7 +213,9 @@ MESSAGES: dict[str, str] = {
     # the screening checklist (issue 13)
     #
     # observation after the dose (issue 13)
-    #
+    "observation.voided": N_("this dose was voided: nobody to watch"),
+    "observation.none": N_("no observation for this record: no dose given here today"),
+    "observation.marked_already": N_("marked as gone already"),
     # adverse events after immunization (issue 13)
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TypeVar
 
 from uuid6 import uuid7
@@ -43,11 +43,11 @@ from domain.identity import (
     normalize_phone,
     parse_sex,
 )
+from domain.observation import observed_until as observation_ends
 from domain.tables import vaccine_table
 from domain.text import clean_text
 from domain.validation import check_record
 
-OBSERVATION_MINUTES = 30
 T = TypeVar("T")
 
 
@@ -248,7 +248,7 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
     if original is not None:
         observed_until = original.observed_until if gives_dose else ""
     elif gives_dose and given_time:
-        observed_until = (ctx.now + timedelta(minutes=OBSERVATION_MINUTES)).strftime("%H:%M")
+        observed_until = observation_ends(ctx.now, vaccine or "")  # the vaccine's minutes
     else:
         observed_until = ""
     person = Identity(

@@ -38,6 +38,7 @@ class Vaccine:
     min_age_months: int | None = None  # inclusive, in completed months
     max_age_months: int | None = None
     name_vi: str = ""
+    observation_minutes: int = 30  # watched at the site after the dose (the table's default)
 
     @property
     def display_name(self) -> str:
@@ -92,6 +93,12 @@ class VaccineTable:
     version: str
     vaccines: tuple[Vaccine, ...]
     default_programme: str  # of a vaccine not in the table (imported from a certificate)
+    observation_minutes: int = 30  # after a dose of a vaccine that sets none, or not in the table
+
+    def minutes_observed(self, code: str) -> int:
+        """How long a person is watched at the site after a dose of this vaccine."""
+        vaccine = self.by_code(code)
+        return vaccine.observation_minutes if vaccine is not None else self.observation_minutes
 
     def programme_of(self, code: str) -> str:
         vaccine = self.by_code(code)
@@ -125,17 +132,30 @@ class VaccineTable:
 
 @cache
 def vaccine_table() -> VaccineTable:
-    data = _load("vaccines.toml")
+    return build_vaccine_table(_load("vaccines.toml"))
+
+
+def build_vaccine_table(data: dict) -> VaccineTable:
+    """The table from the data file's content (tests build variants of it)."""
+    minutes = int(data.get("observation_minutes", 30))
     return VaccineTable(
         version=str(data["version"]),
-        vaccines=tuple(_vaccine(entry) for entry in data["vaccine"]),
+        vaccines=tuple(_vaccine(entry, minutes) for entry in data["vaccine"]),
         default_programme=str(data["default_programme"]),
+        observation_minutes=minutes,
     )
 
 
-def _vaccine(entry: dict) -> Vaccine:
-    """Ages given in years or months become months."""
+def vaccine_data() -> dict:
+    """The data file's content, as read (for tests that vary it)."""
+    return _load("vaccines.toml")
+
+
+def _vaccine(entry: dict, observation_minutes: int = 30) -> Vaccine:
+    """Ages given in years or months become months; the table's observation time is the
+    vaccine's unless it sets its own."""
     entry = dict(entry)
+    entry.setdefault("observation_minutes", observation_minutes)
     for bound in ("min", "max"):
         years = entry.pop(f"{bound}_age_years", None)
         if years is not None:

@@ -198,6 +198,24 @@ CREATE INDEX subject_states_subject ON subject_states (subject_id, seq);
 """
 MIGRATIONS.sql("0006_subjects", V6)
 
+# Observation after the dose: a person watched after their dose is marked as gone ("left, no
+# reaction"), once, with who and when. The queue itself is derived from the records.
+MIGRATIONS.sql(
+    "0008_observation_marks",
+    """
+CREATE TABLE observation_marks (
+    record_id TEXT PRIMARY KEY,
+    outcome TEXT NOT NULL,
+    marked_by TEXT NOT NULL,
+    marked_at TEXT NOT NULL
+);
+CREATE TRIGGER observation_marks_no_update BEFORE UPDATE ON observation_marks
+BEGIN SELECT RAISE(ABORT, 'observation marks are append-only'); END;
+CREATE TRIGGER observation_marks_no_delete BEFORE DELETE ON observation_marks
+BEGIN SELECT RAISE(ABORT, 'observation marks are append-only'); END;
+""",
+)
+
 SCHEMA_VERSION = len(MIGRATIONS.names)
 
 

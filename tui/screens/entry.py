@@ -24,6 +24,7 @@ from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, parse_ty
 from i18n import N_, _
 from scanner.sources import FrameSource
 from sync.worker import SyncState
+from tui.screens.observation import ObservationScreen
 from tui.screens.override import OverrideModal
 from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
@@ -45,6 +46,7 @@ from tui.texts import (
 from tui.widgets.entry_form import EntryForm
 from tui.widgets.form import Form, FormField, ScanInput
 from tui.widgets.keybar import KeyBar
+from tui.widgets.observation import ObservationLine
 from tui.widgets.scanner import ScannerPanel
 
 
@@ -57,6 +59,8 @@ class EntryScreen(Screen[None]):
         Binding("f2", "session", N_("Session")),
         Binding("f3", "today", N_("Today's list")),
         Binding("f4", "toggle_mode", N_("Live/Hồi cứu")),
+        # Not on the key bar (full at 80 columns): the observation line says F6.
+        Binding("f6", "observation", N_("Observation"), show=False),
     ]
 
     def __init__(
@@ -112,6 +116,7 @@ class EntryScreen(Screen[None]):
         # What the last Enter, save or scan did: always in view, never scrolled away.
         yield Static(id="message")
         yield Static(id="status")
+        yield ObservationLine(self.entry.desk, id="observation-line")
         yield ScannerPanel(self.camera, self.decoder, today=lambda: self.entry.desk.clock().date())
         yield KeyBar()
 
@@ -371,3 +376,6 @@ class EntryScreen(Screen[None]):
                 self.open_for_correction(record)
 
         self.app.push_screen(TodayScreen(self.entry.desk), chosen)
+
+    def action_observation(self) -> None:
+        self.app.push_screen(ObservationScreen(self.query_one(ObservationLine).queue))
