@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
+from domain.aefi_messages import AEFI_MESSAGES
 from i18n import N_, Nn_, _, format_date, format_time, ngettext
 
 MESSAGES: dict[str, str] = {
@@ -209,6 +210,7 @@ MESSAGES: dict[str, str] = {
     # observation after the dose (issue 13)
     #
     # adverse events after immunization (issue 13)
+    **AEFI_MESSAGES,
 }
 
 # Messages with a count: code -> (the count's parameter, singular, plural). Rendered with

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from store.aefi import AefiEvents
 from store.base import system_clock
 from store.errors import DuplicateDose, RecordNotFound, StoreError
 from store.outbox import OutboxItem
@@ -24,7 +25,7 @@ def open_store(
     return Store(Path(path), clock, any_thread=any_thread)
 
 
-class Store(Records, Sessions):
+class Store(Records, Sessions, AefiEvents):
     """Records, their outbox and sessions, in one file; users and audit in `people`."""
 
     def __enter__(self) -> Store:

@@ -33,6 +33,7 @@ COMMANDS = {
     "info": "vaxdesk.cli.data:info",
     "decode": "vaxdesk.cli.diagnose:decode",
     "camera-check": "vaxdesk.cli.diagnose:camera_check",
+    "aefi": "vaxdesk.cli.aefi:aefi",
 }
 
 
