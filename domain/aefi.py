@@ -9,22 +9,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cache
-from importlib.resources import files
 from typing import Any, TypeVar
 
 from uuid6 import uuid7
 
+from domain.aefi_symptoms import symptom_list
 from domain.dates import EARLIEST_YEAR, parse_date
 from domain.errors import FieldError, ValidationError
 from domain.text import clean_text, fold, has_control_characters
-from i18n import N_, _, language
+from i18n import N_, _
 
 T = TypeVar("T")
 MAX_VERSION = 1_000_000
@@ -71,54 +69,6 @@ _OUTCOME_LABELS = {
 SEVERITY_KEYS = {"1": Severity.MILD, "2": Severity.SEVERE}
 OUTCOME_KEYS = {"1": Outcome.RECOVERED, "2": Outcome.TREATMENT, "3": Outcome.REFERRED,
                 "4": Outcome.SEQUELAE, "5": Outcome.DEATH, "6": Outcome.UNKNOWN}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Symptom:
-    code: str
-    vi: str
-    en: str
-
-    @property
-    def name(self) -> str:
-        """In the language in use."""
-        return self.vi if language() == "vi" else self.en
-
-
-@dataclass(frozen=True)
-class SymptomList:
-    version: str
-    symptoms: tuple[Symptom, ...]
-
-    def by_code(self, code: str) -> Symptom | None:
-        return next((s for s in self.symptoms if s.code == code), None)
-
-    def resolve(self, text: str) -> Symptom | None:
-        """A code, or the one symptom whose code or name (either language, diacritics
-        ignored) starts with the text."""
-        key = fold(text).replace(" ", "_")
-        if not key:
-            return None
-        if exact := self.by_code(key):
-            return exact
-        words = fold(text)
-        hits = [s for s in self.symptoms
-                if s.code.startswith(key) or fold(s.vi).startswith(words)
-                or fold(s.en).startswith(words)]  # fmt: skip
-        return hits[0] if len(hits) == 1 else None
-
-    def complete(self, text: str) -> str | None:
-        """The first code that starts with the text (completion of the last code typed)."""
-        key = fold(text)
-        if not key:
-            return None
-        return next((s.code for s in self.symptoms if s.code.startswith(key)), None)
-
-
-@cache
-def symptom_list() -> SymptomList:
-    data = tomllib.loads(files("domain").joinpath("data", "aefi_symptoms.toml").read_text("utf-8"))
-    return SymptomList(str(data["version"]), tuple(Symptom(**s) for s in data["symptom"]))
 
 
 # An event's fields, in this order in a body, the desk's table and the report.
