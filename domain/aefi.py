@@ -60,7 +60,7 @@ _SEVERITY_LABELS = {Severity.MILD: N_("mild"), Severity.SEVERE: N_("severe")}
 _OUTCOME_LABELS = {
     Outcome.RECOVERED: N_("recovered"),
     Outcome.TREATMENT: N_("under treatment"),
-    Outcome.REFERRED: N_("referred to hospital"),
+    Outcome.REFERRED: N_("sent to hospital"),
     Outcome.SEQUELAE: N_("sequelae"),
     Outcome.DEATH: N_("death"),
     Outcome.UNKNOWN: N_("not known yet"),
@@ -187,6 +187,8 @@ def build_event(form: Mapping[str, str], ctx: AefiContext) -> AefiEvent:
     onset_time = take("onset_time", parse_time)
     symptoms = take("symptoms", parse_symptoms) or ()
     other = clean_text(form.get("symptoms_other", ""))
+    if not symptoms and not other and "symptoms" not in errors:
+        errors["symptoms"] = FieldError("symptoms", "aefi.no_symptom")
     severity = take("severity", lambda t: parse_choice("severity", t, SEVERITY_KEYS,
                                                        "aefi.severity"))  # fmt: skip
     outcome = take("outcome", lambda t: parse_choice("outcome", t, OUTCOME_KEYS, "aefi.outcome"))
