@@ -22,6 +22,6 @@ AEFI_MESSAGES: dict[str, str] = {
     "aefi.voided": N_("this record was voided: no adverse event can be added to it"),
     "aefi.other_record": N_("this event belongs to another record"),
     "aefi.changed": N_("the event changed meanwhile (now version {version}); reopen it"),
-    "aefi.no_event": N_("no adverse event {event_id}"),
+    "aefi.no_event": N_("no such adverse event: reopen the dose (F3)"),
     "aefi.vaccinator": N_("name the vaccinator or doctor this is entered for"),
 }

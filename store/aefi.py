@@ -18,7 +18,8 @@ from store.outbox import Outbox
 
 class AefiNotFound(StoreError):
     def __init__(self, event_id: str) -> None:
-        super().__init__("aefi.no_event", event_id=event_id)
+        super().__init__("aefi.no_event")
+        self.event_id = event_id
 
 
 class AefiEvents(Outbox):
