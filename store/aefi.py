@@ -81,19 +81,6 @@ class AefiEvents(Outbox):
         )
         return [body_to_event(row) for row in rows]
 
-    def aefi_counts(self, record_ids: list[str]) -> dict[str, int]:
-        """How many events follow each of these doses (those with none are left out)."""
-        counts: dict[str, int] = {}
-        for start in range(0, len(record_ids), 500):
-            chunk = record_ids[start : start + 500]
-            rows = self.conn.execute(
-                "SELECT record_id, COUNT(*) FROM current_aefi "
-                f"WHERE record_id IN ({', '.join('?' * len(chunk))}) GROUP BY record_id",
-                chunk,
-            )
-            counts.update({rid: count for rid, count in rows})
-        return counts
-
     def aefi_rows_of_day(
         self, day: str, start: datetime, end: datetime
     ) -> Iterator[dict[str, Any]]:

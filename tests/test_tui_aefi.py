@@ -21,6 +21,7 @@ from tui.screens.today import TodayScreen
 from tui.supervise import make_supervisor_app
 from vaxdesk.testing.desk import type_text
 from vaxdesk.testing.hub import SITE, HubServer, enrol
+from vaxdesk.testing.language import english_on, shown
 
 
 async def test_a_volunteer_adds_an_event_the_next_day(
@@ -91,7 +92,10 @@ async def test_the_aefi_screen_speaks_vietnamese(
         screen = app.screen
         assert isinstance(screen, AefiScreen)
         assert "Phản ứng sau tiêm" in str(screen.query_one("#aefi-title", Static).render())
+        assert not english_on(shown(app)), english_on(shown(app))
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not english_on(shown(app)), english_on(shown(app))
         assert "triệu chứng" in screen.form.field("symptoms").error
         assert screen.form.field("severity").error == "1 thông thường · 2 nặng"
         assert app.focused is screen.form.field("symptoms").input
@@ -136,3 +140,9 @@ async def test_the_supervisor_sees_a_severe_event_at_once(
         assert "desk-2: 1 severe, 0 mild" in str(listing.query_one("#aefi-counts",
                                                                    Static).render())  # fmt: skip
         await pilot.press("escape")
+        i18n.set_language("vi")  # the next refresh speaks Vietnamese
+        await until(pilot, lambda: "Phản ứng NẶNG" in str(flag.render()), "the flag in vi")
+        await pilot.press("a")
+        await pilot.pause()
+        assert "Phản ứng sau tiêm báo cáo hôm nay" in shown(app)
+        assert not english_on(shown(app)), english_on(shown(app))

@@ -81,11 +81,21 @@ def adverse_line(stats: dict[str, Any]) -> str:
     ).format(count=format_number(total), kinds="; ".join(kinds))
 
 
+SEVERE_LINES = 3  # flagged one a line; more are counted, listed on the AEFI screen (a)
+
+
 def severe_lines(stats: dict[str, Any]) -> list[str]:
     """A line for each severe adverse event of the day: desk, time, the person masked."""
-    return [_("⚠ SEVERE adverse event · {desk} · {time} · {person} (a: the list)").format(
-                desk=row.desk_id, time=row.onset_time, person=row.person)
-            for row in severe_events(stats)]  # fmt: skip
+    severe = severe_events(stats)
+    lines = [_("⚠ SEVERE adverse event · {desk} · {time} · {person} (a: the list)").format(
+                 desk=row.desk_id, time=row.onset_time, person=row.person)
+             for row in severe[:SEVERE_LINES]]  # fmt: skip
+    if len(severe) > SEVERE_LINES:
+        more = len(severe) - SEVERE_LINES
+        lines.append(ngettext("and {count} more severe event (a: the list)",
+                              "and {count} more severe events (a: the list)", more)
+                     .format(count=format_number(more)))  # fmt: skip
+    return lines
 
 
 def seen_text(row: DeskRow) -> str:
@@ -223,7 +233,7 @@ class SiteScreen(Screen[None]):
     def action_aefi(self) -> None:
         from tui.screens.site_aefi import SiteAefiScreen
 
-        self.app.push_screen(SiteAefiScreen(self.client, self.stats))
+        self.app.push_screen(SiteAefiScreen(self.client, self.stats, self.refresh_seconds))
 
     def action_open_desk(self) -> None:
         table = self.query_one(DataTable)

@@ -61,10 +61,13 @@ class SiteAefiScreen(Screen[None]):
         Binding("escape", "back", N_("Back")),
     ]
 
-    def __init__(self, client: SupervisorClient, stats: dict[str, Any] | None) -> None:
+    def __init__(
+        self, client: SupervisorClient, stats: dict[str, Any] | None, refresh_seconds: float = 5
+    ) -> None:
         super().__init__()
         self.client = client
         self.stats = stats
+        self.refresh_seconds = refresh_seconds
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -80,6 +83,7 @@ class SiteAefiScreen(Screen[None]):
             table.add_column(_(label))
         table.focus()
         self.show()
+        self.set_interval(self.refresh_seconds, self.action_refresh_now)
 
     def show(self) -> None:
         self.query_one("#aefi-counts", Static).update(counts_line(self.stats))
