@@ -225,6 +225,10 @@ def test_the_days_report(tmp_path: Path, live: EntryContext, clock: FakeClock) -
     assert row["id_number"] == "079092001234" and row["full_name"] == "Nguyễn Văn An"
     assert row["symptoms"] == "fever,rash" and row["treatment"] == "'=cmd()"
     assert out.stat().st_mode & 0o777 == 0o600
+    bad = runner.invoke(main, [*args[:4], "--day", "31/02/2026", str(out)])
+    assert bad.exit_code == 2 and "31/02/2026 does not exist" in bad.output
+    helped = runner.invoke(main, ["--lang", "vi", "aefi", "report", "--help"])
+    assert helped.exit_code == 0 and "phản ứng sau tiêm của ngày" in helped.output
     empty = runner.invoke(main, [*args[:2], "--as", SUPERVISOR, "--db", str(db), "--day",
                                  "20/11/2026", str(out)], input="1357\n")  # fmt: skip
     assert empty.exit_code == 0 and len(out.read_text("utf-8").splitlines()) == 1

@@ -41,6 +41,8 @@ def aefi() -> None:
 def aefi_report(
     ctx: click.Context, db: Path | None, day: str | None, as_user: str | None, out: Path
 ) -> None:
+    from datetime import datetime, time
+
     from domain.clock import SiteClock, day_bounds
     from domain.dates import parse_date
     from domain.roles import Action
@@ -55,7 +57,7 @@ def aefi_report(
         wanted = parse_date(day, today=now.date(), field="day").to_date() if day else now.date()
     except Exception as error:
         raise click.BadParameter(describe(error), param_hint="--day") from None
-    start, end = day_bounds(now.replace(year=wanted.year, month=wanted.month, day=wanted.day))
+    start, end = day_bounds(datetime.combine(wanted, time(), tzinfo=now.tzinfo))
     try:
         with open_store(desk.db) as store:
             actor = authorise(store, as_user, Action.EXPORT)
