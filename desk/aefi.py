@@ -29,6 +29,12 @@ def events_of(desk: Desk, record: Record) -> list[AefiEvent]:
     return desk.store.aefi_of_record(record.record_id)
 
 
+def may_correct(desk: Desk, event: AefiEvent) -> bool:
+    """A supervisor corrects any event; anyone else the events they entered, as records."""
+    user = desk.user
+    return desk.may(Action.CORRECT_ANY) or (user is not None and event.entered_by == user.name)
+
+
 def aefi_form(desk: Desk, record: Record, original: AefiEvent | None = None) -> dict[str, str]:
     """The form offered: the event being corrected, else now on the site's clock and the
     dose's vaccinator."""
@@ -64,6 +70,8 @@ def save_aefi(
     desk: Desk, record: Record, form: Mapping[str, str], original: AefiEvent | None = None
 ) -> AefiSaved | Refused:
     """Store the event (or the next version of `original`) and nudge the upload."""
+    if original is not None and not may_correct(desk, original):
+        return Refused(problem=DeskError("role.own_records_only", role=desk.role.term))
     try:
         event = build_event(form, _context(desk, record, original))
     except ValidationError as error:

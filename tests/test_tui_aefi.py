@@ -70,6 +70,13 @@ async def test_a_volunteer_adds_an_event_the_next_day(
         await pilot.press("a")
         assert isinstance(app.screen, AefiScreen) and app.screen.original is not None
         await pilot.press("escape")
+    app = desk_app(db_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:  # the vaccinator: not theirs to correct
+        await open_session(pilot)
+        await pilot.press("f3", "a")
+        assert isinstance(app.screen, AefiScreen) and app.screen.original is None
+        assert "New adverse event" in str(app.screen.query_one("#aefi-message", Static).render())
+        await pilot.press("escape")
     with open_store(db_path) as store:
         [event] = store.aefi_of_record(dose.record_id)
         kinds = [item.kind for item in store.outbox_claim(10)]

@@ -16,7 +16,7 @@ from textual.suggester import Suggester
 from textual.widgets import Header, Static
 
 from desk import Desk
-from desk.aefi import AefiSaved, aefi_form, check_aefi_field, events_of, save_aefi
+from desk.aefi import AefiSaved, aefi_form, check_aefi_field, events_of, may_correct, save_aefi
 from domain.aefi import OUTCOME_KEYS, SEVERITY_KEYS, AefiEvent, symptom_list
 from domain.messages import describe
 from domain.record import Record
@@ -92,7 +92,9 @@ class AefiScreen(Screen[AefiSaved | None]):
         self.desk = desk
         self.record = record
         self.events = events_of(desk, record)
-        self.original: AefiEvent | None = self.events[-1] if self.events else None
+        latest = self.events[-1] if self.events else None
+        # Another's event is not this user's to correct: a new one is offered instead.
+        self.original = latest if latest is not None and may_correct(desk, latest) else None
 
     def compose(self) -> ComposeResult:
         r = self.record
