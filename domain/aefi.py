@@ -352,7 +352,8 @@ def event_to_form(event: AefiEvent) -> dict[str, str]:
     severity = {v: k for k, v in SEVERITY_KEYS.items()}[event.severity]
     outcome = {v: k for k, v in OUTCOME_KEYS.items()}[event.outcome]
     return {"onset_on": event.onset_on.strftime("%d/%m/%Y"), "onset_time": event.onset_time,
-            "symptoms": ", ".join(event.symptoms), "symptoms_other": event.symptoms_other,
+            "symptoms": symptom_list().names(event.symptoms),
+            "symptoms_other": event.symptoms_other,
             "severity": severity, "treatment": event.treatment, "referral": event.referral,
             "outcome": outcome, "vaccinator": event.vaccinator}  # fmt: skip
 

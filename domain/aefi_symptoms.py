@@ -33,25 +33,34 @@ class SymptomList:
         return next((s for s in self.symptoms if s.code == code), None)
 
     def resolve(self, text: str) -> Symptom | None:
-        """A code, or the one symptom whose code or name (either language, diacritics
-        ignored) starts with the text."""
-        key = fold(text).replace(" ", "_")
-        if not key:
-            return None
-        if exact := self.by_code(key):
-            return exact
-        words = fold(text)
-        hits = [s for s in self.symptoms
-                if s.code.startswith(key) or fold(s.vi).startswith(words)
-                or fold(s.en).startswith(words)]  # fmt: skip
-        return hits[0] if len(hits) == 1 else None
-
-    def complete(self, text: str) -> str | None:
-        """The first code that starts with the text (completion of the last code typed)."""
+        """A code, a whole name (either language, diacritics ignored), or the one symptom
+        whose name starts with the text."""
         key = fold(text)
         if not key:
             return None
-        return next((s.code for s in self.symptoms if s.code.startswith(key)), None)
+        for symptom in self.symptoms:
+            if key in (symptom.code, fold(symptom.vi), fold(symptom.en)):
+                return symptom
+        hits = [s for s in self.symptoms
+                if s.code.startswith(key.replace(" ", "_")) or fold(s.vi).startswith(key)
+                or fold(s.en).startswith(key)]  # fmt: skip
+        return hits[0] if len(hits) == 1 else None
+
+    def complete(self, typed: str) -> str | None:
+        """The first name (in the language in use) that starts with what was typed, written
+        as typed and then as the name goes on: `kho t` → `kho thở`."""
+        key = fold(typed)
+        if not key:
+            return None
+        for symptom in self.symptoms:
+            name = symptom.name
+            if fold(name).startswith(key) and len(fold(name)) > len(key):
+                return typed + name[len(key) :]
+        return None
+
+    def names(self, codes: tuple[str, ...]) -> str:
+        """The symptoms' names in the language in use, comma between."""
+        return ", ".join(s.name if (s := self.by_code(c)) else c for c in codes)
 
 
 @cache

@@ -6,6 +6,7 @@ version); Ctrl+N starts another event instead."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +18,8 @@ from textual.widgets import Header, Static
 
 from desk import Desk
 from desk.aefi import AefiSaved, aefi_form, check_aefi_field, events_of, may_correct, save_aefi
-from domain.aefi import OUTCOME_KEYS, SEVERITY_KEYS, AefiEvent, symptom_list
+from domain.aefi import OUTCOME_KEYS, SEVERITY_KEYS, AefiEvent, parse_symptoms, symptom_list
+from domain.errors import FieldError
 from domain.messages import describe
 from domain.record import Record
 from domain.text import mask
@@ -40,18 +42,16 @@ LABELS = {
 
 
 class SymptomSuggester(Suggester):
-    """Completes the code being typed after the last comma: `fe` → `fever`."""
+    """Completes the name being typed after the last comma, in the language in use, without
+    diacritics needed: `kho t` → `kho thở`."""
 
     def __init__(self) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
-        last = value.rpartition(",")[2]
-        typed = last.lstrip()
-        code = symptom_list().complete(typed) if typed else None
-        if code is None or code == typed:
-            return None
-        return value + code[len(typed) :]
+        typed = value.rpartition(",")[2].lstrip()
+        done = symptom_list().complete(typed) if typed else None
+        return value + done[len(typed) :] if done else None
 
 
 def choices(keys: Mapping[str, object]) -> str:
@@ -112,7 +112,7 @@ class AefiScreen(Screen[AefiSaved | None]):
                 yield FormField("onset_on", LABELS["onset_on"], placeholder=N_("DD/MM/YYYY"))
                 yield FormField("onset_time", LABELS["onset_time"], placeholder=N_("HH:MM"))
                 yield FormField("symptoms", LABELS["symptoms"], suggester=SymptomSuggester(),
-                                placeholder=N_("codes, comma between"))  # fmt: skip
+                                placeholder=N_("names, comma between"))  # fmt: skip
                 yield FormField("symptoms_other", LABELS["symptoms_other"],
                                 placeholder=N_("in words, if not listed"))  # fmt: skip
                 yield FormField("severity", LABELS["severity"], hint=choices(SEVERITY_KEYS))
@@ -123,11 +123,8 @@ class AefiScreen(Screen[AefiSaved | None]):
                 yield FormField("vaccinator", LABELS["vaccinator"],
                                 placeholder=N_("vaccinator or doctor"))  # fmt: skip
             yield Static(id="aefi-symptoms")
-            yield Static(
-                _("Symptoms: {codes}").format(
-                    codes=" ".join(s.code for s in symptom_list().symptoms)),
-                id="aefi-legend",
-            )  # fmt: skip
+            yield Static(_("Symptoms: type the start of a name, → completes it; a comma between "
+                           "two"), id="aefi-legend")  # fmt: skip
             yield Static(id="aefi-message")
         yield KeyBar()
 
@@ -171,6 +168,9 @@ class AefiScreen(Screen[AefiSaved | None]):
     @on(Form.FieldDone)
     def field_done(self, event: Form.FieldDone) -> None:
         field = event.field
+        if field.field_name == "symptoms":  # the names, as the list writes them
+            with suppress(FieldError):  # else the error comes under it, the text as typed
+                field.value = symptom_list().names(parse_symptoms(field.value))
         error = check_aefi_field(self.desk, self.record, self.form.values(), field.field_name,
                                  self.original)  # fmt: skip
         field.error = describe(error) if error else ""
