@@ -7,7 +7,7 @@ from i18n import N_
 
 AEFI_MESSAGES: dict[str, str] = {
     "aefi.time": N_("'{text}' is not a time of day: type e.g. 9:30 or 0930"),
-    "aefi.symptom": N_("no symptom '{text}' in the list: type its code or the start of its name"),
+    "aefi.symptom": N_("'{text}' is not one symptom of the list: type more of its name"),
     "aefi.symptom_twice": N_("a symptom is listed twice"),
     "aefi.symptom_list": N_("symptom list {version} is not the one this hub knows"),
     "aefi.no_symptom": N_("give at least one symptom, from the list or in words"),
