@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
+from domain.aefi_messages import AEFI_MESSAGES
 from domain.list_messages import LIST_MESSAGES
 from i18n import N_, Nn_, _, format_date, format_time, ngettext
 
@@ -217,6 +218,7 @@ MESSAGES: dict[str, str] = {
     "observation.none": N_("no observation for this record: no dose given here today"),
     "observation.marked_already": N_("marked as gone already"),
     # adverse events after immunization (issue 13)
+    **AEFI_MESSAGES,
 }
 
 # Messages with a count: code -> (the count's parameter, singular, plural). Rendered with

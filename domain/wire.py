@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from domain.aefi import AefiEvent, checked_event, event_to_body
 from domain.dates import PartialDate
 from domain.errors import FieldError
 from domain.fields import Aefi, Screening, Source, Status
@@ -67,6 +68,10 @@ MAX_TEXT = 400
 
 # Kinds of outbox items; the hub answers `invalid` to a kind it does not know.
 RECORD = "record"
+AEFI = "aefi"  # an adverse event after immunization, linked to a dose (domain.aefi)
+# The fields of a kind's payload that name the item (kind, key, version).
+ITEM_KEYS: dict[str, tuple[str, str]] = {RECORD: ("record_id", "version"),
+                                         AEFI: ("event_id", "version")}  # fmt: skip
 
 # The result of one uploaded item.
 STORED = "stored"  # new (key, version): kept
@@ -234,6 +239,15 @@ def checked_record(body: Any, *, today: date) -> Record:
     if body["person_key"] != record.person.person_key:
         raise FieldError("person_key", "record.person_key")
     return record
+
+
+def checked_aefi(body: Any, *, today: date) -> AefiEvent:
+    """An adverse event sent over the wire, checked by the domain's rules (`check_event`)."""
+    return checked_event(body, today=today)
+
+
+def aefi_to_body(event: AefiEvent) -> dict[str, Any]:
+    return event_to_body(event)
 
 
 def refusal_problem(result: dict[str, Any]) -> dict[str, Any]:

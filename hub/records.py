@@ -17,15 +17,19 @@ from domain.errors import FieldError
 from domain.fields import Source
 from domain.messages import describe, wire_params
 from domain.wire import (
+    AEFI,
     INVALID,
+    ITEM_KEYS,
     ITEMS_PATH,
     ITEMS_RECONCILE_PATH,
     MAX_BATCH,
     RECONCILE_PATH,
     RECORD,
     RECORDS_PATH,
+    checked_aefi,
     checked_record,
 )
+from hub.aefi_db import ingest_aefi, missing_aefi
 from hub.context import ApiError, HubContext, guarded
 from hub.db import Desk
 
@@ -90,7 +94,36 @@ async def keep_records(
     return [results[i] for i in range(len(bodies))]
 
 
-KEEPERS: dict[str, Keeper] = {RECORD: keep_records}
+async def keep_aefi(
+    hub: HubContext, desk: Desk, bodies: list[Any], now: datetime
+) -> list[dict[str, Any]]:
+    """Adverse events, checked by the domain's own rules (`checked_aefi`), then the hub's."""
+    latest = now.astimezone(hub.zone).date() + timedelta(days=1)
+    results: dict[int, dict[str, Any]] = {}
+    good = []
+    for index, body in enumerate(bodies):
+        try:
+            event = checked_aefi(body, today=latest)
+            problem = None
+            if event.desk_id != desk.desk_id:
+                problem = FieldError("desk_id", "hub.other_desk", desk=desk.desk_id)
+            elif event.site_id != desk.site_id:
+                problem = FieldError("site_id", "hub.other_site", desk=desk.desk_id,
+                                     site=desk.site_id)  # fmt: skip
+        except FieldError as error:
+            problem = error
+        if problem is not None:
+            results[index] = refusal(problem)
+            log.info("refused aefi from desk %s: %s", desk.desk_id, problem.code)
+        else:
+            good.append((index, body))
+    stored = await run_in_threadpool(ingest_aefi, hub.db, desk, [b for _, b in good], now)
+    for (index, _), result in zip(good, stored, strict=True):
+        results[index] = result
+    return [results[i] for i in range(len(bodies))]
+
+
+KEEPERS: dict[str, Keeper] = {RECORD: keep_records, AEFI: keep_aefi}
 
 
 def _item_key(item: Any) -> tuple[str, str, int] | None:
@@ -104,8 +137,11 @@ def _item_key(item: Any) -> tuple[str, str, int] | None:
 
 
 def _matches(kind: str, key: str, version: int, payload: dict[str, Any]) -> bool:
-    """A record's payload is the record the item names."""
-    return kind != RECORD or (payload.get("record_id"), payload.get("version")) == (key, version)
+    """A record's (an event's) payload is the one the item names."""
+    if kind not in ITEM_KEYS:
+        return True
+    name, number = ITEM_KEYS[kind]
+    return (payload.get(name), payload.get(number)) == (key, version)
 
 
 def routes(hub: HubContext) -> list[Route]:
@@ -178,9 +214,13 @@ def routes(hub: HubContext) -> list[Route]:
         except (KeyError, TypeError, ValueError, OverflowError):
             raise ApiError(400, 'expected {"items": [[kind, key, version], ...]}') from None
         records = [(key, version) for kind, key, version in wanted if kind == RECORD]
-        lacking = set(await run_in_threadpool(hub.db.missing, desk, records))
+        lacking = {(RECORD, *key) for key in await run_in_threadpool(hub.db.missing, desk, records)}
+        events = [(key, version) for kind, key, version in wanted if kind == AEFI]
+        lacking |= {(AEFI, *key) for key in await run_in_threadpool(missing_aefi, hub.db, desk,
+                                                                     events)}  # fmt: skip
         # An item of a kind the hub does not keep is never held: it is missing too.
-        missing = [[k, key, v] for k, key, v in wanted if k != RECORD or (key, v) in lacking]
+        missing = [[k, key, v] for k, key, v in wanted
+                   if k not in (RECORD, AEFI) or (k, key, v) in lacking]  # fmt: skip
         return JSONResponse({"missing": missing})
 
     return [

@@ -7,7 +7,7 @@ import secrets
 from dbkit import Cursor, Migrations
 
 TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "lookups", "hub_secrets",
-          "hub_meta", "_migrations")  # fmt: skip
+          "hub_meta", "aefi_events", "_migrations")  # fmt: skip
 
 
 class HubMeta:
@@ -124,5 +124,31 @@ def lookups(cur: Cursor) -> None:
         (secrets.token_hex(32),),
     )
 
+
+# Adverse events after immunization, every version a desk sent, keyed by (event id,
+# version) like records: the body as sent, and the columns the figures read.
+MIGRATIONS.sql(
+    "0006_aefi_events",
+    """CREATE TABLE IF NOT EXISTS aefi_events (
+        event_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        desk_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        person_key TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        onset_on TEXT NOT NULL,
+        onset_time TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        body TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        desk_recorded_at TEXT NOT NULL,
+        PRIMARY KEY (event_id, version)
+    )""",
+    "CREATE INDEX IF NOT EXISTS aefi_events_site ON aefi_events (site_id, version, "
+    "desk_recorded_at)",
+    "CREATE INDEX IF NOT EXISTS aefi_events_record ON aefi_events (record_id)",
+)
 
 SCHEMA_VERSION = len(MIGRATIONS.names)

@@ -9,6 +9,7 @@ from typing import Any
 
 from dbkit import active_dose, current_version, iso
 from domain.clock import DEFAULT_TIMEZONE, day_bounds, site_zone
+from hub.aefi_db import events_since
 from hub.storage import Storage
 
 # Records of the site whose first version a desk recorded since a moment, joined to their
@@ -90,7 +91,10 @@ class SiteFigures(Storage):
 
     def site_totals(self, site_id: str, day_start: datetime) -> dict[str, Any]:
         """Today's doses by vaccine and dose number, and adverse events for the site and by
-        kind and desk (`aefi_by_desk`: {"severe": {"desk-2": 1}})."""
+        kind and desk (`aefi_by_desk`: {"severe": {"desk-2": 1}}): events reported today
+        (linked to a dose), and records' own AEFI field where no event is linked to them;
+        `aefi_events`, today's events (the person masked), newest first; `aefi_severe`, the
+        severe ones among them."""
         since = (site_id, iso(day_start))
         with self._tx() as cur:
             cur.execute(
@@ -102,17 +106,24 @@ class SiteFigures(Storage):
                 {"vaccine": vaccine, "dose_number": number, "count": count}
                 for vaccine, number, count in cur.fetchall()
             ]
+            # A record's own AEFI field counts unless an event linked to it says more.
             cur.execute(
                 f"SELECT c.aefi, f.desk_id, COUNT(*) {_FIRST_SINCE} AND c.status = 'active' "
-                "AND c.aefi != '' GROUP BY c.aefi, f.desk_id ORDER BY c.aefi, f.desk_id",
+                "AND c.aefi != '' AND c.record_id NOT IN (SELECT record_id FROM aefi_events) "
+                "GROUP BY c.aefi, f.desk_id ORDER BY c.aefi, f.desk_id",
                 since,
             )
-            aefi: dict[str, int] = {}
-            by_desk: dict[str, dict[str, int]] = {}
-            for kind, desk_id, count in cur.fetchall():
-                aefi[kind] = aefi.get(kind, 0) + count
-                by_desk.setdefault(kind, {})[desk_id] = count
-        return {"doses": doses, "aefi": aefi, "aefi_by_desk": by_desk}
+            counted = cur.fetchall()
+            events = events_since(cur, site_id, day_start)
+        aefi: dict[str, int] = {}
+        by_desk: dict[str, dict[str, int]] = {}
+        counted += [(e["severity"], e["desk_id"], 1) for e in events]
+        for kind, desk_id, count in counted:
+            aefi[kind] = aefi.get(kind, 0) + count
+            by_desk.setdefault(kind, {})[desk_id] = by_desk.get(kind, {}).get(desk_id, 0) + count
+        severe = [e for e in events if e["severity"] == "severe"]
+        return {"doses": doses, "aefi": aefi, "aefi_by_desk": by_desk,
+                "aefi_events": events, "aefi_severe": severe}  # fmt: skip
 
     def recent(self, site_id: str, desk_id: str, limit: int) -> list[dict[str, Any]]:
         """A desk's latest records as received (current versions), newest first."""

@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
+from store.aefi import AefiEvents
 from store.base import system_clock
 from store.errors import DuplicateDose, RecordNotFound, StoreError
 from store.outbox import OutboxItem
@@ -26,7 +27,7 @@ def open_store(
     return Store(Path(path), clock, any_thread=any_thread)
 
 
-class Store(Records, Sessions):
+class Store(Records, Sessions, AefiEvents):
     """Records, their outbox and sessions, in one file; users and audit in `people`."""
 
     @cached_property

@@ -7,6 +7,7 @@ import json
 import sqlite3
 
 from dbkit import Cursor, Migrations, MigrationsTooNew, UserVersion, current_version
+from domain.aefi import AEFI_FIELDS
 from domain.errors import DeskError
 from domain.wire import RECORD_FIELDS
 
@@ -214,6 +215,24 @@ BEGIN SELECT RAISE(ABORT, 'observation marks are append-only'); END;
 CREATE TRIGGER observation_marks_no_delete BEFORE DELETE ON observation_marks
 BEGIN SELECT RAISE(ABORT, 'observation marks are append-only'); END;
 """,
+)
+
+# Adverse events after immunization, linked to a dose (record id, person key): versioned and
+# append-only like records; each version goes to the hub as an outbox item of kind "aefi".
+MIGRATIONS.sql(
+    "0009_aefi_events",
+    "CREATE TABLE aefi_events ("
+    + ", ".join(f"{c} {'INTEGER' if c == 'version' else 'TEXT'} NOT NULL" for c in AEFI_FIELDS)
+    + ", PRIMARY KEY (event_id, version));",
+    "CREATE INDEX aefi_events_record ON aefi_events (record_id);",
+    "CREATE INDEX aefi_events_recorded ON aefi_events (desk_id, recorded_at);",
+    "CREATE TRIGGER aefi_events_no_update BEFORE UPDATE ON aefi_events "
+    "BEGIN SELECT RAISE(ABORT, 'adverse events are append-only: save a new version'); END;",
+    "CREATE TRIGGER aefi_events_no_delete BEFORE DELETE ON aefi_events "
+    "BEGIN SELECT RAISE(ABORT, 'adverse events are never deleted'); END;",
+    "CREATE VIEW current_aefi AS SELECT e.* FROM aefi_events e WHERE "
+    + current_version("e", "aefi_events", "event_id")
+    + ";",
 )
 
 SCHEMA_VERSION = len(MIGRATIONS.names)

@@ -156,6 +156,59 @@ def adverse_events(stats: dict[str, Any]) -> list[AdverseEvents]:
     ]
 
 
+@dataclass(frozen=True)
+class AefiRow:
+    """One adverse event reported today, as the supervisor sees it: the person masked."""
+
+    desk_id: str
+    person: str  # masked
+    severity: str  # "mild" or "severe"
+    outcome: str  # domain.aefi.Outcome's value
+    onset_on: date
+    onset_time: str  # "HH:MM" on the site's clock
+    reported_at: datetime | None  # on the site's clock
+    symptoms: tuple[str, ...]  # codes of the symptom list
+    symptoms_other: str
+    referral: str
+
+    @property
+    def severe(self) -> bool:
+        return self.severity == "severe"
+
+
+def aefi_rows(stats: dict[str, Any] | None) -> list[AefiRow]:
+    """Today's adverse events linked to doses, severe first, then the newest first (a hub
+    before issue 13 sends none)."""
+    rows = []
+    for event in (stats or {}).get("totals", {}).get("aefi_events", []):
+        reported = event.get("reported_at")
+        rows.append(AefiRow(
+            desk_id=str(event.get("desk_id", "")), person=str(event.get("person", "")),
+            severity=str(event.get("severity", "")), outcome=str(event.get("outcome", "")),
+            onset_on=date.fromisoformat(event["onset_on"]),
+            onset_time=str(event.get("onset_time", "")),
+            reported_at=on_site_clock(reported, stats) if reported else None,
+            symptoms=tuple(c for c in str(event.get("symptoms", "")).split(",") if c),
+            symptoms_other=str(event.get("symptoms_other", "")),
+            referral=str(event.get("referral", "")),
+        ))  # fmt: skip
+    return sorted(rows, key=lambda r: not r.severe)  # stable: newest first within each
+
+
+def severe_events(stats: dict[str, Any] | None) -> list[AefiRow]:
+    """Today's severe events: each flagged on the supervisor's screen at once."""
+    return [row for row in aefi_rows(stats) if row.severe]
+
+
+def aefi_by_desk(stats: dict[str, Any] | None) -> dict[str, dict[str, int]]:
+    """Today's adverse events per desk by severity: {"desk-2": {"severe": 1, "mild": 2}}."""
+    counts: dict[str, dict[str, int]] = {}
+    for kind, desks in (stats or {}).get("totals", {}).get("aefi_by_desk", {}).items():
+        for desk_id, count in desks.items():
+            counts.setdefault(desk_id, {})[kind] = count
+    return dict(sorted(counts.items()))
+
+
 def zone_of(stats: dict[str, Any] | None) -> ZoneInfo:
     """The site's time zone, as the hub's figures name it."""
     try:

@@ -344,6 +344,7 @@ class SyncWorker:
                     if loop.time() - last_beat >= self.heartbeat_seconds:
                         await self.send_heartbeat()
                         last_beat = loop.time()
+                        await self._publish()  # what the hub's reply said (site zone, clock)
                     attempt = 0
                     if once:
                         return True

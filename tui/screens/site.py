@@ -20,6 +20,7 @@ from sync.supervision import (
     adverse_events,
     desk_rows,
     generated_at,
+    severe_events,
     site_day,
     zone_of,
 )
@@ -82,6 +83,23 @@ def adverse_line(stats: dict[str, Any]) -> str:
     ).format(count=format_number(total), kinds="; ".join(kinds))
 
 
+SEVERE_LINES = 3  # flagged one a line; more are counted, listed on the AEFI screen (a)
+
+
+def severe_lines(stats: dict[str, Any]) -> list[str]:
+    """A line for each severe adverse event of the day: desk, time, the person masked."""
+    severe = severe_events(stats)
+    lines = [_("⚠ SEVERE adverse event · {desk} · {time} · {person} (a: the list)").format(
+                 desk=row.desk_id, time=row.onset_time, person=row.person)
+             for row in severe[:SEVERE_LINES]]  # fmt: skip
+    if len(severe) > SEVERE_LINES:
+        more = len(severe) - SEVERE_LINES
+        lines.append(ngettext("and {count} more severe event (a: the list)",
+                              "and {count} more severe events (a: the list)", more)
+                     .format(count=format_number(more)))  # fmt: skip
+    return lines
+
+
 def seen_text(row: DeskRow) -> str:
     """How long since the desk was last heard from; a silent desk said so."""
     if row.silence_seconds is None:
@@ -131,6 +149,7 @@ class SiteScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open_desk", N_("Open desk")),
         Binding("r", "refresh_now", N_("Refresh")),
+        Binding("a", "aefi", N_("Adverse events")),
     ]
 
     def __init__(
@@ -190,7 +209,7 @@ class SiteScreen(Screen[None]):
 
     def show(self, stats: dict[str, Any]) -> None:
         self.query_one("#site-summary", Static).update(site_line(stats, self.target_per_day))
-        aefi = adverse_line(stats)
+        aefi = "\n".join(line for line in (adverse_line(stats), *severe_lines(stats)) if line)
         self.query_one("#site-aefi", Static).update(Text(aefi, style="bold red") if aefi else "")
         table = self.query_one(DataTable)
         for row in desk_rows(stats, self.target_per_day):
@@ -212,6 +231,11 @@ class SiteScreen(Screen[None]):
     @on(DataTable.RowSelected)
     def row_selected(self) -> None:
         self.action_open_desk()
+
+    def action_aefi(self) -> None:
+        from tui.screens.site_aefi import SiteAefiScreen
+
+        self.app.push_screen(SiteAefiScreen(self.client, self.stats, self.refresh_seconds))
 
     def action_open_desk(self) -> None:
         table = self.query_one(DataTable)

@@ -57,6 +57,7 @@ class TodayScreen(Screen[Record | None]):
         Binding("enter", "open", N_("Correct"), priority=False),
         Binding("v", "void", N_("Void")),
         Binding("x", "reveal", N_("Reveal ID")),
+        Binding("a", "aefi", N_("Adverse event")),
         Binding("slash", "search", N_("Search")),
         Binding("escape", "back", N_("Back")),
         Binding("down", "to_list", N_("To the list"), show=False),  # from the search
@@ -211,6 +212,26 @@ class TodayScreen(Screen[Record | None]):
                                                             reason=reason))  # fmt: skip
 
         self.app.push_screen(VoidModal(void_summary(record)), voided)
+
+    def action_aefi(self) -> None:
+        """An adverse event after the selected dose (or its correction), at any time."""
+        from tui.screens.aefi import AefiScreen
+
+        record = self._selected()
+        if record is None:
+            return
+        if record.status is Status.VOIDED or not record.gives_dose:
+            self.say(_("An adverse event follows a dose given: not this record"))
+            return
+
+        def saved(result: object) -> None:
+            event = getattr(result, "event", None)
+            if event is not None:
+                self.say(_("Adverse event saved ✓ {name}: {severity} (v{version})").format(
+                    name=record.person.full_name, severity=event.severity.label,
+                    version=event.version))  # fmt: skip
+
+        self.app.push_screen(AefiScreen(self.desk, record), saved)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

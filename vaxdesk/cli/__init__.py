@@ -34,6 +34,7 @@ COMMANDS = {
     "info": "vaxdesk.cli.data:info",
     "decode": "vaxdesk.cli.diagnose:decode",
     "camera-check": "vaxdesk.cli.diagnose:camera_check",
+    "aefi": "vaxdesk.cli.aefi:aefi",
 }
 
 
