@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import TextIO
 
 from desk.core import Desk
@@ -28,7 +30,7 @@ from domain.subjects import (
     SubjectState,
 )
 from domain.text import fold
-from store import Store
+from store import Store, open_store
 from store.export import spreadsheet_safe
 from store.subjects import match_key
 
@@ -308,3 +310,45 @@ def write_follow_up(store: Store, site_id: str, day: date, which: FollowUp, out:
         writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
         count += 1
     return count
+
+
+# -- the day's list screen -----------------------------------------------------------------
+
+
+def matches(subject: Subject, search: str) -> bool:
+    """A name without diacritics (any part of it), or digits of the ID number."""
+    text = search.strip()
+    if not text:
+        return True
+    digits = "".join(ch for ch in text if ch.isalnum())
+    number = subject.person.id_number
+    if digits and any(ch.isdigit() for ch in digits) and digits.upper() in number.upper():
+        return True
+    return fold(text) in fold(subject.person.full_name)
+
+
+def day_list(store: Store, site_id: str, day: date, *, state: SubjectState | None = None,
+             group: str | None = None, search: str = "") -> list[Subject]:  # fmt: skip
+    """The day's people in list order, filtered by state, priority group and a search."""
+    states = None if state is None else [state]
+    return [
+        s for s in store.subjects.of_day(site_id, day, states)
+        if (group is None or s.entry.priority_group == group) and matches(s, search)
+    ]  # fmt: skip
+
+
+def follow_up_file(folder: Path, site_id: str, day: date, which: FollowUp) -> Path:
+    """Where a follow-up list goes: the data folder, one file per site, day and list."""
+    return folder / f"{which.value}-{site_id}-{day.isoformat()}.csv"
+
+
+def export_follow_up(db_path: Path, site_id: str, day: date, which: FollowUp) -> tuple[Path, int]:
+    """Write the follow-up list beside the desk's file (owner-only: health data), on a
+    connection of its own (a worker thread's); the file and how many people."""
+    out = follow_up_file(db_path.parent, site_id, day, which)
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with open_store(db_path) as store, open(descriptor, "w", encoding="utf-8-sig",
+                                            newline="") as handle:  # fmt: skip
+        count = write_follow_up(store, site_id, day, which, handle)
+    return out, count

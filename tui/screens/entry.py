@@ -26,9 +26,11 @@ from scanner.sources import FrameSource
 from sync.worker import SyncState
 from tui.screens.override import OverrideModal
 from tui.screens.session import SessionScreen
+from tui.screens.subjects import SubjectsScreen
 from tui.screens.today import TodayScreen
 from tui.services import HistoryArrived, SyncStateChanged
 from tui.texts import (
+    describe_arrival,
     describe_certificate,
     describe_history,
     describe_imported,
@@ -57,6 +59,7 @@ class EntryScreen(Screen[None]):
         Binding("f2", "session", N_("Session")),
         Binding("f3", "today", N_("Today's list")),
         Binding("f4", "toggle_mode", N_("Live/Hồi cứu")),
+        Binding("f7", "subjects", N_("Subject list")),  # today's list of the site (arrival)
     ]
 
     def __init__(
@@ -107,6 +110,7 @@ class EntryScreen(Screen[None]):
                 id="entry-form",
             )
             yield Static(id="history")
+            yield Static(id="arrival")  # on today's list, or a walk-in (hidden when empty)
             yield Static(id="scan-queue")
             yield Static(legend(), id="legend")
         # What the last Enter, save or scan did: always in view, never scrolled away.
@@ -185,6 +189,7 @@ class EntryScreen(Screen[None]):
         self.form.set_values(values)
         self.show_mode()
         self.query_one("#history", Static).update("")
+        self.show_arrival("")
         first = self.form.first_enabled()
         if first is not None:
             first.input.focus()
@@ -194,6 +199,7 @@ class EntryScreen(Screen[None]):
         self.form.set_values(patch.values)
         if patch.lookup is not None and self.entry.certificate is None:
             self.query_one("#history", Static).update(describe_history(patch.lookup))
+            self.show_arrival(describe_arrival(self.entry.arrival))
         if patch.certificate is not None:
             self.query_one("#history", Static).update(describe_certificate(patch.certificate))
         self.show_fields()  # on every Enter: the session bar stays as it is
@@ -201,6 +207,11 @@ class EntryScreen(Screen[None]):
             self.last_field().input.focus()
         elif patch.focus is not None:
             self.form.focus_field(patch.focus)
+
+    def show_arrival(self, text: str) -> None:
+        line = self.query_one("#arrival", Static)
+        line.update(text)
+        line.display = bool(text)
 
     def quit_question(self) -> str:
         """What to ask before quitting: what would be lost; "" when nothing."""
@@ -371,3 +382,6 @@ class EntryScreen(Screen[None]):
                 self.open_for_correction(record)
 
         self.app.push_screen(TodayScreen(self.entry.desk), chosen)
+
+    def action_subjects(self) -> None:
+        self.app.push_screen(SubjectsScreen(self.entry.desk), lambda _done: self.refresh_status())
