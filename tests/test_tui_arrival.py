@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from desk.arrival import lookup
 from desk.lists import import_list
@@ -153,6 +153,7 @@ async def test_in_vietnamese_at_80_columns(db_path: Path, clock: FakeClock) -> N
         await pilot.pause()
         keys = text_of(app, "#keybar")
         assert len(keys.rstrip()) <= 80, keys
-        for word in ("Trạng thái", "Nhóm", "Vắng", "Quay lại"):
+        for word in ("Trạng thái", "Nhóm", "Đã đến", "Vắng", "DS chưa tiêm", "DS vắng"):
             assert word in keys
+        assert "Esc quay lại" in subjects(app).query_one(Input).placeholder
         assert "3 người · trong danh sách 2 · đã đến 1" in text_of(app, "#subjects-counts")

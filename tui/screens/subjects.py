@@ -93,7 +93,7 @@ class SubjectsScreen(Screen[None]):
         Binding("x", "absent", N_("Absent")),
         Binding("e", "export('not-vaccinated')", N_("Not vaccinated CSV")),
         Binding("b", "export('absent')", N_("Absent CSV")),
-        Binding("escape", "back", N_("Back")),
+        Binding("escape", "back", N_("Back"), show=False),  # in the search's hint: 80 columns
         Binding("down", "to_list", N_("To the list"), show=False),  # from the search
     ]
     COLUMNS = (N_("Name"), N_("ID"), N_("Born"), N_("Group"), N_("State"), N_("Time"))
@@ -130,8 +130,8 @@ class SubjectsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="subjects-counts")
-        yield Input(placeholder=_("/ search by name (no accents needed) or ID, ↓ to the list"),
-                    id="subjects-search")  # fmt: skip
+        hint = _("/ search: name (no accents needed) or ID · ↓ the list · Esc back")
+        yield Input(placeholder=hint, id="subjects-search")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="subjects")
         yield Static(id="subjects-message")
         yield KeyBar()
