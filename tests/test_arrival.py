@@ -32,6 +32,7 @@ from desk.sessions import open_session
 from domain.dates import PartialDate
 from domain.identity import Identity, IdType, Sex
 from domain.messages import describe
+from domain.scans import IdentityScan
 from domain.subjects import ListEntry, SubjectState
 from store import Store
 from tests.conftest import SESSION_FORM, TEST_PIN, TEST_USER, FakeClock
@@ -227,3 +228,10 @@ def test_a_refused_step_is_logged_never_blocks_the_save(
         assert isinstance(entry.save(form), Saved)
     assert lookup(store, SITE, DAY, id_text=AN.id_number).state is S.LEFT
     assert "left -> vaccinated refused" in caplog.text and AN.id_number not in caplog.text
+
+
+def test_a_scanned_card_arrives_too(entry: Entry) -> None:
+    outcome = entry.receive(IdentityScan(AN, None), {**entry.session_values(), "screening": "D"})
+    assert outcome.__class__.__name__ == "Filled"
+    assert entry.arrival is not None and entry.arrival.arrived_now
+    assert lookup(entry.desk.store, SITE, DAY, id_text=AN.id_number).state is S.ARRIVED

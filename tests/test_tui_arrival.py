@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from desk.arrival import lookup
@@ -43,7 +44,7 @@ def state_of(app: VaxdeskApp, id_number: str) -> SubjectState:
     return lookup(store, SITE, app.desk.clock().date(), id_text=id_number).state
 
 
-async def fill_and_save(pilot, screen: EntryScreen, name: str, dob: str) -> None:  # type: ignore[no-untyped-def]
+async def fill_and_save(pilot: Pilot, screen: EntryScreen, name: str, dob: str) -> None:
     screen.form.field("full_name").value = name
     screen.form.field("dob").value = dob
     await pilot.press("ctrl+s")
