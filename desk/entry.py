@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from desk import arrival
 from desk.certificate import Imported, import_certificate
 from desk.core import Desk
 from desk.results import Filled, Lookup, Patch, Queued, Refused, Saved, ScanOutcome
@@ -75,6 +76,7 @@ class Entry:
         self.queue = ScanQueue()
         self._retro_starts = False  # the first retrospective form keeps nothing of live entry
         self._numbered_for = ""  # whose history gave the dose number now in the form
+        self.arrival: arrival.Arrival | None = None  # the last ID typed, on today's list
 
     @property
     def session(self) -> Session:
@@ -189,6 +191,9 @@ class Entry:
     def lookup(self, form: Mapping[str, str], *, remote: bool = True) -> Lookup:
         """The person's doses so far; asks the hub for other desks' (answered later)."""
         key = person_key_of(form.get("id_number", ""))
+        if remote:  # typed or scanned now: arrival on today's list (the hub's answer: not)
+            live = self.mode is Mode.LIVE and not self.editing
+            self.arrival = arrival.at_entry(self.desk, form.get("id_number", ""), live=live)
         if not key:
             return Lookup("")
         history = [
@@ -302,6 +307,7 @@ class Entry:
         corrected = self.editing is not None
         self.editing = None
         self.desk.ports.nudge_upload()
+        arrival.after_saved(store, stored, user.name)  # the person's state on today's list
         return Saved(stored, corrected)
 
     def _import(self, scan: CertificateScan, form: Mapping[str, str]) -> Imported | Refused:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from desk.arrival import Arrival
 from desk.entry import Lookup, Saved
 from domain.errors import FieldError
 from domain.identity import IdType
 from domain.messages import describe, render
+from domain.priority_groups import priority_groups
 from domain.record import Session
 from domain.roles import Role
 from domain.scans import CertificateScan, IdentityScan, IdNumberScan, Rejected, Scan
@@ -228,3 +230,20 @@ def describe_imported(imported: int, known: int) -> str:
             imported,
         )
     return text.format(count=format_number(imported), known=format_number(known))
+
+
+def describe_arrival(found: Arrival | None) -> str:
+    """The line under the form after an ID: on today's list (and the group), or a walk-in,
+    and the key to the list; nothing when the day has no list."""
+    if found is None:
+        return ""
+    subject = found.subject
+    if subject is None:
+        line = _("Not on today's list: enter as a walk-in")
+    elif not (code := subject.entry.priority_group):
+        line = _("On today's list · {state}").format(state=subject.state.label)
+    else:
+        line = _("On today's list · group {code}: {group} · {state}").format(
+            code=code, group=priority_groups().name_of(code), state=subject.state.label
+        )
+    return _("{line} · F7: the list").format(line=line)

@@ -27,9 +27,11 @@ from sync.worker import SyncState
 from tui.screens.observation import ObservationScreen
 from tui.screens.override import OverrideModal
 from tui.screens.session import SessionScreen
+from tui.screens.subjects import SubjectsScreen
 from tui.screens.today import TodayScreen
 from tui.services import HistoryArrived, SyncStateChanged
 from tui.texts import (
+    describe_arrival,
     describe_certificate,
     describe_history,
     describe_imported,
@@ -61,6 +63,8 @@ class EntryScreen(Screen[None]):
         Binding("f4", "toggle_mode", N_("Live/Hồi cứu")),
         # Not on the key bar (full at 80 columns): the observation line says F6.
         Binding("f6", "observation", N_("Observation"), show=False),
+        # The key bar is full at 80 columns: the arrival line says F7.
+        Binding("f7", "subjects", N_("Subject list"), show=False),
     ]
 
     def __init__(
@@ -111,6 +115,7 @@ class EntryScreen(Screen[None]):
                 id="entry-form",
             )
             yield Static(id="history")
+            yield Static(id="arrival")  # on today's list, or a walk-in (hidden when empty)
             yield Static(id="scan-queue")
             yield Static(legend(), id="legend")
         # What the last Enter, save or scan did: always in view, never scrolled away.
@@ -190,6 +195,7 @@ class EntryScreen(Screen[None]):
         self.form.set_values(values)
         self.show_mode()
         self.query_one("#history", Static).update("")
+        self.show_arrival("")
         first = self.form.first_enabled()
         if first is not None:
             first.input.focus()
@@ -199,6 +205,7 @@ class EntryScreen(Screen[None]):
         self.form.set_values(patch.values)
         if patch.lookup is not None and self.entry.certificate is None:
             self.query_one("#history", Static).update(describe_history(patch.lookup))
+            self.show_arrival(describe_arrival(self.entry.arrival))
         if patch.certificate is not None:
             self.query_one("#history", Static).update(describe_certificate(patch.certificate))
         self.show_fields()  # on every Enter: the session bar stays as it is
@@ -206,6 +213,11 @@ class EntryScreen(Screen[None]):
             self.last_field().input.focus()
         elif patch.focus is not None:
             self.form.focus_field(patch.focus)
+
+    def show_arrival(self, text: str) -> None:
+        line = self.query_one("#arrival", Static)
+        line.update(text)
+        line.display = bool(text)
 
     def quit_question(self) -> str:
         """What to ask before quitting: what would be lost; "" when nothing."""
@@ -379,3 +391,6 @@ class EntryScreen(Screen[None]):
 
     def action_observation(self) -> None:
         self.app.push_screen(ObservationScreen(self.query_one(ObservationLine).queue))
+
+    def action_subjects(self) -> None:
+        self.app.push_screen(SubjectsScreen(self.entry.desk), lambda _done: self.refresh_status())
