@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -169,24 +168,23 @@ async def test_a_voided_dose_leaves_the_queue(db_path: Path, clock: FakeClock) -
         assert table(app).row_count == 0
 
 
-async def test_the_adverse_event_key_asks_for_the_entry(db_path: Path, clock: FakeClock) -> None:
+async def test_the_adverse_event_key_opens_its_entry(db_path: Path, clock: FakeClock) -> None:
+    from tui.screens.aefi import AefiScreen
+
     app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
         await give(pilot, AN)
         await pilot.press("f6")
-        screen = app.screen
-        assert isinstance(screen, ObservationScreen)
-        posted: list[Message] = []
-        post = screen.post_message
-        screen.post_message = lambda m: posted.append(m) or post(m)  # type: ignore[method-assign]
+        assert isinstance(app.screen, ObservationScreen)
         await pilot.press("a")
         await pilot.pause()
-        [request] = [m for m in posted if isinstance(m, ObservationScreen.AefiRequested)]
+        aefi = app.screen
+        assert isinstance(aefi, AefiScreen)
         with open_store(db_path) as store:
             [row] = list(store.current_rows())
-        assert request.record_id == row["record_id"]
-        assert "today's list (F3)" in text_of(app, "#observation-message")
+        assert aefi.record.record_id == row["record_id"]  # the dose of the person watched
+        await pilot.press("escape")
         assert isinstance(app.screen, ObservationScreen) and table(app).row_count == 1
 
 

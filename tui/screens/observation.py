@@ -1,7 +1,7 @@
 """The people under observation after their dose at this desk: when each one's time is up,
 counting down each second; a row whose time is up is highlighted and the bell rings once for
 that person. `l` (or Enter) marks the person "left, no reaction"; `a` asks for the adverse-event
-entry (posts `AefiRequested`, for the app to open it). Esc goes back."""
+entry on that dose (as today's list does). Esc goes back."""
 
 from __future__ import annotations
 
@@ -170,10 +170,21 @@ class ObservationScreen(Screen[None]):
             self.post_message(self.AefiRequested(watch.record_id))
 
     @on(AefiRequested)
-    def aefi_hint(self) -> None:
-        """Until the adverse-event entry exists, where an adverse event is entered today.
-        (The app handles the message when it opens that entry: remove this then.)"""
-        self.say(_("Adverse event: open the record in today's list (F3) and fill in AEFI"))
+    def open_aefi(self, message: AefiRequested) -> None:
+        """The adverse-event entry on this dose, as today's list (F3, `a`) opens it."""
+        from tui.screens.aefi import AefiScreen
+
+        desk = self.queue.desk
+        record = desk.store.get(message.record_id)
+
+        def saved(result: object) -> None:
+            event = getattr(result, "event", None)
+            if event is not None:
+                self.say(_("Adverse event saved ✓ {name}: {severity} (v{version})").format(
+                    name=record.person.full_name, severity=event.severity.label,
+                    version=event.version))  # fmt: skip
+
+        self.app.push_screen(AefiScreen(desk, record), saved)
 
     def action_back(self) -> None:
         self.dismiss(None)
