@@ -51,8 +51,9 @@ async def test_a_whole_session_by_keyboard(
                                          "--site", SITE, "--day", "23/11/2026",
                                          "--as", SUPERVISOR])  # fmt: skip
     assert imported.exit_code == 0, imported.output
-    rejects = db_path.parent / "danh-sach-rejects.csv"
-    assert rejects.exists() or (db_path.parent / "danh-sach-rejects.xlsx").exists()
+    rejects = (db_path.parent / "danh-sach-rejects.csv").read_text("utf-8-sig")
+    assert "Trần Thị Mai" in rejects and "30/02/1990" in rejects  # the row, and why
+    assert "Nguyễn Văn An" not in rejects
 
     app = desk_app(db_path, clock=clock)
     bells: list[int] = []
