@@ -21,9 +21,10 @@ from domain.subjects import (
     check_transition,
 )
 from domain.text import fold
+from domain.wire import SUBJECT_STATE, state_to_body
 
 if TYPE_CHECKING:
-    from store.base import StoreBase as Store
+    from store.db import Store
 
 _COLUMNS = (
     "subject_id, site_id, list_day, entry, walk_in, state, state_at, list_hash, vaccinated_at"
@@ -175,6 +176,7 @@ class Subjects:
             sid = int(cursor.lastrowid or 0)
             conn.execute("INSERT INTO subject_states (subject_id, state, at, by) VALUES "
                          "(?, 'arrived', ?, ?)", [sid, now, by])  # fmt: skip
+            self._queue_state(sid)
         found = self.get(sid)
         assert found is not None
         return found
@@ -247,9 +249,27 @@ class Subjects:
                     "INSERT INTO subject_states (subject_id, state, at, by, note) VALUES "
                     "(?, ?, ?, ?, ?)", [subject_id, state.value, now, by, note[:200]],
                 )  # fmt: skip
+                self._queue_state(subject_id)
         found = self.get(subject_id)
         assert found is not None
         return found
+
+    def _queue_state(self, subject_id: int) -> None:
+        """Queue the subject's state for the hub, in the caller's transaction: keyed by the
+        subject's stable key, its version the count of the subject's changes."""
+        conn = self.store.conn
+        site_id, day, person_key, state, state_at, walk_in = conn.execute(
+            "SELECT site_id, list_day, person_key, state, state_at, walk_in FROM subjects "
+            "WHERE subject_id = ?", [subject_id],
+        ).fetchone()  # fmt: skip
+        (version,) = conn.execute(
+            "SELECT COUNT(*) FROM subject_states WHERE subject_id = ?", [subject_id]
+        ).fetchone()
+        body = state_to_body(site_id=site_id, day=date.fromisoformat(day),
+                             person_key=person_key, version=version,
+                             state=SubjectState(state), state_at=state_at,
+                             walk_in=bool(walk_in))  # fmt: skip
+        self.store._enqueue(SUBJECT_STATE, body["state_key"], version, body)
 
     def history(self, subject_id: int) -> list[tuple[SubjectState, str, str]]:
         """(state, when, by) of every change, oldest first."""
