@@ -149,5 +149,5 @@ async def test_the_hub_keeps_states_once_and_the_supervisor_counts_them(
 def test_the_columns_speak_vietnamese() -> None:
     labels = dict(COLUMNS)
     i18n.set_language("vi")
-    assert i18n._(labels["waiting"]) == "Đang chờ"
+    assert i18n._(labels["waiting"]) == "Chờ tiêm"
     assert i18n._(labels["observing"]) == "Theo dõi"
