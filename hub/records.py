@@ -32,8 +32,8 @@ from domain.wire import (
     checked_state,
 )
 from hub.aefi_db import ingest_aefi, missing_aefi
-from hub.day_db import ingest_states, missing_states
 from hub.context import ApiError, HubContext, guarded
+from hub.day_db import ingest_states, missing_states
 from hub.db import Desk
 
 log = logging.getLogger("vaxdesk.hub")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,8 +23,8 @@ from hub.db import HubDB
 from hub.tokens import issue_supervisor_token
 from store import Store, open_store
 from sync.worker import HubClient
-from tests.conftest import SESSION_FORM, FakeClock, until
-from tests.test_supervise import HubClock, cell, hub_clock, morning  # noqa: F401  fixtures
+from tests.conftest import ICT, SESSION_FORM, FakeClock, until
+from tests.test_supervise import HubClock, cell
 from tests.test_sync import drain
 from tui.screens.site import COLUMNS
 from tui.supervise import make_supervisor_app
@@ -35,6 +35,17 @@ AN = Identity(IdType.CCCD, "079092001234", "Nguyễn Văn An", PartialDate(1992,
 BICH = Identity(IdType.CCCD, "001185000123", "Trần Thị Bích", PartialDate(1985, 3, 2), Sex.FEMALE)
 CUONG = Identity(IdType.NONE, "", "Lê Văn Cường", PartialDate(1960), Sex.MALE)
 DUNG = Identity(IdType.CCCD, "079190000321", "Phạm Văn Dũng", PartialDate(1990, 1, 5), Sex.MALE)
+
+
+@pytest.fixture
+def morning() -> FakeClock:
+    """10:00 at the site, whatever the hour where the tests run."""
+    return FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=ICT))
+
+
+@pytest.fixture
+def hub_clock(morning: FakeClock) -> HubClock:
+    return HubClock(morning())
 
 
 @pytest.fixture
@@ -74,9 +85,10 @@ def desk_with_a_list(tmp_path: Path, clock: FakeClock) -> Path:
 
 def state_items(path: Path) -> list[tuple[str, int, str]]:
     with open_store(path) as store:
-        return [(row["key"], row["version"], row["payload"])
-                for row in store.db.query("SELECT key, version, payload FROM outbox "
-                                          "WHERE kind = ? ORDER BY seq", [SUBJECT_STATE])]  # fmt: skip
+        rows = store.db.query(
+            "SELECT key, version, payload FROM outbox WHERE kind = ? ORDER BY seq", [SUBJECT_STATE]
+        )
+        return [(row["key"], row["version"], row["payload"]) for row in rows]
 
 
 def test_each_state_change_is_queued_with_it(tmp_path: Path, morning: FakeClock) -> None:
@@ -93,7 +105,6 @@ def test_each_state_change_is_queued_with_it(tmp_path: Path, morning: FakeClock)
 async def test_the_hub_keeps_states_once_and_the_supervisor_counts_them(
     site: tuple[HubServer, HubDB, str], tmp_path: Path, hub_clock: HubClock, morning: FakeClock
 ) -> None:
-    hub_clock.now = morning()
     server, db, supervisor = site
     token = enrol(db, "desk-1")
     path = desk_with_a_list(tmp_path, morning)
