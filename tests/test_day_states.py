@@ -22,6 +22,7 @@ from domain.wire import SUBJECT_STATE, state_key
 from hub.db import HubDB
 from hub.tokens import issue_supervisor_token
 from store import Store, open_store
+from store.observation import Observations
 from sync.worker import HubClient
 from tests.conftest import ICT, SESSION_FORM, FakeClock, until
 from tests.test_supervise import HubClock, cell
@@ -148,10 +149,12 @@ async def test_the_hub_keeps_states_once_and_the_supervisor_counts_them(
         await until(pilot, lambda: table.row_count == 1, "the desk")
         assert cell(table, "desk-1", "waiting") == "3"
         assert cell(table, "desk-1", "observing") == "1"
-        # Bích's observation ends: the desk says so, the hub's figure follows.
+        # Bích leaves, no reaction: the observation queue's mark observes her subject too,
+        # the hub's figure follows.
         with open_store(path, morning) as store:
-            set_state(store, subject(store, BICH),
-                      SubjectState.OBSERVED, "hoa")  # fmt: skip
+            [dose] = store.db.query("SELECT record_id FROM records")
+            Observations(store).mark(dose["record_id"], "hoa")
+            assert subject(store, BICH).state is SubjectState.OBSERVED
         await drain(path, server.url, token)
         await until(pilot, lambda: cell(table, "desk-1", "observing") == "0", "the new state")
         assert cell(table, "desk-1", "waiting") == "3"
