@@ -165,3 +165,30 @@ def test_the_columns_speak_vietnamese() -> None:
     i18n.set_language("vi")
     assert i18n._(labels["waiting"]) == "Chờ tiêm"
     assert i18n._(labels["observing"]) == "Theo dõi"
+
+
+def test_the_hub_keeps_and_counts_states_on_both_databases(
+    hub_db: HubDB, tmp_path: Path, morning: FakeClock
+) -> None:
+    from hub.day_db import ingest_states, missing_states
+    from hub.db import Desk
+
+    path = desk_with_a_list(tmp_path, morning)
+    bodies = [json.loads(payload) for _, _, payload in state_items(path)]
+    desk, other = Desk("desk-1", SITE), Desk("desk-2", SITE)
+    assert {r["result"] for r in ingest_states(hub_db, desk, bodies, morning())} == {"stored"}
+    assert {r["result"] for r in ingest_states(hub_db, desk, bodies, morning())} == {"duplicate"}
+    # another desk's states of the same people are its own, not a conflict
+    assert ingest_states(hub_db, other, bodies[:1], morning())[0]["result"] == "stored"
+    changed = ingest_states(hub_db, desk, [{**bodies[0], "state_at": "2026-11-23T03:05:00Z"}],
+                            morning())  # fmt: skip
+    assert changed[0]["result"] == "conflict" and changed[0]["field"] == "state_at"
+    key = bodies[0]["state_key"]
+    assert missing_states(hub_db, desk, [(key, 1), (key, 7)]) == [(key, 7)]
+    figures = {d["desk_id"]: d for d in hub_db.site_stats(SITE, morning(),
+                                                          morning().replace(hour=0, minute=0))}
+    assert (figures["desk-1"]["waiting"], figures["desk-1"]["in_observation"]) == (3, 1)
+    assert (figures["desk-2"]["waiting"], figures["desk-2"]["in_observation"]) == (1, 0)
+    # another day's states are not today's
+    later = morning().replace(day=24, hour=0, minute=0)
+    assert all(d["waiting"] == 0 for d in hub_db.site_stats(SITE, morning(), later))
