@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -18,6 +18,7 @@ from domain.errors import FieldError
 from domain.fields import Aefi, Screening, Source, Status
 from domain.identity import Identity, IdType, Sex
 from domain.record import Record
+from domain.subjects import SubjectState
 from domain.text import has_control_characters
 from domain.validation import check_record
 
@@ -69,9 +70,11 @@ MAX_TEXT = 400
 # Kinds of outbox items; the hub answers `invalid` to a kind it does not know.
 RECORD = "record"
 AEFI = "aefi"  # an adverse event after immunization, linked to a dose (domain.aefi)
+SUBJECT_STATE = "subject_state"  # a subject of the day's list entered a state (domain.subjects)
 # The fields of a kind's payload that name the item (kind, key, version).
 ITEM_KEYS: dict[str, tuple[str, str]] = {RECORD: ("record_id", "version"),
-                                         AEFI: ("event_id", "version")}  # fmt: skip
+                                         AEFI: ("event_id", "version"),
+                                         SUBJECT_STATE: ("state_key", "version")}  # fmt: skip
 
 # The result of one uploaded item.
 STORED = "stored"  # new (key, version): kept
@@ -248,6 +251,66 @@ def checked_aefi(body: Any, *, today: date) -> AefiEvent:
 
 def aefi_to_body(event: AefiEvent) -> dict[str, Any]:
     return event_to_body(event)
+
+
+# A subject's state as the desk sends it: no name, birth date or contact; the subject is its
+# stable key (site, day, person key), the version a counter of the subject's changes.
+STATE_FIELDS: tuple[str, ...] = ("state_key", "version", "site_id", "day", "person_key",
+                                 "state", "state_at", "walk_in")  # fmt: skip
+
+
+def state_key(site_id: str, day: date, person_key: str) -> str:
+    return f"{site_id}|{day.isoformat()}|{person_key}"
+
+
+def state_to_body(*, site_id: str, day: date, person_key: str, version: int,
+                  state: SubjectState, state_at: str, walk_in: bool) -> dict[str, Any]:  # fmt: skip
+    return {"state_key": state_key(site_id, day, person_key), "version": version,
+            "site_id": site_id, "day": day.isoformat(), "person_key": person_key,
+            "state": state.value, "state_at": state_at, "walk_in": walk_in}  # fmt: skip
+
+
+def state_hash(body: dict[str, Any]) -> str:
+    canonical = json.dumps({name: body.get(name) for name in STATE_FIELDS}, sort_keys=True,
+                           ensure_ascii=False, separators=(",", ":"))  # fmt: skip
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def checked_state(body: Any) -> dict[str, Any]:
+    """A subject's state sent over the wire, its fields checked (exactly STATE_FIELDS);
+    FieldError naming the first field at fault."""
+    if not isinstance(body, dict):
+        raise FieldError("state", "wire.not_an_object")
+    for name in STATE_FIELDS:
+        if name not in body:
+            raise FieldError(name, "wire.missing")
+        value = body[name]
+        if name == "version":
+            if type(value) is not int or value < 1:
+                raise FieldError(name, "wire.not_an_integer")
+        elif name == "walk_in":
+            if type(value) is not bool:
+                raise FieldError(name, "wire.choice", text=str(value)[:20], choices="true, false")
+        elif not isinstance(value, str):
+            raise FieldError(name, "wire.not_text")
+        elif len(value) > MAX_TEXT:
+            raise FieldError(name, "wire.too_long", limit=MAX_TEXT)
+        elif has_control_characters(value):
+            raise FieldError(name, "wire.characters")
+    if body["state"] not in {s.value for s in SubjectState}:
+        choices = ", ".join(s.value for s in SubjectState)
+        raise FieldError("state", "wire.choice", text=body["state"][:20], choices=choices)
+    try:
+        day = date.fromisoformat(body["day"])
+    except ValueError:
+        raise FieldError("day", "wire.not_a_date", text=body["day"][:20]) from None
+    try:
+        datetime.fromisoformat(body["state_at"])
+    except ValueError:
+        raise FieldError("state_at", "wire.not_a_date", text=body["state_at"][:20]) from None
+    if body["state_key"] != state_key(body["site_id"], day, body["person_key"]):
+        raise FieldError("state_key", "wire.other_item")
+    return {name: body[name] for name in STATE_FIELDS}
 
 
 def refusal_problem(result: dict[str, Any]) -> dict[str, Any]:

@@ -26,11 +26,14 @@ from domain.wire import (
     RECONCILE_PATH,
     RECORD,
     RECORDS_PATH,
+    SUBJECT_STATE,
     checked_aefi,
     checked_record,
+    checked_state,
 )
 from hub.aefi_db import ingest_aefi, missing_aefi
 from hub.context import ApiError, HubContext, guarded
+from hub.day_db import ingest_states, missing_states
 from hub.db import Desk
 
 log = logging.getLogger("vaxdesk.hub")
@@ -123,7 +126,34 @@ async def keep_aefi(
     return [results[i] for i in range(len(bodies))]
 
 
-KEEPERS: dict[str, Keeper] = {RECORD: keep_records, AEFI: keep_aefi}
+async def keep_states(
+    hub: HubContext, desk: Desk, bodies: list[Any], now: datetime
+) -> list[dict[str, Any]]:
+    """The day's subject states: their fields checked, and of the desk's own site."""
+    results: dict[int, dict[str, Any]] = {}
+    good = []
+    for index, body in enumerate(bodies):
+        try:
+            state = checked_state(body)
+            problem = None
+            if state["site_id"] != desk.site_id:
+                problem = FieldError("site_id", "hub.other_site", desk=desk.desk_id,
+                                     site=desk.site_id)  # fmt: skip
+        except FieldError as error:
+            problem = error
+        if problem is not None:
+            results[index] = refusal(problem)
+            log.info("refused subject state from desk %s: %s", desk.desk_id, problem.code)
+        else:
+            good.append((index, state))
+    stored = await run_in_threadpool(ingest_states, hub.db, desk, [b for _, b in good], now)
+    for (index, _), result in zip(good, stored, strict=True):
+        results[index] = result
+    return [results[i] for i in range(len(bodies))]
+
+
+KEEPERS: dict[str, Keeper] = {RECORD: keep_records, AEFI: keep_aefi,
+                              SUBJECT_STATE: keep_states}  # fmt: skip
 
 
 def _item_key(item: Any) -> tuple[str, str, int] | None:
@@ -218,9 +248,12 @@ def routes(hub: HubContext) -> list[Route]:
         events = [(key, version) for kind, key, version in wanted if kind == AEFI]
         lacking |= {(AEFI, *key) for key in await run_in_threadpool(missing_aefi, hub.db, desk,
                                                                      events)}  # fmt: skip
+        states = [(key, version) for kind, key, version in wanted if kind == SUBJECT_STATE]
+        lacking |= {(SUBJECT_STATE, *key) for key in await run_in_threadpool(
+            missing_states, hub.db, desk, states)}  # fmt: skip
         # An item of a kind the hub does not keep is never held: it is missing too.
         missing = [[k, key, v] for k, key, v in wanted
-                   if k not in (RECORD, AEFI) or (k, key, v) in lacking]  # fmt: skip
+                   if k not in (RECORD, AEFI, SUBJECT_STATE) or (k, key, v) in lacking]  # fmt: skip
         return JSONResponse({"missing": missing})
 
     return [

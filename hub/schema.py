@@ -7,7 +7,7 @@ import secrets
 from dbkit import Cursor, Migrations
 
 TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "lookups", "hub_secrets",
-          "hub_meta", "aefi_events", "_migrations")  # fmt: skip
+          "hub_meta", "aefi_events", "day_states", "_migrations")  # fmt: skip
 
 
 class HubMeta:
@@ -149,6 +149,26 @@ MIGRATIONS.sql(
     "CREATE INDEX IF NOT EXISTS aefi_events_site ON aefi_events (site_id, version, "
     "desk_recorded_at)",
     "CREATE INDEX IF NOT EXISTS aefi_events_record ON aefi_events (record_id)",
+)
+
+# The day's subject states as each desk sent them, every version, keyed by (desk, state key,
+# version): the body as sent, and the columns the supervisor's figures read.
+MIGRATIONS.sql(
+    "0007_day_states",
+    """CREATE TABLE IF NOT EXISTS day_states (
+        desk_id TEXT NOT NULL,
+        state_key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        site_id TEXT NOT NULL,
+        list_day TEXT NOT NULL,
+        state TEXT NOT NULL,
+        state_at TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        body TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (desk_id, state_key, version)
+    )""",
+    "CREATE INDEX IF NOT EXISTS day_states_site ON day_states (site_id, list_day)",
 )
 
 SCHEMA_VERSION = len(MIGRATIONS.names)

@@ -10,6 +10,7 @@ from typing import Any
 from dbkit import active_dose, current_version, iso
 from domain.clock import DEFAULT_TIMEZONE, day_bounds, site_zone
 from hub.aefi_db import events_since
+from hub.day_db import day_counts
 from hub.storage import Storage
 
 # Records of the site whose first version a desk recorded since a moment, joined to their
@@ -24,7 +25,8 @@ def _new_desk(desk_id: str) -> dict[str, Any]:
     return {"desk_id": desk_id, "today": 0, "last_hour": 0, "last_15_min": 0,
             "backlog": None, "last_seen": None, "camera": "", "software_version": "",
             "clock_skew_seconds": 0.0, "conflicts": 0, "last_error": "",
-            "hourly": [0] * 24, "first_today": None}  # fmt: skip
+            "hourly": [0] * 24, "first_today": None, "waiting": 0,
+            "in_observation": 0}  # fmt: skip
 
 
 class SiteFigures(Storage):
@@ -32,7 +34,8 @@ class SiteFigures(Storage):
         self, site_id: str, now: datetime, day_start: datetime | None = None
     ) -> list[dict[str, Any]]:
         """One entry a desk. `day_start`: the site's midnight (aware, in the site's zone; by
-        default in the default zone); "today" and the hourly trend count from it."""
+        default in the default zone); "today" and the hourly trend count from it, and the day's
+        subjects waiting and under observation (`waiting`, `in_observation`) are of its day."""
         day_start = day_start or day_bounds(now.astimezone(site_zone(DEFAULT_TIMEZONE)))[0]
         hour, quarter = iso(now - timedelta(hours=1)), iso(now - timedelta(minutes=15))
         desks: dict[str, dict[str, Any]] = {}
@@ -87,6 +90,8 @@ class SiteFigures(Storage):
                 first = figures["first_today"]
                 if first is None or moment < datetime.fromisoformat(first):
                     figures["first_today"] = moment.isoformat()
+            for desk_id, counts in day_counts(cur, site_id, day_start.date()).items():
+                desk(desk_id).update(counts)
         return sorted(desks.values(), key=lambda d: d["desk_id"])
 
     def site_totals(self, site_id: str, day_start: datetime) -> dict[str, Any]:

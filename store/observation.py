@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from dbkit import active_dose, iso
 from domain.record import Record, Status
 from domain.wire import body_to_record
-from store.base import StoreBase
 from store.errors import RecordNotFound, StoreError
+
+if TYPE_CHECKING:
+    from store.db import Store
 
 LEFT = "left"  # left the site, no reaction seen
 OUTCOMES = (LEFT,)
@@ -29,7 +32,7 @@ class Mark:
 class Observations:
     """On a store's connection and transactions (as `store.people` is)."""
 
-    def __init__(self, store: StoreBase) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def changes(self) -> int:
@@ -52,14 +55,16 @@ class Observations:
         return [body_to_record(row) for row in rows]
 
     def mark(self, record_id: str, by: str, outcome: str = LEFT) -> Mark:
-        """Mark the person of a dose as gone (once); audited in the same transaction."""
+        """Mark the person of a dose as gone (once); audited in the same transaction, and
+        their subject of the day's list (vaccinated) observed, which the hub is told."""
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown observation outcome {outcome!r}")
         store = self.store
         with store._write():
             rows = list(
                 store.db.query(
-                    "SELECT status, observed_until FROM records WHERE record_id = ? "
+                    "SELECT status, observed_until, site_id, given_on, person_key FROM records "
+                    "WHERE record_id = ? "
                     "ORDER BY version DESC LIMIT 1",
                     [record_id],
                 )
@@ -79,6 +84,9 @@ class Observations:
                 [record_id, outcome, by, at],
             )
             store.people.audit_in_tx(by, f"observation.{outcome}", record_id)
+            dose = rows[0]
+            store.subjects.observed_in_tx(dose["site_id"], dose["given_on"], dose["person_key"],
+                                          by=by, note=f"record {record_id}")  # fmt: skip
         return Mark(record_id, outcome, by, datetime.fromisoformat(at))
 
     def mark_of(self, record_id: str) -> Mark | None:

@@ -21,9 +21,10 @@ from domain.subjects import (
     check_transition,
 )
 from domain.text import fold
+from domain.wire import SUBJECT_STATE, state_to_body
 
 if TYPE_CHECKING:
-    from store.base import StoreBase as Store
+    from store.db import Store
 
 _COLUMNS = (
     "subject_id, site_id, list_day, entry, walk_in, state, state_at, list_hash, vaccinated_at"
@@ -175,6 +176,7 @@ class Subjects:
             sid = int(cursor.lastrowid or 0)
             conn.execute("INSERT INTO subject_states (subject_id, state, at, by) VALUES "
                          "(?, 'arrived', ?, ?)", [sid, now, by])  # fmt: skip
+            self._queue_state(sid)
         found = self.get(sid)
         assert found is not None
         return found
@@ -229,27 +231,63 @@ class Subjects:
                   note: str = "") -> Subject:  # fmt: skip
         """Move a subject to `state` (checked against the day's rules, in the transaction);
         the state it is in already: nothing changes."""
-        now = self.store._now()
-        with self.store._write() as conn:
-            row = conn.execute(
-                "SELECT state FROM subjects WHERE subject_id = ?", [subject_id]
-            ).fetchone()
-            if row is None:
-                raise TransitionRefused("subject.not_found")
-            if check_transition(SubjectState(row[0]), state):
-                vaccinated = now if state is SubjectState.VACCINATED else None
-                conn.execute(
-                    "UPDATE subjects SET state = ?, state_at = ?, vaccinated_at = "
-                    "COALESCE(?, vaccinated_at) WHERE subject_id = ?",
-                    [state.value, now, vaccinated, subject_id],
-                )
-                conn.execute(
-                    "INSERT INTO subject_states (subject_id, state, at, by, note) VALUES "
-                    "(?, ?, ?, ?, ?)", [subject_id, state.value, now, by, note[:200]],
-                )  # fmt: skip
+        with self.store._write():
+            self.change_in_tx(subject_id, state, by=by, note=note)
         found = self.get(subject_id)
         assert found is not None
         return found
+
+    def change_in_tx(self, subject_id: int, state: SubjectState, *, by: str,
+                     note: str = "") -> bool:  # fmt: skip
+        """`set_state` inside the caller's transaction; whether the state changed."""
+        conn, now = self.store.conn, self.store._now()
+        row = conn.execute("SELECT state FROM subjects WHERE subject_id = ?",
+                           [subject_id]).fetchone()  # fmt: skip
+        if row is None:
+            raise TransitionRefused("subject.not_found")
+        if not check_transition(SubjectState(row[0]), state):
+            return False
+        vaccinated = now if state is SubjectState.VACCINATED else None
+        conn.execute(
+            "UPDATE subjects SET state = ?, state_at = ?, vaccinated_at = "
+            "COALESCE(?, vaccinated_at) WHERE subject_id = ?",
+            [state.value, now, vaccinated, subject_id],
+        )
+        conn.execute(
+            "INSERT INTO subject_states (subject_id, state, at, by, note) VALUES "
+            "(?, ?, ?, ?, ?)", [subject_id, state.value, now, by, note[:200]],
+        )  # fmt: skip
+        self._queue_state(subject_id)
+        return True
+
+    def observed_in_tx(self, site_id: str, day: str, person_key: str, *, by: str,
+                       note: str = "") -> bool:  # fmt: skip
+        """The person of a dose is no longer watched: their subject of that day, vaccinated,
+        is observed (in the caller's transaction); False when there is none."""
+        row = self.store.conn.execute(
+            "SELECT subject_id FROM subjects WHERE site_id = ? AND list_day = ? AND "
+            "person_key = ? AND state = ?",
+            [site_id, day, person_key, SubjectState.VACCINATED.value],
+        ).fetchone()  # fmt: skip
+        return row is not None and self.change_in_tx(row[0], SubjectState.OBSERVED, by=by,
+                                                     note=note)  # fmt: skip
+
+    def _queue_state(self, subject_id: int) -> None:
+        """Queue the subject's state for the hub, in the caller's transaction: keyed by the
+        subject's stable key, its version the count of the subject's changes."""
+        conn = self.store.conn
+        site_id, day, person_key, state, state_at, walk_in = conn.execute(
+            "SELECT site_id, list_day, person_key, state, state_at, walk_in FROM subjects "
+            "WHERE subject_id = ?", [subject_id],
+        ).fetchone()  # fmt: skip
+        (version,) = conn.execute(
+            "SELECT COUNT(*) FROM subject_states WHERE subject_id = ?", [subject_id]
+        ).fetchone()
+        body = state_to_body(site_id=site_id, day=date.fromisoformat(day),
+                             person_key=person_key, version=version,
+                             state=SubjectState(state), state_at=state_at,
+                             walk_in=bool(walk_in))  # fmt: skip
+        self.store._enqueue(SUBJECT_STATE, body["state_key"], version, body)
 
     def history(self, subject_id: int) -> list[tuple[SubjectState, str, str]]:
         """(state, when, by) of every change, oldest first."""

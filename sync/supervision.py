@@ -42,6 +42,8 @@ class DeskRow:
     clock_skew_seconds: int = 0  # whole seconds: 0 under half a second
     clock_off: bool = False  # skewed by more than CLOCK_OFF_SECONDS
     trend: str = ""  # today's records per hour, as a sparkline
+    waiting: int = 0  # the day's subjects arrived, not yet vaccinated or screened out
+    in_observation: int = 0  # vaccinated, not yet observed or gone
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,8 @@ def desk_rows(stats: dict[str, Any], target_per_day: int = 0) -> list[DeskRow]:
                 clock_skew_seconds=round(skew),
                 clock_off=abs(skew) > CLOCK_OFF_SECONDS,
                 trend=sparkline(desk.get("hourly", [0] * 24)[6 : max(hour + 1, 7)]),
+                waiting=desk.get("waiting", 0),
+                in_observation=desk.get("in_observation", 0),
             )
         )
     return rows

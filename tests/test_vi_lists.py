@@ -213,7 +213,8 @@ async def test_the_supervisor_reads_vietnamese(
         table = app.screen.query_one(DataTable)
         await until(pilot, lambda: table.row_count == 2, "both desks")
         assert headers(table) == [
-            "Bàn tiêm", "Hôm nay", "Giờ qua", "Mũi/giờ (15 phút)", "Chỉ tiêu", "Chờ gửi",
+            "Bàn tiêm", "Hôm nay", "Giờ qua", "Mũi/giờ (15 phút)", "Chỉ tiêu", "Chờ tiêm",
+            "Theo dõi", "Chờ gửi",
             "Liên lạc", "Xung đột", "Vấn đề", "Camera", "Theo giờ",
         ]  # fmt: skip
         assert cell(table, "desk-1", "today") == "6" and cell(table, "desk-1", "target") == "6%"
