@@ -8,6 +8,7 @@ import logging
 from collections.abc import Mapping
 
 from desk.certificate import Imported, import_certificate
+from desk.checklist import Screened, answered, check_override, checklist_of, from_record
 from desk.core import Desk
 from desk.results import Filled, Lookup, Patch, Queued, Refused, Saved, ScanOutcome
 from desk.scans import (
@@ -28,6 +29,7 @@ from domain.doses import (
     programme_of,
 )
 from domain.errors import DeskError, FieldError, ValidationError
+from domain.fields import Screening
 from domain.identity import (
     IdType,
     cccd_century_and_sex,
@@ -49,6 +51,7 @@ from domain.record import (
 )
 from domain.roles import Action
 from domain.scans import CertificateScan, IdNumberScan, Rejected, Scan
+from domain.screening import Answer, Checklist
 from domain.tables import vaccine_table
 from store import DoseRulesBroken, DuplicateDose, StoreError
 
@@ -73,6 +76,7 @@ class Entry:
         self.source = Source.TYPED
         self.certificate: CertificateScan | None = None
         self.queue = ScanQueue()
+        self.screened: Screened | None = None  # the checklist answered for this citizen
         self._retro_starts = False  # the first retrospective form keeps nothing of live entry
         self._numbered_for = ""  # whose history gave the dose number now in the form
 
@@ -121,6 +125,7 @@ class Entry:
         values it starts with."""
         self.source = Source.TYPED
         self.certificate = None
+        self.screened = None
         self._numbered_for = ""
         retro = self.mode is Mode.RETROSPECTIVE and not self.editing
         kept = RETRO_KEPT if retro and not self._retro_starts else ()
@@ -151,7 +156,7 @@ class Entry:
     def check(self, form: Mapping[str, str], name: str) -> FieldError | None:
         """Validate the whole form but report only this field: one rule book, early feedback."""
         try:
-            build_record(form, self.context())
+            build_record(self._with_checklist(form), self.context())
         except ValidationError as error:
             return error.errors.get(name)
         return None
@@ -239,6 +244,7 @@ class Entry:
         would import it instead of saving the correction)."""
         self.editing = record
         self.certificate = None
+        self.screened = from_record(record)
         values = record_to_form(record)
         values["province"] = province_name(record.person.province_code)
         values["ward"] = ward_name(record.person.province_code, record.person.ward_code)
@@ -247,6 +253,7 @@ class Entry:
     def cancel_correction(self) -> bool:
         was_editing = self.editing is not None
         self.editing = None
+        self.screened = None
         return was_editing
 
     # -- saving ----------------------------------------------------------------------------
@@ -262,10 +269,11 @@ class Entry:
             if override_reason:
                 self.desk.require(Action.OVERRIDE_DOSE)
                 override = DoseOverride(parse_override_reason(override_reason), user.name)
+            check_override(self.desk, self.screened, self.editing)
         except DeskError as error:
             return Refused(problem=error)
         if not self.desk.may(Action.SCREEN):
-            # Screening results and adverse events are a vaccinator's to record.
+            # Screening results and adverse events: volunteers, vaccinators, supervisors.
             screened = {
                 name: FieldError(name, "role.not_allowed", role=self.desk.role.term,
                                  action=Action.SCREEN.value)
@@ -277,7 +285,7 @@ class Entry:
         if self.certificate is not None:
             return self._import(self.certificate, form)
         try:
-            record = build_record(form, self.context())
+            record = build_record(self._with_checklist(form), self.context())
         except ValidationError as error:
             return Refused(error.errors)
         try:
@@ -301,8 +309,45 @@ class Entry:
                  " (dose rules overridden)" if override else "")  # fmt: skip
         corrected = self.editing is not None
         self.editing = None
+        self.screened = None
         self.desk.ports.nudge_upload()
         return Saved(stored, corrected)
+
+    # -- the screening checklist -----------------------------------------------------------
+
+    def dose_vaccine(self, form: Mapping[str, str]) -> str:
+        """The vaccine of the dose on the form: typed, or the session's."""
+        typed = vaccine_table().resolve(form.get("vaccine", "")) if self.typed_dose() else None
+        return typed.code if typed is not None else self.session.vaccine
+
+    def open_checklist(self, form: Mapping[str, str]) -> Checklist:
+        """The checklist to answer for the dose on the form (DeskError when its vaccine has
+        none: the one-letter screening stays)."""
+        return checklist_of(self.dose_vaccine(form))
+
+    def take_checklist(
+        self,
+        form: Mapping[str, str],
+        items: Mapping[str, Answer],
+        vitals: Mapping[str, float],
+        screening: Screening | None = None,
+        reason: str = "",
+    ) -> Patch | Refused:
+        """The checklist answered: its outcome goes in the screening field (or the one a
+        doctor changed it to, with `reason`); the answers are kept for the save."""
+        try:
+            checklist = self.open_checklist(form)
+            screened = answered(self.desk, checklist, self.dose_vaccine(form), items, vitals,
+                                screening, reason)  # fmt: skip
+        except FieldError as error:
+            return Refused({error.field: error})
+        except DeskError as error:
+            return Refused(problem=error)
+        self.screened = screened
+        return Patch({"screening": screened.screening.value}, focus="screening")
+
+    def _with_checklist(self, form: Mapping[str, str]) -> Mapping[str, str]:
+        return {**form, **self.screened.form()} if self.screened is not None else form
 
     def _import(self, scan: CertificateScan, form: Mapping[str, str]) -> Imported | Refused:
         try:

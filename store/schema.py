@@ -144,6 +144,14 @@ MIGRATIONS.sql(
     "0005_outbox_problem", "ALTER TABLE outbox ADD COLUMN problem TEXT NOT NULL DEFAULT '';"
 )
 
+# The screening checklist answered for a record (issue 13): its version and its answers as
+# compact JSON (domain.screening.Answers); empty for a one-letter screening and older records.
+MIGRATIONS.sql(
+    "0007_screening_answers",
+    "ALTER TABLE records ADD COLUMN checklist_version TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE records ADD COLUMN screening_answers TEXT NOT NULL DEFAULT '';",
+)
+
 SCHEMA_VERSION = len(MIGRATIONS.names)
 
 
