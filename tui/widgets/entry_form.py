@@ -19,6 +19,11 @@ from tui.widgets.suggest import (
 )
 
 
+def screening_hint() -> str:
+    """The screening field's hint before a checklist is answered."""
+    return _("F6 checklist")
+
+
 class EntryForm(Form):
     def __init__(
         self, store: Store, province_code: Callable[[], str], *, id: str | None = None
@@ -55,7 +60,8 @@ class EntryForm(Form):
                 yield FormField("dose_number", _("Dose no."), placeholder=_("auto"))
                 yield FormField("aefi", _("AEFI"), placeholder=_("blank: none"))
                 yield FormField("aefi_note", _("AEFI note"))
-                yield FormField("screening", _("Screening"))
+                # The hint: the key of the checklist, then the outcome it gave (the entry screen).
+                yield FormField("screening", _("Screening"), hint=screening_hint())
 
     def _vaccine_text(self) -> str:
         return self.field("vaccine").value
