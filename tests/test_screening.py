@@ -125,7 +125,9 @@ def test_sputnik_v_is_contraindicated_in_pregnancy(item: str, vaccine: str) -> N
      ("diastolic", 91, True), ("diastolic", 90, False), ("breathing", 25, False),
      ("breathing", 26, True), ("breathing", 8, False)],
 )  # fmt: skip
-def test_vital_signs_outside_the_limits_are_item_10(vital: str, value: float, abnormal: bool) -> None:
+def test_vital_signs_outside_the_limits_are_item_10(
+    vital: str, value: float, abnormal: bool
+) -> None:
     derived = derive(CHECKLIST, no_but(), {**NORMAL, vital: value})
     assert (derived.outcome is Outcome.CAUTION) is abnormal
     assert derived.because == (("10",) if abnormal else ())

@@ -29,8 +29,7 @@ def modal(app: VaxdeskApp) -> ChecklistModal:
 
 
 def hint(app: VaxdeskApp) -> str:
-    field = entry(app).form.field("screening")
-    return str(field.query_one(".hint", Static).render())
+    return text_of(app, "#screening-outcome")
 
 
 async def person_then_checklist(pilot: Pilot) -> ChecklistModal:

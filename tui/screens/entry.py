@@ -58,7 +58,8 @@ class EntryScreen(Screen[None]):
         Binding("f2", "session", N_("Session")),
         Binding("f3", "today", N_("Today's list")),
         Binding("f4", "toggle_mode", N_("Live/Hồi cứu")),
-        Binding("f6", "checklist", N_("Checklist")),
+        # Not on the key bar (full at 80 columns): the line under Screening names the key.
+        Binding("f6", "checklist", N_("Checklist"), show=False),
     ]
 
     def __init__(
@@ -351,7 +352,7 @@ class EntryScreen(Screen[None]):
 
     def show_screened(self) -> None:
         """The screening field's hint: the checklist's key, or the outcome it gave."""
-        self.form.field("screening").query_one(".hint", Static).update(screened_hint(self.entry))
+        self.query_one("#screening-outcome", Static).update(screened_hint(self.entry))
 
     def action_clear(self) -> None:
         if self.entry.cancel_correction():

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
 
 from i18n import _
 from store import Store
@@ -25,6 +26,13 @@ def screening_hint() -> str:
 
 
 class EntryForm(Form):
+    DEFAULT_CSS = """
+    EntryForm #screening-outcome {
+        height: 1; padding: 0 0 0 1; color: $text-muted; text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
     def __init__(
         self, store: Store, province_code: Callable[[], str], *, id: str | None = None
     ) -> None:
@@ -60,8 +68,9 @@ class EntryForm(Form):
                 yield FormField("dose_number", _("Dose no."), placeholder=_("auto"))
                 yield FormField("aefi", _("AEFI"), placeholder=_("blank: none"))
                 yield FormField("aefi_note", _("AEFI note"))
-                # The hint: the key of the checklist, then the outcome it gave (the entry screen).
-                yield FormField("screening", _("Screening"), hint=screening_hint())
+                yield FormField("screening", _("Screening"))
+                # Under it: the key of the checklist, then the outcome it gave (entry screen).
+                yield Static(screening_hint(), id="screening-outcome")
 
     def _vaccine_text(self) -> str:
         return self.field("vaccine").value
