@@ -116,18 +116,20 @@ class ChecklistModal(ModalScreen[Patch | None]):
     DEFAULT_CSS = """
     ChecklistModal { align: center middle; }
     ChecklistModal > Vertical {
-        width: 110; max-width: 100%; height: 100%; max-height: 40; padding: 0 1;
+        width: 110; max-width: 100%; height: 100%; max-height: 24; padding: 0 1;
         border: thick $accent; background: $surface;
     }
     ChecklistModal #checklist-title { text-style: bold; }
     ChecklistModal ChecklistItems { height: 1fr; min-height: 4; }
     ChecklistModal ChecklistItems:focus { background: $boost; }
     ChecklistModal .item { height: auto; }
+    ChecklistModal .item > .number { width: 5; }
     ChecklistModal .item > .text { width: 1fr; }
     ChecklistModal .item > .answer { width: 14; text-align: right; }
     ChecklistModal .item.-current { background: $accent 30%; text-style: bold; }
     ChecklistModal .item.-yes > .answer { color: $warning; text-style: bold; }
     ChecklistModal #checklist-vitals Grid { grid-size: 3; grid-rows: auto; height: auto; }
+    ChecklistModal #checklist-vitals FormField .hint { width: auto; }
     ChecklistModal #checklist-change { display: none; height: auto; }
     ChecklistModal.-changing #checklist-change { display: block; }
     ChecklistModal #checklist-outcome { text-style: bold; }
@@ -166,7 +168,8 @@ class ChecklistModal(ModalScreen[Patch | None]):
             with ChecklistItems(id="checklist-items"):
                 for index, item in enumerate(self.checklist.items):
                     with Horizontal(classes="item", id=f"item-{index}"):
-                        yield Static(f"{item.id:>3}. {item.text}", classes="text")
+                        yield Static(f"{item.id:>3}.", classes="number")
+                        yield Static(item.text, classes="text")
                         yield Static("", classes="answer")
             with Form(id="checklist-vitals"), Grid():
                 for vital in self.checklist.vitals:
