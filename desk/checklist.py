@@ -14,16 +14,8 @@ from domain.errors import DeskError, FieldError
 from domain.fields import Screening
 from domain.record import Record
 from domain.roles import Action
-from domain.screening import (
-    Answer,
-    Answers,
-    Checklist,
-    Derived,
-    checklist_for,
-    checklist_version,
-    parse_override,
-    read_answers,
-)
+from domain.screening import Answer, Checklist, Derived, checklist_for, checklist_version
+from domain.screening_answers import Answers, parse_override, read_answers
 
 
 @dataclass(frozen=True)

@@ -210,17 +210,13 @@ MESSAGES: dict[str, str] = {
     "screening.unanswered": N_("answer every item of the checklist: item {text} is not answered"),
     "screening.not_a_number": N_("'{text}' is not a number"),
     "screening.vital_range": N_("{value} cannot be right: between {minimum} and {maximum}"),
-    "screening.override_reason": N_(
-        "give the reason for changing the checklist's outcome (at least 3 characters)"
-    ),
+    "screening.override_reason": N_("give the reason for changing the checklist's outcome "
+                                    "(at least 3 characters)"),
     "screening.override_letter": N_("type the outcome: D, H, C or B"),
-    "screening.differs": N_(
-        "the checklist's outcome is {text}: a doctor may change it, with a reason, in the "
-        "checklist"
-    ),
-    "screening.other_vaccine": N_(
-        "the checklist was answered for {vaccine}, another vaccine: answer it again"
-    ),
+    "screening.differs": N_("the checklist's outcome is {text}: a doctor may change it, with a "
+                            "reason, in the checklist"),
+    "screening.other_vaccine": N_("the checklist was answered for {vaccine}, another vaccine: "
+                                  "answer it again"),
     "screening.no_checklist": N_("no screening checklist for {vaccine}: type the outcome"),
     # observation after the dose (issue 13)
     #

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from domain.dates import EARLIEST_YEAR
 from domain.errors import FieldError
 from domain.fields import Aefi, Status, parse_lot
-from domain.screening import check_answers
+from domain.screening_answers import check_answers
 from domain.tables import vaccine_table
 from domain.text import has_control_characters
 

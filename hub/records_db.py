@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from dbkit import Cursor, iso
-from domain.screening import outcome_of
+from domain.screening_answers import outcome_of
 from domain.wire import CONFLICT, DUPLICATE, STORED, content_hash, differing_field, record_body
 from hub.storage import Storage
 

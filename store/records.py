@@ -12,7 +12,7 @@ from domain.doses import DoseOverride, dose_problems, expected_number, in_progra
 from domain.errors import FieldError
 from domain.fields import parse_void_reason
 from domain.record import Record, Source, Status
-from domain.screening import override_reason
+from domain.screening_answers import override_reason
 from domain.text import fold
 from domain.wire import DOSE_FIELDS, RECORD, body_to_record, dose_to_record, record_to_body
 from store.errors import DoseRulesBroken, DuplicateDose, RecordNotFound, StoreError

@@ -23,7 +23,16 @@ from domain.errors import FieldError
 from domain.fields import Screening, parse_screening
 from domain.messages import describe
 from domain.roles import Action, NotAllowed
-from domain.screening import Answer, Checklist, Derived, Outcome, derive, effective, unanswered
+from domain.screening import (
+    Answer,
+    Checklist,
+    Derived,
+    Outcome,
+    all_no,
+    derive,
+    effective,
+    unanswered,
+)
 from i18n import N_, _, format_number, ngettext
 from tui.widgets.entry_form import screening_hint
 from tui.widgets.form import Form, FormField
@@ -247,7 +256,7 @@ class ChecklistModal(ModalScreen[Patch | None]):
         self.show()
 
     def action_all_no(self) -> None:
-        self.answers = {i: self.answers.get(i, Answer.NO) for i in self.checklist.ids}
+        self.answers = all_no(self.checklist, self.answers)
         self.cursor = len(self.checklist.items) - 1
         self.say("")
         self.show()
