@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -17,7 +18,9 @@ from tests.conftest import VOLUNTEER, VOLUNTEER_PIN, FakeClock, desk_app
 from tests.test_tui_desk import SIZE, entry, open_session, rows, text_of
 from tui.app import VaxdeskApp
 from tui.screens.checklist import ChecklistModal
+from tui.widgets.form import FormField
 from vaxdesk.testing.desk import TEST_USER, type_text
+from vaxdesk.testing.language import english_on, shown
 
 VERSION = checklist_for("AZ").version  # type: ignore[union-attr]
 AN = {"id_number": "079092001234", "full_name": "Nguyễn Văn An", "dob": "150892"}
@@ -30,6 +33,10 @@ def modal(app: VaxdeskApp) -> ChecklistModal:
 
 def hint(app: VaxdeskApp) -> str:
     return text_of(app, "#screening-outcome")
+
+
+def checklist_text(app: VaxdeskApp) -> str:
+    return " ".join(f.error for f in modal(app).query(FormField))
 
 
 async def person_then_checklist(pilot: Pilot) -> ChecklistModal:
@@ -166,18 +173,35 @@ async def test_a_volunteer_screens_but_may_not_change_an_outcome(
     assert row["vaccinator"] == "Nguyễn Văn Bình" and row["checklist_version"] == VERSION
 
 
-async def test_the_checklist_in_vietnamese(db_path: Path, clock: FakeClock) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_the_checklist_in_vietnamese(
+    db_path: Path, clock: FakeClock, size: tuple[int, int]
+) -> None:
     i18n.set_language("vi")
     app = desk_app(db_path, clock=clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await open_session(pilot)
         checklist = await person_then_checklist(pilot)
         first = str(checklist.query_one("#item-1 .text", Static).render())
         assert "Tiền sử rõ ràng bị COVID-19 trong vòng 6 tháng" in first
         assert "1 C Y có" in text_of(app, "#checklist-keys")
-        await pilot.press("a")
-        assert "đủ điều kiện tiêm" in text_of(app, "#checklist-outcome")
+        await pilot.press("1", "a", "o")  # a vaccinator changes the outcome
+        await pilot.press("tab", "enter")  # no outcome letter typed: the checklist's own
+        await pilot.pause()
+        assert not english_on(shown(app)), english_on(shown(app))
+        assert entry(app).form.field("screening").value == "C"
+        await pilot.press("f6")  # again: the answers kept; item 1 "no", item 10 "yes"
+        await pilot.pause()
+        await pilot.press("0", "end", "1")
+        assert "đủ điều kiện tiêm, nhóm thận trọng" in text_of(app, "#checklist-outcome")
+        await pilot.press("tab", *"3", "enter")
+        await pilot.pause()
+        assert "không hợp lý" in checklist_text(app)
+        assert not english_on(shown(app)), english_on(shown(app))
         await pilot.press("escape")  # back, nothing changed
         await pilot.pause()
-        assert entry(app).form.field("screening").value == "D"
+        assert entry(app).form.field("screening").value == "C"
+        assert hint(app) == "✓ phiếu: chống chỉ định (mục 1)"
+        await pilot.press("escape")  # the form cleared: the next citizen
+        await pilot.pause()
         assert hint(app) == "F6 phiếu sàng lọc"
