@@ -1,4 +1,4 @@
-"""The screening checklist through the real app, keys only: F6 opens it on the entry screen,
+"""The screening checklist through the real app, keys only: F5 opens it on the entry screen,
 one key answers every item "no", Enter confirms, and the SQLite row holds the answers and the
 checklist's version; a "yes" postpones the dose; a volunteer may not change an outcome."""
 
@@ -42,7 +42,7 @@ def checklist_text(app: VaxdeskApp) -> str:
 async def person_then_checklist(pilot: Pilot) -> ChecklistModal:
     screen = entry(pilot.app)  # type: ignore[arg-type]
     screen.form.set_values(AN)
-    await pilot.press("f6")
+    await pilot.press("f5")
     await pilot.pause()
     return modal(pilot.app)  # type: ignore[arg-type]
 
@@ -53,7 +53,7 @@ async def test_all_no_in_one_key_then_saved_with_the_answers(
     app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot)
-        assert hint(app) == "F6 checklist"
+        assert hint(app) == "F5 checklist"
         checklist = await person_then_checklist(pilot)
         assert "Acute illness now" in str(checklist.query_one("#item-2 .text", Static).render())
         assert "11 items left to answer" in text_of(app, "#checklist-outcome")
@@ -68,7 +68,7 @@ async def test_all_no_in_one_key_then_saved_with_the_answers(
         await pilot.press("enter")  # Enter on Screening saves
         await pilot.pause()
         assert "Saved ✓" in text_of(app, "#message")
-        assert hint(app) == "F6 checklist"  # the next citizen starts without
+        assert hint(app) == "F5 checklist"  # the next citizen starts without
     [row] = rows(db_path)
     assert row["checklist_version"] == VERSION and row["screening"] == "D"
     answers = json.loads(row["screening_answers"])
@@ -190,7 +190,7 @@ async def test_the_checklist_in_vietnamese(
         await pilot.pause()
         assert not english_on(shown(app)), english_on(shown(app))
         assert entry(app).form.field("screening").value == "C"
-        await pilot.press("f6")  # again: the answers kept; item 1 "no", item 10 "yes"
+        await pilot.press("f5")  # again: the answers kept; item 1 "no", item 10 "yes"
         await pilot.pause()
         await pilot.press("0", "end", "1")
         assert "đủ điều kiện tiêm, nhóm thận trọng" in text_of(app, "#checklist-outcome")
@@ -204,4 +204,4 @@ async def test_the_checklist_in_vietnamese(
         assert hint(app) == "✓ phiếu: chống chỉ định (mục 1)"
         await pilot.press("escape")  # the form cleared: the next citizen
         await pilot.pause()
-        assert hint(app) == "F6 phiếu sàng lọc"
+        assert hint(app) == "F5 phiếu sàng lọc"

@@ -59,7 +59,7 @@ class EntryScreen(Screen[None]):
         Binding("f3", "today", N_("Today's list")),
         Binding("f4", "toggle_mode", N_("Live/Hồi cứu")),
         # Not on the key bar (full at 80 columns): the line under Screening names the key.
-        Binding("f6", "checklist", N_("Checklist"), show=False),
+        Binding("f5", "checklist", N_("Checklist"), show=False),
     ]
 
     def __init__(

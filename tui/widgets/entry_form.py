@@ -22,7 +22,7 @@ from tui.widgets.suggest import (
 
 def screening_hint() -> str:
     """The screening field's hint before a checklist is answered."""
-    return _("F6 checklist")
+    return _("F5 checklist")
 
 
 class EntryForm(Form):
