@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,7 +20,7 @@ from textual.widgets import Static
 from desk.checklist import Screened
 from desk.entry import Entry
 from desk.results import Patch, Refused
-from domain.errors import FieldError
+from domain.errors import DeskError, FieldError
 from domain.fields import Screening, parse_screening
 from domain.messages import describe
 from domain.roles import Action, NotAllowed
@@ -34,7 +35,6 @@ from domain.screening import (
     unanswered,
 )
 from i18n import N_, _, format_number, ngettext
-from tui.widgets.entry_form import screening_hint
 from tui.widgets.form import Form, FormField
 
 
@@ -71,6 +71,45 @@ def describe_screened(screened: Screened) -> str:
             outcome=screened.screening.label, derived=describe_derived(screened.derived)
         )
     return _("✓ checklist: {outcome}").format(outcome=describe_derived(screened.derived))
+
+
+def screening_hint() -> str:
+    """The line under the entry form's Screening before a checklist is answered."""
+    return _("F5 checklist")
+
+
+class EntryView(Protocol):
+    """What the checklist needs of the entry screen."""
+
+    entry: Entry
+
+    @property
+    def app(self) -> Any: ...
+
+    @property
+    def values(self) -> dict[str, str]: ...
+
+    def apply(self, patch: Patch) -> None: ...
+
+    def say(self, text: str, *, error: bool = False) -> None: ...
+
+
+def open_checklist(screen: EntryView, refresh: Callable[[], None]) -> None:
+    """F5 on the entry screen: the checklist for the citizen on the form; its outcome goes in
+    Screening, and `refresh` shows it under the field."""
+    try:
+        modal = checklist_modal(screen.entry, screen.values)
+    except DeskError as error:
+        screen.say(_capital(describe(error)), error=True)
+        return
+
+    def answered(patch: Patch | None) -> None:
+        if patch is not None:
+            screen.apply(patch)
+            refresh()
+            screen.say(screened_message(screen.entry))
+
+    screen.app.push_screen(modal, answered)
 
 
 def screened_hint(entry: Entry) -> str:

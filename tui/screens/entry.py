@@ -24,7 +24,6 @@ from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, parse_ty
 from i18n import N_, _
 from scanner.sources import FrameSource
 from sync.worker import SyncState
-from tui.screens.checklist import checklist_modal, screened_hint, screened_message
 from tui.screens.override import OverrideModal
 from tui.screens.session import SessionScreen
 from tui.screens.today import TodayScreen
@@ -58,8 +57,6 @@ class EntryScreen(Screen[None]):
         Binding("f2", "session", N_("Session")),
         Binding("f3", "today", N_("Today's list")),
         Binding("f4", "toggle_mode", N_("Live/Hồi cứu")),
-        # Not on the key bar (full at 80 columns): the line under Screening names the key.
-        Binding("f5", "checklist", N_("Checklist"), show=False),
     ]
 
     def __init__(
@@ -187,7 +184,6 @@ class EntryScreen(Screen[None]):
         self.form.clear()
         self.form.set_values(values)
         self.show_mode()
-        self.show_screened()
         self.query_one("#history", Static).update("")
         first = self.form.first_enabled()
         if first is not None:
@@ -227,7 +223,6 @@ class EntryScreen(Screen[None]):
         self.form.clear()
         self.apply(self.entry.start_correction(record))
         self.show_mode()
-        self.show_screened()
         self.say(
             _("Correcting the record of {name}: Ctrl+S saves, Esc cancels").format(
                 name=record.person.full_name
@@ -334,25 +329,6 @@ class EntryScreen(Screen[None]):
 
         problem = "; ".join(field_messages(refused.errors).values())
         self.app.push_screen(OverrideModal(problem), given)
-
-    def action_checklist(self) -> None:
-        """The screening checklist for the citizen on the form; its outcome fills Screening."""
-        try:
-            modal = checklist_modal(self.entry, self.values)
-        except DeskError as error:
-            self.say(describe(error)[:1].upper() + describe(error)[1:], error=True)
-            return
-        self.app.push_screen(modal, self.checklist_answered)
-
-    def checklist_answered(self, patch: Patch | None) -> None:
-        if patch is not None:
-            self.apply(patch)
-            self.show_screened()
-            self.say(screened_message(self.entry))
-
-    def show_screened(self) -> None:
-        """The screening field's hint: the checklist's key, or the outcome it gave."""
-        self.query_one("#screening-outcome", Static).update(screened_hint(self.entry))
 
     def action_clear(self) -> None:
         if self.entry.cancel_correction():
