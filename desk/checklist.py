@@ -10,12 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from desk.core import Desk
+from desk.results import Refused
 from domain.errors import DeskError, FieldError
 from domain.fields import Screening
 from domain.record import Record
 from domain.roles import Action
 from domain.screening import Answer, Checklist, Derived, checklist_for, checklist_version
 from domain.screening_answers import Answers, parse_override, read_answers
+from domain.tables import vaccine_table
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,36 @@ class Screened:
             "checklist_version": self.checklist.version,
             "screening_answers": self.answers.to_json(),
         }
+
+
+def dose_vaccine(form: Mapping[str, str], session_vaccine: str, *, typed: bool) -> str:
+    """The vaccine of the dose on the form: typed (retrospective, corrections) or the
+    session's."""
+    known = vaccine_table().resolve(form.get("vaccine", "")) if typed else None
+    return known.code if known is not None else session_vaccine
+
+
+def with_checklist(form: Mapping[str, str], screened: Screened | None) -> Mapping[str, str]:
+    """The form with the checklist's hidden fields, for `build_record`."""
+    return {**form, **screened.form()} if screened is not None else form
+
+
+def take(
+    desk: Desk,
+    vaccine: str,
+    items: Mapping[str, Answer],
+    vitals: Mapping[str, float],
+    screening: Screening | None = None,
+    reason: str = "",
+) -> Screened | Refused:
+    """The checklist answered at the desk for a dose of `vaccine` (see `answered`), or why
+    not: an item unanswered, a reading or a reason at fault, a login that may not change it."""
+    try:
+        return answered(desk, checklist_of(vaccine), vaccine, items, vitals, screening, reason)
+    except FieldError as error:
+        return Refused({error.field: error})
+    except DeskError as error:
+        return Refused(problem=error)
 
 
 def checklist_of(vaccine: str) -> Checklist:

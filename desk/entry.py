@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from desk import checklist
 from desk.certificate import Imported, import_certificate
-from desk.checklist import Screened, answered, check_override, checklist_of, from_record
 from desk.core import Desk
 from desk.results import Filled, Lookup, Patch, Queued, Refused, Saved, ScanOutcome
 from desk.scans import (
@@ -76,7 +76,7 @@ class Entry:
         self.source = Source.TYPED
         self.certificate: CertificateScan | None = None
         self.queue = ScanQueue()
-        self.screened: Screened | None = None  # the checklist answered for this citizen
+        self.screened: checklist.Screened | None = None  # the checklist answered for this citizen
         self._retro_starts = False  # the first retrospective form keeps nothing of live entry
         self._numbered_for = ""  # whose history gave the dose number now in the form
 
@@ -156,7 +156,7 @@ class Entry:
     def check(self, form: Mapping[str, str], name: str) -> FieldError | None:
         """Validate the whole form but report only this field: one rule book, early feedback."""
         try:
-            build_record(self._with_checklist(form), self.context())
+            build_record(checklist.with_checklist(form, self.screened), self.context())
         except ValidationError as error:
             return error.errors.get(name)
         return None
@@ -244,7 +244,7 @@ class Entry:
         would import it instead of saving the correction)."""
         self.editing = record
         self.certificate = None
-        self.screened = from_record(record)
+        self.screened = checklist.from_record(record)
         values = record_to_form(record)
         values["province"] = province_name(record.person.province_code)
         values["ward"] = ward_name(record.person.province_code, record.person.ward_code)
@@ -269,7 +269,7 @@ class Entry:
             if override_reason:
                 self.desk.require(Action.OVERRIDE_DOSE)
                 override = DoseOverride(parse_override_reason(override_reason), user.name)
-            check_override(self.desk, self.screened, self.editing)
+            checklist.check_override(self.desk, self.screened, self.editing)
         except DeskError as error:
             return Refused(problem=error)
         if not self.desk.may(Action.SCREEN):
@@ -285,7 +285,7 @@ class Entry:
         if self.certificate is not None:
             return self._import(self.certificate, form)
         try:
-            record = build_record(self._with_checklist(form), self.context())
+            record = build_record(checklist.with_checklist(form, self.screened), self.context())
         except ValidationError as error:
             return Refused(error.errors)
         try:
@@ -313,41 +313,25 @@ class Entry:
         self.desk.ports.nudge_upload()
         return Saved(stored, corrected)
 
-    # -- the screening checklist -----------------------------------------------------------
+    # -- the screening checklist (desk.checklist) ------------------------------------------
 
     def dose_vaccine(self, form: Mapping[str, str]) -> str:
-        """The vaccine of the dose on the form: typed, or the session's."""
-        typed = vaccine_table().resolve(form.get("vaccine", "")) if self.typed_dose() else None
-        return typed.code if typed is not None else self.session.vaccine
+        return checklist.dose_vaccine(form, self.session.vaccine, typed=self.typed_dose())
 
     def open_checklist(self, form: Mapping[str, str]) -> Checklist:
-        """The checklist to answer for the dose on the form (DeskError when its vaccine has
-        none: the one-letter screening stays)."""
-        return checklist_of(self.dose_vaccine(form))
+        return checklist.checklist_of(self.dose_vaccine(form))  # DeskError: none for it
 
     def take_checklist(
-        self,
-        form: Mapping[str, str],
-        items: Mapping[str, Answer],
-        vitals: Mapping[str, float],
-        screening: Screening | None = None,
-        reason: str = "",
-    ) -> Patch | Refused:
-        """The checklist answered: its outcome goes in the screening field (or the one a
-        doctor changed it to, with `reason`); the answers are kept for the save."""
-        try:
-            checklist = self.open_checklist(form)
-            screened = answered(self.desk, checklist, self.dose_vaccine(form), items, vitals,
-                                screening, reason)  # fmt: skip
-        except FieldError as error:
-            return Refused({error.field: error})
-        except DeskError as error:
-            return Refused(problem=error)
-        self.screened = screened
-        return Patch({"screening": screened.screening.value}, focus="screening")
-
-    def _with_checklist(self, form: Mapping[str, str]) -> Mapping[str, str]:
-        return {**form, **self.screened.form()} if self.screened is not None else form
+        self, form: Mapping[str, str], items: Mapping[str, Answer], vitals: Mapping[str, float],
+        screening: Screening | None = None, reason: str = "",
+    ) -> Patch | Refused:  # fmt: skip
+        """The checklist answered: its outcome (or a doctor's, with `reason`) fills Screening."""
+        taken = checklist.take(self.desk, self.dose_vaccine(form), items, vitals, screening,
+                               reason)  # fmt: skip
+        if isinstance(taken, Refused):
+            return taken
+        self.screened = taken
+        return Patch({"screening": taken.screening.value}, focus="screening")
 
     def _import(self, scan: CertificateScan, form: Mapping[str, str]) -> Imported | Refused:
         try:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
+from domain.screening_messages import SCREENING_MESSAGES
 from i18n import N_, Nn_, _, format_date, format_time, ngettext
 
 MESSAGES: dict[str, str] = {
@@ -205,19 +206,7 @@ MESSAGES: dict[str, str] = {
     # subject lists and arrival (issue 13)
     #
     # the screening checklist (issue 13)
-    "screening.answers": N_("the screening checklist's answers are incomplete or unreadable"),
-    "screening.checklist_unknown": N_("unknown screening checklist '{text}'"),
-    "screening.unanswered": N_("answer every item of the checklist: item {text} is not answered"),
-    "screening.not_a_number": N_("'{text}' is not a number"),
-    "screening.vital_range": N_("{value} cannot be right: between {minimum} and {maximum}"),
-    "screening.override_reason": N_("give the reason for changing the checklist's outcome "
-                                    "(at least 3 characters)"),
-    "screening.override_letter": N_("type the outcome: D, H, C or B"),
-    "screening.differs": N_("the checklist's outcome is {text}: a doctor may change it, with a "
-                            "reason, in the checklist"),
-    "screening.other_vaccine": N_("the checklist was answered for {vaccine}, another vaccine: "
-                                  "answer it again"),
-    "screening.no_checklist": N_("no screening checklist for {vaccine}: type the outcome"),
+    **SCREENING_MESSAGES,  # domain.screening_messages
     # observation after the dose (issue 13)
     #
     # adverse events after immunization (issue 13)
