@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from desk import arrival
+from desk import arrival, checklist
 from desk.certificate import Imported, import_certificate
 from desk.core import Desk
 from desk.results import Filled, Lookup, Patch, Queued, Refused, Saved, ScanOutcome
@@ -29,6 +29,7 @@ from domain.doses import (
     programme_of,
 )
 from domain.errors import DeskError, FieldError, ValidationError
+from domain.fields import Screening
 from domain.identity import (
     IdType,
     cccd_century_and_sex,
@@ -50,6 +51,7 @@ from domain.record import (
 )
 from domain.roles import Action
 from domain.scans import CertificateScan, IdNumberScan, Rejected, Scan
+from domain.screening import Answer, Checklist
 from domain.tables import vaccine_table
 from store import DoseRulesBroken, DuplicateDose, StoreError
 
@@ -74,6 +76,7 @@ class Entry:
         self.source = Source.TYPED
         self.certificate: CertificateScan | None = None
         self.queue = ScanQueue()
+        self.screened: checklist.Screened | None = None  # the checklist answered for this citizen
         self._retro_starts = False  # the first retrospective form keeps nothing of live entry
         self._numbered_for = ""  # whose history gave the dose number now in the form
         self.arrival: arrival.Arrival | None = None  # the last ID typed, on today's list
@@ -123,6 +126,7 @@ class Entry:
         values it starts with."""
         self.source = Source.TYPED
         self.certificate = None
+        self.screened = None
         self._numbered_for = ""
         retro = self.mode is Mode.RETROSPECTIVE and not self.editing
         kept = RETRO_KEPT if retro and not self._retro_starts else ()
@@ -153,7 +157,7 @@ class Entry:
     def check(self, form: Mapping[str, str], name: str) -> FieldError | None:
         """Validate the whole form but report only this field: one rule book, early feedback."""
         try:
-            build_record(form, self.context())
+            build_record(checklist.with_checklist(form, self.screened), self.context())
         except ValidationError as error:
             return error.errors.get(name)
         return None
@@ -244,6 +248,7 @@ class Entry:
         would import it instead of saving the correction)."""
         self.editing = record
         self.certificate = None
+        self.screened = checklist.from_record(record)
         values = record_to_form(record)
         values["province"] = province_name(record.person.province_code)
         values["ward"] = ward_name(record.person.province_code, record.person.ward_code)
@@ -252,6 +257,7 @@ class Entry:
     def cancel_correction(self) -> bool:
         was_editing = self.editing is not None
         self.editing = None
+        self.screened = None
         return was_editing
 
     # -- saving ----------------------------------------------------------------------------
@@ -267,10 +273,11 @@ class Entry:
             if override_reason:
                 self.desk.require(Action.OVERRIDE_DOSE)
                 override = DoseOverride(parse_override_reason(override_reason), user.name)
+            checklist.check_override(self.desk, self.screened, self.editing)
         except DeskError as error:
             return Refused(problem=error)
         if not self.desk.may(Action.SCREEN):
-            # Screening results and adverse events are a vaccinator's to record.
+            # Screening results and adverse events: volunteers, vaccinators, supervisors.
             screened = {
                 name: FieldError(name, "role.not_allowed", role=self.desk.role.term,
                                  action=Action.SCREEN.value)
@@ -282,7 +289,7 @@ class Entry:
         if self.certificate is not None:
             return self._import(self.certificate, form)
         try:
-            record = build_record(form, self.context())
+            record = build_record(checklist.with_checklist(form, self.screened), self.context())
         except ValidationError as error:
             return Refused(error.errors)
         try:
@@ -306,9 +313,30 @@ class Entry:
                  " (dose rules overridden)" if override else "")  # fmt: skip
         corrected = self.editing is not None
         self.editing = None
+        self.screened = None
         self.desk.ports.nudge_upload()
         arrival.after_saved(store, stored, user.name)  # the person's state on today's list
         return Saved(stored, corrected)
+
+    # -- the screening checklist (desk.checklist) ------------------------------------------
+
+    def dose_vaccine(self, form: Mapping[str, str]) -> str:
+        return checklist.dose_vaccine(form, self.session.vaccine, typed=self.typed_dose())
+
+    def open_checklist(self, form: Mapping[str, str]) -> Checklist:
+        return checklist.checklist_of(self.dose_vaccine(form))  # DeskError: none for it
+
+    def take_checklist(
+        self, form: Mapping[str, str], items: Mapping[str, Answer], vitals: Mapping[str, float],
+        screening: Screening | None = None, reason: str = "",
+    ) -> Patch | Refused:  # fmt: skip
+        """The checklist answered: its outcome (or a doctor's, with `reason`) fills Screening."""
+        taken = checklist.take(self.desk, self.dose_vaccine(form), items, vitals, screening,
+                               reason)  # fmt: skip
+        if isinstance(taken, Refused):
+            return taken
+        self.screened = taken
+        return Patch({"screening": taken.screening.value}, focus="screening")
 
     def _import(self, scan: CertificateScan, form: Mapping[str, str]) -> Imported | Refused:
         try:

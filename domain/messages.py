@@ -18,6 +18,7 @@ from typing import Any
 
 from domain.aefi_messages import AEFI_MESSAGES
 from domain.list_messages import LIST_MESSAGES
+from domain.screening_messages import SCREENING_MESSAGES
 from i18n import N_, Nn_, _, format_date, format_time, ngettext
 
 MESSAGES: dict[str, str] = {
@@ -212,7 +213,7 @@ MESSAGES: dict[str, str] = {
     # subject lists and arrival (issue 13)
     **LIST_MESSAGES,  # domain.list_messages
     # the screening checklist (issue 13)
-    #
+    **SCREENING_MESSAGES,  # domain.screening_messages
     # observation after the dose (issue 13)
     "observation.voided": N_("this dose was voided: nobody to watch"),
     "observation.none": N_("no observation for this record: no dose given here today"),

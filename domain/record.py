@@ -88,6 +88,10 @@ class Record:
     status: Status = Status.ACTIVE
     void_reason: str = ""
     recorded_at: str = ""  # stamped by the store
+    # The screening checklist, when one was answered (`domain.screening`): its version, and
+    # its answers as compact JSON; both empty for a one-letter screening.
+    checklist_version: str = ""
+    screening_answers: str = ""
 
     @property
     def gives_dose(self) -> bool:
@@ -288,6 +292,8 @@ def build_record(form: Mapping[str, str], ctx: EntryContext) -> Record:
         observed_until=observed_until,
         source=source,
         entered_by=ctx.session.entered_by,
+        checklist_version=form.get("checklist_version", "").strip(),
+        screening_answers=form.get("screening_answers", "").strip(),
     )
     try:  # the rules the hub checks too: a record the desk keeps is one the hub keeps
         check_record(record, today=today, stored=False)

@@ -9,8 +9,8 @@ from i18n import N_, _
 
 
 class Role(StrEnum):
-    VOLUNTEER = "volunteer"  # enters records; corrects their own records of the day
-    VACCINATOR = "vaccinator"  # also screening results and adverse events
+    VOLUNTEER = "volunteer"  # enters records, screening and adverse events for the vaccinator
+    VACCINATOR = "vaccinator"  # also overrides the dose rules and a checklist's outcome
     SUPERVISOR = "supervisor"  # every record of the site, voids, exports, users
     TECHNICIAN = "technician"  # diagnostics and enrolment; no personal data
 
@@ -45,6 +45,7 @@ class Action(StrEnum):
     MANAGE_USERS = N_("manage users")
     REVEAL = N_("reveal full ID numbers")
     OVERRIDE_DOSE = N_("override the dose rules")
+    OVERRIDE_SCREENING = N_("change the outcome of the screening checklist")
     DIAGNOSE = N_("run diagnostics")
 
     @property
@@ -52,10 +53,14 @@ class Action(StrEnum):
         return _(self.value)
 
 
+# The volunteer at the doctor's table enters the screening (the checklist's answers, or the
+# outcome the doctor states) and adverse events on behalf of the session's vaccinator; the
+# record keeps both names. Changing the outcome a checklist gives is the doctor's own login's.
 ALLOWED: dict[Role, frozenset[Action]] = {
-    Role.VOLUNTEER: frozenset({Action.ENTER, Action.CORRECT_OWN, Action.REVEAL}),
+    Role.VOLUNTEER: frozenset({Action.ENTER, Action.SCREEN, Action.CORRECT_OWN, Action.REVEAL}),
     Role.VACCINATOR: frozenset(
-        {Action.ENTER, Action.SCREEN, Action.CORRECT_OWN, Action.REVEAL, Action.OVERRIDE_DOSE}
+        {Action.ENTER, Action.SCREEN, Action.CORRECT_OWN, Action.REVEAL, Action.OVERRIDE_DOSE,
+         Action.OVERRIDE_SCREENING}
     ),
     Role.SUPERVISOR: frozenset(Action) - {Action.DIAGNOSE},
     Role.TECHNICIAN: frozenset({Action.DIAGNOSE}),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from domain.dates import EARLIEST_YEAR
 from domain.errors import FieldError
 from domain.fields import Aefi, Status, parse_lot
+from domain.screening_answers import check_answers
 from domain.tables import vaccine_table
 from domain.text import has_control_characters
 
@@ -55,10 +56,21 @@ def check_record(record: Record, *, today: date, stored: bool = True) -> None:
     for name, required in (("vaccinator", False), ("entered_by", True),
                            ("aefi_note", False), ("void_reason", False)):  # fmt: skip
         _check_text(name, getattr(record, name), required)
+    _check_screening(record)
     if record.status is Status.VOIDED and len(record.void_reason.strip()) < 3:
         raise FieldError("void_reason", "store.void_reason")
     if stored:
         _check_moment("recorded_at", record.recorded_at)
+
+
+def _check_screening(record: Record) -> None:
+    """A checklist carried with the record: known, whole, for the dose's vaccine, and its
+    outcome the record's (or changed by a doctor with a reason)."""
+    for name in ("checklist_version", "screening_answers"):
+        if not isinstance(getattr(record, name), str):
+            raise FieldError(name, "wire.not_text")
+    check_answers(record.checklist_version, record.screening_answers, record.screening,
+                  record.vaccine, record.gives_dose)  # fmt: skip
 
 
 def _check_uuid(name: str, value: str) -> None:

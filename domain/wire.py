@@ -55,6 +55,9 @@ RECORD_FIELDS: tuple[str, ...] = (
     "entered_by",
     "recorded_at",
 )
+# Fields a record's body may lack (desks before them): absent or empty, a body hashes and is
+# kept as it did before they existed. The screening checklist's version and answers (issue 13).
+OPTIONAL_FIELDS: dict[str, int] = {"checklist_version": 40, "screening_answers": 1000}
 INTEGER_FIELDS = frozenset({"version", "dose_number"})
 ENUM_FIELDS: dict[str, type[StrEnum]] = {
     "id_type": IdType, "sex": Sex, "screening": Screening, "aefi": Aefi, "source": Source,
@@ -103,6 +106,15 @@ MAX_BATCH = 500
 
 
 def record_to_body(record: Record) -> dict[str, Any]:
+    """The record's body: RECORD_FIELDS, and the optional ones that hold something."""
+    body = _core_body(record)
+    for name in OPTIONAL_FIELDS:
+        if value := getattr(record, name):
+            body[name] = value
+    return body
+
+
+def _core_body(record: Record) -> dict[str, Any]:
     person = record.person
     return {
         "record_id": record.record_id,
@@ -173,6 +185,8 @@ def body_to_record(body: dict[str, Any]) -> Record:
         status=Status(body["status"]),
         void_reason=body["void_reason"],
         recorded_at=body["recorded_at"],
+        checklist_version=body.get("checklist_version") or "",
+        screening_answers=body.get("screening_answers") or "",
     )
 
 
@@ -192,8 +206,11 @@ def dose_to_record(row: dict[str, Any]) -> Record:
 
 
 def record_body(row: dict[str, Any]) -> dict[str, Any]:
-    """Exactly the record's fields of a row or body (a desk row's extra columns dropped)."""
-    return {name: row.get(name) for name in RECORD_FIELDS}
+    """Exactly the record's fields of a row or body (a desk row's extra columns dropped); an
+    optional field only when it holds something, so a record without it is as it always was."""
+    body = {name: row.get(name) for name in RECORD_FIELDS}
+    body.update({name: row[name] for name in OPTIONAL_FIELDS if row.get(name)})
+    return body
 
 
 def content_hash(body: dict[str, Any]) -> str:
@@ -205,7 +222,9 @@ def content_hash(body: dict[str, Any]) -> str:
 
 def differing_field(a: dict[str, Any], b: dict[str, Any]) -> str:
     """The first field where two versions of a record disagree (for the conflict message)."""
-    return next((name for name in RECORD_FIELDS if a.get(name) != b.get(name)), "")
+    a, b = record_body(a), record_body(b)
+    names = (*RECORD_FIELDS, *OPTIONAL_FIELDS)
+    return next((name for name in names if a.get(name) != b.get(name)), "")
 
 
 def checked_record(body: Any, *, today: date) -> Record:
@@ -230,6 +249,16 @@ def checked_record(body: Any, *, today: date) -> Record:
         elif name in ENUM_FIELDS and value not in {e.value for e in ENUM_FIELDS[name]}:
             choices = ", ".join(e.value or "''" for e in ENUM_FIELDS[name])
             raise FieldError(name, "wire.choice", text=value[:20], choices=choices)
+    for name, limit in OPTIONAL_FIELDS.items():
+        value = body.get(name, "")
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise FieldError(name, "wire.not_text")
+        if len(value) > limit:
+            raise FieldError(name, "wire.too_long", limit=limit)
+        if has_control_characters(value):
+            raise FieldError(name, "wire.characters")
     for name in ("given_on", "dob"):
         try:
             date.fromisoformat(body[name]) if name == "given_on" else PartialDate.from_iso(

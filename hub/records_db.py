@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from dbkit import Cursor, iso
+from domain.screening_answers import outcome_of
 from domain.wire import CONFLICT, DUPLICATE, STORED, content_hash, differing_field, record_body
 from hub.storage import Storage
 
@@ -21,6 +22,14 @@ CHUNK = 500  # ids in one IN (...)
 
 def _chunks(ids: Sequence[str]) -> list[Sequence[str]]:
     return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+def _checklist(body: dict[str, Any]) -> tuple[str, str, str]:
+    """A body's screening checklist (absent from older desks' bodies): version, answers, and
+    the outcome they give."""
+    version = str(body.get("checklist_version") or "")
+    answers = str(body.get("screening_answers") or "")
+    return version, answers, outcome_of(version, answers)
 
 
 class RecordRows(Storage):
@@ -57,12 +66,13 @@ class RecordRows(Storage):
                     cur.execute(
                         "INSERT INTO records (record_id, version, desk_id, site_id, person_key, "
                         "status, screening, vaccine, dose_number, given_on, aefi, content_hash, "
-                        "body, received_at, desk_recorded_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "body, received_at, desk_recorded_at, checklist_version, "
+                        "screening_answers, checklist_outcome) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (key[0], key[1], desk.desk_id, desk.site_id, body["person_key"],
                          body["status"], body["screening"], body["vaccine"],
                          body["dose_number"], body["given_on"], body["aefi"], digest,
-                         kept, received, body["recorded_at"]),
+                         kept, received, body["recorded_at"], *_checklist(body)),
                     )  # fmt: skip
                     existing[key] = (digest, kept)
                     result["result"] = STORED

@@ -125,6 +125,15 @@ def lookups(cur: Cursor) -> None:
     )
 
 
+# The screening checklist a record carries (issue 13): its version, its answers (JSON, as in
+# the body) and the outcome they give (`caution` included, which the record's letter is not).
+MIGRATIONS.sql(
+    "0005_screening_answers",
+    "ALTER TABLE records ADD COLUMN checklist_version TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE records ADD COLUMN screening_answers TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE records ADD COLUMN checklist_outcome TEXT NOT NULL DEFAULT ''",
+)
+
 # Adverse events after immunization, every version a desk sent, keyed by (event id,
 # version) like records: the body as sent, and the columns the figures read.
 MIGRATIONS.sql(

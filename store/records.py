@@ -12,6 +12,7 @@ from domain.doses import DoseOverride, dose_problems, expected_number, in_progra
 from domain.errors import FieldError
 from domain.fields import parse_void_reason
 from domain.record import Record, Source, Status
+from domain.screening_answers import override_reason
 from domain.text import fold
 from domain.wire import DOSE_FIELDS, RECORD, body_to_record, dose_to_record, record_to_body
 from store.errors import DoseRulesBroken, DuplicateDose, RecordNotFound, StoreError
@@ -45,7 +46,7 @@ class Records(Outbox):
         with self._write():
             if self._exists(record.record_id):
                 raise StoreError("store.exists", record_id=record.record_id)
-            return self._append(*self._numbered(record, None, override))
+            return self._append(*self._numbered(record, None, override), current=None)
 
     def correct(self, corrected: Record, override: DoseOverride | None = None) -> Record:
         """Store the next version of a record; the earlier versions stay as history."""
@@ -55,7 +56,7 @@ class Records(Outbox):
                 raise StoreError("store.voided")
             if corrected.version != current.version + 1:
                 raise StoreError("store.changed", version=current.version)
-            return self._append(*self._numbered(corrected, current, override))
+            return self._append(*self._numbered(corrected, current, override), current=current)
 
     def void(self, record_id: str, reason: str, entered_by: str) -> Record:
         """Mark a mistaken record void, with a reason, as a new version."""
@@ -113,7 +114,9 @@ class Records(Outbox):
             raise DoseRulesBroken(problems)
         return record, override if problems else None
 
-    def _append(self, record: Record, override: DoseOverride | None = None) -> Record:
+    def _append(
+        self, record: Record, override: DoseOverride | None = None, current: Record | None = None
+    ) -> Record:
         record = replace(record, recorded_at=self._now())
         body = record_to_body(record)
         if record.status is Status.VOIDED:
@@ -126,6 +129,15 @@ class Records(Outbox):
                 override.by,
                 "dose.override",
                 f"{record.record_id} v{record.version}: {override.reason}",
+            )
+        changed = override_reason(record.screening_answers)
+        before = current and (current.screening, override_reason(current.screening_answers))
+        if changed and record.status is Status.ACTIVE and before != (record.screening, changed):
+            # A doctor changed the checklist's outcome: who, and why, in the audit trail.
+            self.people.audit_in_tx(
+                record.entered_by,
+                "screening.override",
+                f"{record.record_id} v{record.version}: {record.screening.value}: {changed}",
             )
         self.db.table("records").insert(body)
         self._enqueue(RECORD, record.record_id, record.version, body)

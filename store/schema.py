@@ -199,6 +199,14 @@ CREATE INDEX subject_states_subject ON subject_states (subject_id, seq);
 """
 MIGRATIONS.sql("0006_subjects", V6)
 
+# The screening checklist answered for a record (issue 13): its version and its answers as
+# compact JSON (domain.screening.Answers); empty for a one-letter screening and older records.
+MIGRATIONS.sql(
+    "0007_screening_answers",
+    "ALTER TABLE records ADD COLUMN checklist_version TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE records ADD COLUMN screening_answers TEXT NOT NULL DEFAULT '';",
+)
+
 # Observation after the dose: a person watched after their dose is marked as gone ("left, no
 # reaction"), once, with who and when. The queue itself is derived from the records.
 MIGRATIONS.sql(

@@ -18,7 +18,12 @@ from tests.conftest import AN, FakeClock
 
 
 def test_roles_table() -> None:
-    assert can(Role.VOLUNTEER, Action.ENTER) and not can(Role.VOLUNTEER, Action.SCREEN)
+    # A volunteer enters the screening for the session's vaccinator; only a doctor's (or a
+    # supervisor's) login changes the outcome a checklist gives.
+    assert can(Role.VOLUNTEER, Action.ENTER) and can(Role.VOLUNTEER, Action.SCREEN)
+    assert not can(Role.VOLUNTEER, Action.OVERRIDE_SCREENING)
+    assert can(Role.VACCINATOR, Action.OVERRIDE_SCREENING)
+    assert can(Role.SUPERVISOR, Action.OVERRIDE_SCREENING)
     assert not can(Role.VOLUNTEER, Action.VOID) and not can(Role.VOLUNTEER, Action.EXPORT)
     assert can(Role.VACCINATOR, Action.SCREEN) and not can(Role.VACCINATOR, Action.CORRECT_ANY)
     assert all(can(Role.SUPERVISOR, a) for a in (Action.VOID, Action.EXPORT, Action.MANAGE_USERS))

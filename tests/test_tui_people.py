@@ -110,19 +110,20 @@ async def test_another_user_closes_the_session(db_path: Path, clock: FakeClock) 
         assert app.user is not None and app.user.name == VOLUNTEER
 
 
-async def test_a_volunteer_enters_but_neither_screens_nor_voids(
+async def test_a_volunteer_enters_and_screens_but_does_not_void(
     db_path: Path, clock: FakeClock
 ) -> None:
     app = desk_app(db_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_session(pilot, VOLUNTEER, VOLUNTEER_PIN)
         screen = entry(app)
-        assert not screen.form.field("screening").enabled and not screen.form.field("aefi").enabled
+        # The screening and adverse events, for the session's vaccinator (issue 13).
+        assert screen.form.field("screening").enabled and screen.form.field("aefi").enabled
         screen.form.set_values({"id_number": "079092001234", "full_name": "Nguyễn Văn An",
                                 "dob": "150892"})  # fmt: skip
         screen.last_field().input.focus()
-        assert screen.last_field().field_name == "dose_number"
-        await pilot.press("enter")  # Enter on the last field the volunteer has saves
+        assert screen.last_field().field_name == "screening"
+        await pilot.press("enter")  # Enter on the last field saves
         assert "Saved ✓" in text_of(app, "#message")
         await pilot.press("f3")
         today = app.screen

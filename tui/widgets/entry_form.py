@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Static
 
-from i18n import _
+from desk.entry import Entry
+from i18n import N_, _
 from store import Store
+from tui.screens.checklist import EntryView, open_checklist, screened_hint, screening_hint
 from tui.widgets.form import Form, FormField
 from tui.widgets.suggest import (
     VaccineSuggester,
@@ -20,6 +26,19 @@ from tui.widgets.suggest import (
 
 
 class EntryForm(Form):
+    """F5 (in any field) opens the screening checklist; the line under Screening says the key,
+    then the outcome the checklist gave."""
+
+    # Not on the key bar (full at 80 columns): the line under Screening names the key.
+    BINDINGS = [Binding("f5", "checklist", N_("Checklist"), show=False)]
+
+    DEFAULT_CSS = """
+    EntryForm #screening-outcome {
+        height: 1; padding: 0 0 0 1; color: $text-muted; text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
     def __init__(
         self, store: Store, province_code: Callable[[], str], *, id: str | None = None
     ) -> None:
@@ -56,6 +75,21 @@ class EntryForm(Form):
                 yield FormField("aefi", _("AEFI"), placeholder=_("blank: none"))
                 yield FormField("aefi_note", _("AEFI note"))
                 yield FormField("screening", _("Screening"))
+                # Under it: the key of the checklist, then the outcome it gave (entry screen).
+                yield Static(screening_hint(), id="screening-outcome")
+
+    def action_checklist(self) -> None:
+        open_checklist(cast(EntryView, self.screen), self.refresh_screening)
+
+    @on(Input.Changed, "#input-screening")
+    def screening_changed(self) -> None:
+        """A form cleared or a record opened: the line follows the core's checklist."""
+        self.refresh_screening()
+
+    def refresh_screening(self) -> None:
+        entry = getattr(self.screen, "entry", None)
+        hint = screened_hint(entry) if isinstance(entry, Entry) else screening_hint()
+        self.query_one("#screening-outcome", Static).update(hint)
 
     def _vaccine_text(self) -> str:
         return self.field("vaccine").value
