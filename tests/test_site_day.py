@@ -1,6 +1,6 @@
 """A whole session at a site, as a test: the day's list imported on the command line, then by
-keyboard at the desk: arrivals, doses, the observation queue, an adverse event recorded
-later, and the not-yet-vaccinated list exported for follow-up."""
+keyboard at the desk: arrivals, the screening checklist, doses, the observation queue, an
+adverse event recorded later, and the not-yet-vaccinated list exported for follow-up."""
 
 from __future__ import annotations
 
@@ -70,7 +70,10 @@ async def test_a_whole_session_by_keyboard(
             screen.form.field("full_name").value = name  # typing Vietnamese proves nothing
             screen.form.focus_field("dob")
             await type_text(pilot, born)
-            await pilot.press("ctrl+s")
+            # Screened on the Ministry's checklist and saved: four keys.
+            await pilot.press("f5", "a", "enter")  # the checklist, every item "no", confirmed
+            assert screen.form.field("screening").value == "D"
+            await pilot.press("enter")  # Enter on Screening saves
             await pilot.pause()
             assert f"Saved ✓ {name}" in text_of(app, "#message")
             assert state(app, number) is SubjectState.VACCINATED
@@ -118,6 +121,8 @@ async def test_a_whole_session_by_keyboard(
     with open_store(db_path) as store:
         [event] = store.aefi_of_record(aefi.record.record_id)
         kinds = sorted({item.kind for item in store.outbox_claim(50)})
+        screened = [row["checklist_version"] for row in store.current_rows()]
+    assert screened == ["covid19-adult-3445-2021"] * 2  # the answers' version, with each dose
     assert event.symptoms == ("fever",) and event.severity.value == "mild"
     assert "aefi" in kinds and "record" in kinds  # both wait for the hub
     out = db_path.parent / f"not-vaccinated-{SITE}-2026-11-23.csv"
