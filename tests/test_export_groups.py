@@ -7,6 +7,8 @@ import csv
 import io
 from datetime import date
 
+import i18n
+from desk.arrival import FollowUp, write_follow_up
 from domain.dates import PartialDate
 from domain.identity import Identity, IdType, Sex
 from domain.record import EntryContext, build_record
@@ -81,3 +83,16 @@ def test_the_checklist_columns(store: Store, live: EntryContext) -> None:
         CHECKLIST.version, answers)  # fmt: skip
     assert (yen["checklist_version"], yen["screening_answers"]) == ("", "")
     assert an["given_on"] == "2026-11-23"  # ISO, as before
+
+
+def test_the_follow_up_export_has_the_groups_code_and_name_in_the_users_language(
+    store: Store,
+) -> None:
+    a_list(store, DAY, "1")
+    for lang, name in (("en", "Health workers (health facilities and the health sector)"),
+                       ("vi", "Người làm việc trong các cơ sở y tế, ngành y tế")):  # fmt: skip
+        i18n.set_language(lang)
+        out = io.StringIO()
+        assert write_follow_up(store, SITE, DAY, FollowUp.NOT_VACCINATED, out) == 1
+        (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+        assert (row["priority_group"], row["priority_group_name"]) == ("1", name)
