@@ -389,6 +389,7 @@ FIELD_LABELS: dict[str, str] = {
     "source": N_("Source"),
     "entered_by": N_("Entered by"),
     "recorded_at": N_("Recorded at"),
+    "checklist_version": N_("Checklist version"), "screening_answers": N_("Screening answers"),
     "session_date": N_("Date"),
 }
 
