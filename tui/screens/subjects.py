@@ -35,6 +35,7 @@ from domain.subjects import Subject, SubjectState
 from domain.text import mask
 from i18n import N_, _, format_date, format_number, format_time, ngettext
 from store import Store
+from tui.screens.list_import import ListImportModal
 from tui.widgets.keybar import KeyBar
 
 T = TypeVar("T")
@@ -93,6 +94,7 @@ class SubjectsScreen(Screen[None]):
         Binding("x", "absent", N_("Absent")),
         Binding("e", "export('not-vaccinated')", N_("Not vaccinated CSV")),
         Binding("b", "export('absent')", N_("Absent CSV")),
+        Binding("i", "import_list", N_("Import"), show=False),  # no room at 80 columns
         Binding("escape", "back", N_("Back"), show=False),  # in the search's hint: 80 columns
         Binding("down", "to_list", N_("To the list"), show=False),  # from the search
     ]
@@ -174,7 +176,7 @@ class SubjectsScreen(Screen[None]):
             if row is not None:
                 table.move_cursor(row=row)
         if not counts.total:
-            self.say(_("No list imported for this site today (vaxdesk list import)"))
+            self.say(_("No list imported for this site today: i imports one (supervisors)"))
 
     def say(self, text: str, *, error: bool = False) -> None:
         message = self.query_one("#subjects-message", Static)
@@ -278,6 +280,13 @@ class SubjectsScreen(Screen[None]):
                             "{count} people not yet vaccinated exported to {path}",
                             message.count)  # fmt: skip
         self.say(text.format(count=format_number(message.count), path=message.path))
+
+    def action_import_list(self) -> None:
+        def closed(report: object) -> None:
+            if report is not None:
+                self.reload()
+
+        self.app.push_screen(ListImportModal(self.desk, self.site_id, self.day), closed)
 
     def action_back(self) -> None:
         self.dismiss(None)
