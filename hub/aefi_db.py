@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from dbkit import Cursor, current_version, iso
 from domain.aefi import AEFI_FIELDS, aefi_body, aefi_hash
 from domain.text import mask
-from domain.wire import CONFLICT, DUPLICATE, STORED
+from domain.wire import STORED
+from hub.items_db import settle_held
 from hub.storage import Storage
 
 if TYPE_CHECKING:
@@ -36,20 +37,8 @@ def ingest_aefi(
             digest = aefi_hash(body)
             result: dict[str, Any] = {"event_id": key[0], "version": key[1]}
             if key in existing:
-                known_digest, known_body = existing[key]
-                if known_digest == digest:
-                    result["result"] = DUPLICATE
-                else:
-                    known = json.loads(known_body)
-                    field = next((n for n in AEFI_FIELDS if known.get(n) != body.get(n)), "")
-                    cur.execute(
-                        "INSERT INTO conflicts (record_id, version, desk_id, offered_hash, "
-                        "field, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                        (key[0], key[1], desk.desk_id, digest, field, received),
-                    )
-                    result.update(result=CONFLICT, field=field,
-                                  message=f"the hub holds other content for this version "
-                                          f"({field} differs)")  # fmt: skip
+                result.update(settle_held(cur, desk.desk_id, key, digest, existing[key], body,
+                                          AEFI_FIELDS, received))  # fmt: skip
             else:
                 kept = json.dumps(aefi_body(body), ensure_ascii=False)
                 cur.execute(

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from dbkit import Cursor, iso
 from domain.subjects import SubjectState
-from domain.wire import CONFLICT, DUPLICATE, STATE_FIELDS, STORED, state_hash
+from domain.wire import STATE_FIELDS, STORED, state_hash
+from hub.items_db import settle_held
 from hub.storage import Storage
 
 if TYPE_CHECKING:
@@ -38,20 +39,8 @@ def ingest_states(
             digest = state_hash(body)
             result: dict[str, Any] = {"state_key": key[0], "version": key[1]}
             if key in existing:
-                known_digest, known_body = existing[key]
-                if known_digest == digest:
-                    result["result"] = DUPLICATE
-                else:
-                    known = json.loads(known_body)
-                    field = next((n for n in STATE_FIELDS if known.get(n) != body.get(n)), "")
-                    cur.execute(
-                        "INSERT INTO conflicts (record_id, version, desk_id, offered_hash, "
-                        "field, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                        (key[0], key[1], desk.desk_id, digest, field, received),
-                    )
-                    result.update(result=CONFLICT, field=field,
-                                  message=f"the hub holds other content for this version "
-                                          f"({field} differs)")  # fmt: skip
+                result.update(settle_held(cur, desk.desk_id, key, digest, existing[key], body,
+                                          STATE_FIELDS, received))  # fmt: skip
             else:
                 kept = json.dumps({n: body[n] for n in STATE_FIELDS}, ensure_ascii=False)
                 cur.execute(

@@ -97,59 +97,64 @@ async def keep_records(
     return [results[i] for i in range(len(bodies))]
 
 
+def _own(desk: Desk, desk_id: str, site_id: str) -> None:
+    """An item of another desk or another site is refused (FieldError)."""
+    if desk_id != desk.desk_id:
+        raise FieldError("desk_id", "hub.other_desk", desk=desk.desk_id)
+    if site_id != desk.site_id:
+        raise FieldError("site_id", "hub.other_site", desk=desk.desk_id, site=desk.site_id)
+
+
+async def _keep_checked(
+    hub: HubContext,
+    desk: Desk,
+    bodies: list[Any],
+    now: datetime,
+    check: Callable[[Any], dict[str, Any]],
+    ingest: Callable[..., list[dict[str, Any]]],
+    what: str,
+) -> list[dict[str, Any]]:
+    """Each body checked (`check` gives what to keep, or raises FieldError: that one is
+    refused); the others kept by `ingest` in one transaction; a result for each, in order."""
+    results: dict[int, dict[str, Any]] = {}
+    good = []
+    for index, body in enumerate(bodies):
+        try:
+            good.append((index, check(body)))
+        except FieldError as problem:
+            results[index] = refusal(problem)
+            log.info("refused %s from desk %s: %s", what, desk.desk_id, problem.code)
+    stored = await run_in_threadpool(ingest, hub.db, desk, [b for _, b in good], now)
+    for (index, _), result in zip(good, stored, strict=True):
+        results[index] = result
+    return [results[i] for i in range(len(bodies))]
+
+
 async def keep_aefi(
     hub: HubContext, desk: Desk, bodies: list[Any], now: datetime
 ) -> list[dict[str, Any]]:
     """Adverse events, checked by the domain's own rules (`checked_aefi`), then the hub's."""
     latest = now.astimezone(hub.zone).date() + timedelta(days=1)
-    results: dict[int, dict[str, Any]] = {}
-    good = []
-    for index, body in enumerate(bodies):
-        try:
-            event = checked_aefi(body, today=latest)
-            problem = None
-            if event.desk_id != desk.desk_id:
-                problem = FieldError("desk_id", "hub.other_desk", desk=desk.desk_id)
-            elif event.site_id != desk.site_id:
-                problem = FieldError("site_id", "hub.other_site", desk=desk.desk_id,
-                                     site=desk.site_id)  # fmt: skip
-        except FieldError as error:
-            problem = error
-        if problem is not None:
-            results[index] = refusal(problem)
-            log.info("refused aefi from desk %s: %s", desk.desk_id, problem.code)
-        else:
-            good.append((index, body))
-    stored = await run_in_threadpool(ingest_aefi, hub.db, desk, [b for _, b in good], now)
-    for (index, _), result in zip(good, stored, strict=True):
-        results[index] = result
-    return [results[i] for i in range(len(bodies))]
+
+    def check(body: Any) -> dict[str, Any]:
+        event = checked_aefi(body, today=latest)
+        _own(desk, event.desk_id, event.site_id)
+        return dict(body)
+
+    return await _keep_checked(hub, desk, bodies, now, check, ingest_aefi, "aefi")
 
 
 async def keep_states(
     hub: HubContext, desk: Desk, bodies: list[Any], now: datetime
 ) -> list[dict[str, Any]]:
     """The day's subject states: their fields checked, and of the desk's own site."""
-    results: dict[int, dict[str, Any]] = {}
-    good = []
-    for index, body in enumerate(bodies):
-        try:
-            state = checked_state(body)
-            problem = None
-            if state["site_id"] != desk.site_id:
-                problem = FieldError("site_id", "hub.other_site", desk=desk.desk_id,
-                                     site=desk.site_id)  # fmt: skip
-        except FieldError as error:
-            problem = error
-        if problem is not None:
-            results[index] = refusal(problem)
-            log.info("refused subject state from desk %s: %s", desk.desk_id, problem.code)
-        else:
-            good.append((index, state))
-    stored = await run_in_threadpool(ingest_states, hub.db, desk, [b for _, b in good], now)
-    for (index, _), result in zip(good, stored, strict=True):
-        results[index] = result
-    return [results[i] for i in range(len(bodies))]
+
+    def check(body: Any) -> dict[str, Any]:
+        state = checked_state(body)
+        _own(desk, desk.desk_id, state["site_id"])
+        return dict(state)
+
+    return await _keep_checked(hub, desk, bodies, now, check, ingest_states, "subject state")
 
 
 KEEPERS: dict[str, Keeper] = {RECORD: keep_records, AEFI: keep_aefi,
