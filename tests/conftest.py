@@ -121,11 +121,29 @@ def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HubDB]:
             pytest.skip("no PostgreSQL here: run scripts/start-postgres, set VAXDESK_TEST_POSTGRES")
         import psycopg
 
+        url = worker_database(url)
         with psycopg.connect(url, autocommit=True) as conn:  # a clean slate for each test
             conn.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
         db = HubDB(url)
     yield db
     db.close()
+
+
+def worker_database(url: str) -> str:
+    """The database of this pytest-xdist worker (`…/vaxdesk_test_gw1`), made on first use:
+    workers sharing one would drop each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    import psycopg
+    from psycopg import sql
+
+    server, _, name = url.rpartition("/")
+    mine = f"{name}_{worker}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (mine,)).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(mine)))
+    return f"{server}/{mine}"
 
 
 @pytest.fixture
