@@ -7,6 +7,12 @@ injection), so an address typed as `=HYPERLINK(...)` stays text.
 Columns added later go at the end, so a consumer reading by position keeps its columns: the
 person's priority group (from the site's subject lists, issue 13) and the screening
 checklist's version and answers.
+
+For a spreadsheet (issue 14): a UTF-8 byte order mark first (`bom`), so Excel reads the
+diacritics as UTF-8; every field quoted (QUOTE_ALL: one rule for every column, the header
+too), so the codes with leading zeros (province `01`, ward `00004`, ID numbers, phones `09…`)
+are quoted text in the file, never bare numbers; `masked` writes ID numbers and phones masked
+(domain.text.mask), nothing else.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
+from domain.text import mask, mask_phone
 from domain.wire import OPTIONAL_FIELDS
 from domain.wire import RECORD_FIELDS as RECORD_COLUMNS
 from store.db import Store
@@ -27,6 +34,11 @@ CSV_COLUMNS: tuple[str, ...] = (
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+BOM = "\ufeff"
+
+# What `masked` hides, and how: enough to tell people apart, not to identify them.
+MASKED = {"id_number": mask, "phone": mask_phone}
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -58,9 +70,18 @@ class ListedGroups:
         return days[max(days)]
 
 
-def write_csv(store: Store, out: TextIO) -> int:
-    """Write every record's current version (voided ones too, marked); return the row count."""
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+def write_csv(store: Store, out: TextIO, *, bom: bool = False, masked: bool = False) -> int:
+    """Write every record's current version (voided ones too, marked); return the row count.
+    `bom`: a UTF-8 byte order mark first (for Excel); `masked`: ID numbers and phones masked."""
+    writer = csv.DictWriter(
+        out,
+        fieldnames=CSV_COLUMNS,
+        extrasaction="ignore",
+        lineterminator="\n",
+        quoting=csv.QUOTE_ALL,
+    )
+    if bom:
+        out.write(BOM)
     writer.writeheader()
     groups = ListedGroups(store)
     count = 0
@@ -68,6 +89,8 @@ def write_csv(store: Store, out: TextIO) -> int:
         row = dict(record)
         row["priority_group"] = groups.group_of(row["site_id"], row["person_key"], row["given_on"])
         values = {k: "" if row.get(k) is None else row[k] for k in CSV_COLUMNS}
+        if masked:
+            values.update({k: hide(str(values[k])) for k, hide in MASKED.items()})
         writer.writerow({k: spreadsheet_safe(v) for k, v in values.items()})
         count += 1
     return count

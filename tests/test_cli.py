@@ -31,7 +31,7 @@ def test_export_csv_of_the_store(db_path: Path, clock, live, tmp_path: Path) -> 
     result = subprocess.run(
         [sys.executable, "-m", "vaxdesk", "export", "--db", str(db_path), "--format", "csv"],
         capture_output=True,
-        text=True,
+        encoding="utf-8-sig",  # the export starts with a BOM, for Excel
         check=True,
     )
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -46,7 +46,7 @@ def test_export_csv_of_the_store(db_path: Path, clock, live, tmp_path: Path) -> 
         text=True,
     )
     assert result.returncode == 0
-    assert out.read_text("utf-8").splitlines()[0] == ",".join(CSV_COLUMNS)
+    assert out.read_text("utf-8-sig").splitlines()[0] == ",".join(f'"{c}"' for c in CSV_COLUMNS)
 
 
 def test_export_refuses_what_is_not_a_store(tmp_path: Path) -> None:

@@ -11,11 +11,12 @@ import stat
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 
-from domain.record import EntryContext, build_record
+from domain.record import EntryContext, Record, build_record
 from hub.db import HubDB
 from store import open_store
 from store.export import write_csv
@@ -92,7 +93,66 @@ def test_export_to_a_file_is_owner_only(db_path: Path, clock, live, tmp_path: Pa
         )
         assert result.returncode == 0, result.stderr
         assert mode(target) == 0o600
-        assert len(target.read_text("utf-8").splitlines()) == 2
+        assert len(target.read_text("utf-8-sig").splitlines()) == 2
+
+
+def with_codes(live: EntryContext) -> Record:
+    """An, with the official codes' leading zeros: Hà Nội `01`, ward `00004`."""
+    an = build_record(AN, live)
+    return replace(an, person=replace(an.person, province_code="01", ward_code="00004"))
+
+
+def export_to(db_path: Path, target: Path, *more: str) -> list[dict[str, str]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "vaxdesk", "export", "--db", str(db_path), "-o", str(target),
+         *more],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert mode(target) == 0o600
+    with target.open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def test_the_export_is_for_excel_a_bom_and_every_code_quoted_with_its_zeros(
+    db_path: Path, clock, live: EntryContext, tmp_path: Path
+) -> None:
+    with open_store(db_path, clock) as store:
+        store.save(with_codes(live))
+    target = tmp_path / "out.csv"
+    (row,) = export_to(db_path, target)
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
+    assert "Nguyễn Văn An" in raw.decode("utf-8-sig")  # the diacritics as UTF-8, NFC
+    assert (row["province_code"], row["ward_code"], row["id_number"], row["phone"]) == (
+        "01", "00004", "079092001234", "0912345678")  # fmt: skip
+    # Every field quoted: the codes are text in the file, never bare numbers.
+    text = raw.decode("utf-8-sig")
+    for value in ('"01"', '"00004"', '"079092001234"', '"0912345678"', '"record_id"'):
+        assert value in text
+    for line in text.splitlines():
+        fields = next(csv.reader([line], quoting=csv.QUOTE_NONE))
+        assert all(f.startswith('"') and f.endswith('"') for f in fields), line
+
+
+def test_mask_hides_id_numbers_and_phones_and_nothing_else(
+    db_path: Path, clock, live: EntryContext, tmp_path: Path
+) -> None:
+    with open_store(db_path, clock) as store:
+        store.save(with_codes(live))
+        store.save(build_record(YEN, live))  # no phone
+    whole = export_to(db_path, tmp_path / "whole.csv")
+    masked = export_to(db_path, tmp_path / "masked.csv", "--mask")
+    assert [r["id_number"] for r in masked] == ["********1234", "********0321"]
+    assert [r["phone"] for r in masked] == ["*******678", ""]
+    for plain, hidden in zip(whole, masked, strict=True):
+        assert {k: v for k, v in plain.items() if k not in ("id_number", "phone")} == {
+            k: v for k, v in hidden.items() if k not in ("id_number", "phone")}  # fmt: skip
+    assert all("079092001234" not in v and "0912345678" not in v for r in masked
+               for v in r.values())  # fmt: skip
+    with open_store(db_path) as store:
+        assert store.people.rows()[-1]["detail"] == "2 records as csv masked"
 
 
 def test_a_value_that_looks_like_a_formula_stays_text(

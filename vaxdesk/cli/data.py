@@ -42,10 +42,21 @@ def owner_only_file(path: Path) -> TextIO:
     type=PathType(path_type=Path, dir_okay=False, writable=True),
     help=N_("Write here instead of standard output."),
 )
+@option(
+    "--mask",
+    "masked",
+    is_flag=True,
+    help=N_("Write ID numbers and phones masked (last digits only)."),
+)
 @as_user_option(N_("A supervisor's name (PIN asked, or VAXDESK_PIN)."))
 @click.pass_context
 def export(
-    ctx: click.Context, db: Path | None, fmt: str, output: Path | None, as_user: str | None
+    ctx: click.Context,
+    db: Path | None,
+    fmt: str,
+    output: Path | None,
+    masked: bool,
+    as_user: str | None,
 ) -> None:
     from domain.roles import Action
 
@@ -59,11 +70,12 @@ def export(
         with open_store(path) as store:
             actor = authorise(store, as_user, Action.EXPORT)
             if output is None:
-                count = write_csv(store, sys.stdout)
+                count = write_csv(store, sys.stdout, bom=True, masked=masked)
             else:
                 with owner_only_file(output) as out:
-                    count = write_csv(store, out)
-            store.people.audit(actor, "export", f"{count} records as {fmt}")
+                    count = write_csv(store, out, bom=True, masked=masked)
+            how = " masked" if masked else ""
+            store.people.audit(actor, "export", f"{count} records as {fmt}{how}")
     except click.ClickException:
         raise
     except Exception as error:
