@@ -203,9 +203,7 @@ def _period_day(text: str, hint: str) -> date:
                                  param_hint=hint) from None  # fmt: skip
 
 
-@hub.command(
-    "export", help=N_("Export a site's doses in the national platform's import template.")
-)
+@hub.command("export", help=N_("Export a site's doses in the national platform's import template."))
 @site_option(N_("The site whose doses go out."), required=True)
 @option("--from", "start", required=True, metavar="DD/MM/YYYY", help=N_("First day given."))
 @option("--to", "end", required=True, metavar="DD/MM/YYYY", help=N_("Last day given."))
@@ -225,10 +223,10 @@ def export_national(hub_db: str, site_id: str, start: str, end: str, fmt: str, o
             done = export_site(db, site_id, first, last, Path(out))
         except OSError as error:
             raise failure(_("cannot write {path}").format(path=out), error) from None
-    click.echo(
-        ngettext("{people} person written to {path}", "{people} people written to {path}",
-                 done.people).format(people=format_number(done.people), path=out)  # fmt: skip
+    written = ngettext(
+        "{people} person written to {path}", "{people} people written to {path}", done.people
     )
+    click.echo(written.format(people=format_number(done.people), path=out))
     if done.skipped:
         click.echo(
             ngettext(
