@@ -129,31 +129,40 @@ def person_row(number: int, doses: dict[int, dict[str, Any]]) -> list[str | int]
     return row
 
 
-PAGE = 5000  # rows read in one transaction: the hub's lock is let go between pages
+PAGE = 500  # people read in one transaction: the hub's lock is let go between pages
+# The site is checked on each row, not in the WHERE: a planner would take the site's index
+# and scan the whole site for every page, instead of the person index.
+_LATEST = (
+    "SELECT r.site_id, r.body FROM records r WHERE r.status = 'active' "
+    "AND r.given_on >= ? AND r.given_on <= ? AND r.version = "
+    "(SELECT MAX(l.version) FROM records l WHERE l.record_id = r.record_id) AND "
+)
 
 
 def latest_bodies(db: Storage, site_id: str, start: date, end: date) -> Iterator[dict[str, Any]]:
     """The bodies of the latest version of each record of the site given in [start, end],
-    voided ones left out, by person key then record id; read page by page (keyset), so desks
-    keep uploading while a big export runs."""
-    after = ("", "")
-    while True:
+    voided ones left out, by person key: the people first (one pass on the site's day index),
+    then their records page by page on the person index, so desks keep uploading while a big
+    export runs."""
+    period = (site_id, start.isoformat(), end.isoformat())
+    with db._tx() as cur:
+        cur.execute(
+            "SELECT DISTINCT person_key FROM records WHERE site_id = ? AND given_on >= ? "
+            "AND given_on <= ?",
+            period,
+        )
+        keys = sorted(str(key) for (key,) in cur.fetchall())
+    for first in range(0, len(keys), PAGE):
+        chunk = keys[first : first + PAGE]
         with db._tx() as cur:
             cur.execute(
-                "SELECT r.person_key, r.record_id, r.body FROM records r "
-                "WHERE r.site_id = ? AND r.status = 'active' AND r.given_on >= ? "
-                "AND r.given_on <= ? AND (r.person_key > ? OR (r.person_key = ? AND "
-                "r.record_id > ?)) AND r.version = "
-                "(SELECT MAX(l.version) FROM records l WHERE l.record_id = r.record_id) "
-                f"ORDER BY r.person_key, r.record_id LIMIT {PAGE}",
-                (site_id, start.isoformat(), end.isoformat(), after[0], after[0], after[1]),
+                f"{_LATEST} r.person_key IN ({', '.join('?' * len(chunk))}) ORDER BY r.person_key",
+                (*period[1:], *chunk),
             )
             page = cur.fetchall()
-        for _key, _rid, body in page:
-            yield json.loads(body)
-        if len(page) < PAGE:
-            return
-        after = (page[-1][0], page[-1][1])
+        for site, body in page:
+            if site == site_id:
+                yield json.loads(body)
 
 
 def people(bodies: Iterable[dict[str, Any]], skipped: list[int]) -> Iterator[dict[int, dict]]:
@@ -202,16 +211,21 @@ def write_template(
         sheet.merged_cells.add(span)
     sheet.append(top)
     sheet.append(subs)
+    text_cells = {index: WriteOnlyCell(sheet) for index in TEXT_COLUMNS}
+    for cell in text_cells.values():
+        cell.number_format = "@"
     written = 0
     for row in rows:
         cells: list[Any] = []
         for index, value in enumerate(row):
-            if index in TEXT_COLUMNS and value != "":
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "@"
+            if value == "":
+                cells.append(None)
+            elif index in text_cells:  # written as the row is appended: reused, row by row
+                cell = text_cells[index]
+                cell.value = value
                 cells.append(cell)
             else:
-                cells.append(value if value != "" else None)
+                cells.append(value)
         sheet.append(cells)
         written += 1
         if progress is not None and written % 1000 == 0:
