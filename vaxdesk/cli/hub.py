@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from domain.messages import describe
-from i18n import N_, _
+from i18n import N_, _, format_number, ngettext
 from vaxdesk.cli.common import desk_option, failure, given, settings, site_option
-from vaxdesk.cli.translated import INTEGER, group, option
+from vaxdesk.cli.translated import INTEGER, argument, group, option
 from vaxdesk.cli.translated import Path as PathType
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
 
     from hub.db import HubDB
     from vaxdesk.settings import HubServerSettings
@@ -191,3 +191,48 @@ def revoke(hub_db: str, desk_id: str) -> None:
     if not found:
         raise click.ClickException(_("no desk {desk} at this hub").format(desk=desk_id))
     click.echo(_("desk {desk} revoked").format(desk=desk_id))
+
+
+def _period_day(text: str, hint: str) -> date:
+    from datetime import datetime
+
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise click.BadParameter(_("'{text}' is not a date: type DD/MM/YYYY").format(text=text),
+                                 param_hint=hint) from None  # fmt: skip
+
+
+@hub.command("export", help=N_("Export a site's doses in the national platform's import template."))
+@site_option(N_("The site whose doses go out."), required=True)
+@option("--from", "start", required=True, metavar="DD/MM/YYYY", help=N_("First day given."))
+@option("--to", "end", required=True, metavar="DD/MM/YYYY", help=N_("Last day given."))
+@option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True,
+        help=N_("File format."))  # fmt: skip
+@argument("out", type=PathType(dir_okay=False, writable=True))
+@click.pass_obj
+def export_national(hub_db: str, site_id: str, start: str, end: str, fmt: str, out: str) -> None:
+    from hub.national_export import export_site
+
+    site_id = _code("site", site_id).upper()
+    first, last = _period_day(start, "--from"), _period_day(end, "--to")
+    if last < first:
+        raise click.BadParameter(_("the last day is before the first"), param_hint="--to")
+    with _hub_db(hub_db) as db:
+        try:
+            done = export_site(db, site_id, first, last, Path(out))
+        except OSError as error:
+            raise failure(_("cannot write {path}").format(path=out), error) from None
+    written = ngettext(
+        "{people} person written to {path}", "{people} people written to {path}", done.people
+    )
+    click.echo(written.format(people=format_number(done.people), path=out))
+    if done.skipped:
+        click.echo(
+            ngettext(
+                "{count} dose other than 1 and 2 left out (the template has no column for it)",
+                "{count} doses other than 1 and 2 left out (the template has no column for them)",
+                done.skipped,
+            ).format(count=format_number(done.skipped)),
+            err=True,
+        )
