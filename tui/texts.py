@@ -4,9 +4,11 @@ at the edge, from the core's data and the messages catalogue, in the language of
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from desk.arrival import Arrival
 from desk.entry import Lookup, Saved
+from desk.lists import ImportReport
 from domain.errors import FieldError
 from domain.identity import IdType
 from domain.messages import describe, render
@@ -247,3 +249,26 @@ def describe_arrival(found: Arrival | None) -> str:
             code=code, group=priority_groups().name_of(code), state=subject.state.label
         )
     return _("{line} · F7: the list").format(line=line)
+
+
+def describe_import(report: ImportReport, day: date) -> str:
+    """A list import's counts, and where the refused rows went: on the desk's screen and on
+    the command line alike."""
+    counts = ngettext(
+        "{count} row read for {day}: {new} new, {updated} updated, {unchanged} unchanged, "
+        "{duplicates} duplicates left out, {refused} refused",
+        "{count} rows read for {day}: {new} new, {updated} updated, {unchanged} unchanged, "
+        "{duplicates} duplicates left out, {refused} refused",
+        report.rows,
+    ).format(count=format_number(report.rows), day=format_date(day),
+             new=format_number(report.new), updated=format_number(report.updated),
+             unchanged=format_number(report.unchanged),
+             duplicates=format_number(report.duplicates),
+             refused=format_number(len(report.refused)))  # fmt: skip
+    lines = [counts]
+    if report.reject_path is not None:
+        count = len(report.refused)
+        lines.append(ngettext("{count} refused row, with its reason, in {path}",
+                              "{count} refused rows, with their reasons, in {path}", count)
+                     .format(count=format_number(count), path=report.reject_path))  # fmt: skip
+    return "\n".join(lines)

@@ -23,28 +23,7 @@ from domain.messages import describe
 from domain.roles import Action
 from i18n import N_, _, format_date, format_number, ngettext
 from store import open_store
-
-
-def result_lines(report: ImportReport, day: date) -> str:
-    """The import's counts, and where the refused rows went (the command line's words)."""
-    counts = ngettext(
-        "{count} row read for {day}: {new} new, {updated} updated, {unchanged} unchanged, "
-        "{duplicates} duplicates left out, {refused} refused",
-        "{count} rows read for {day}: {new} new, {updated} updated, {unchanged} unchanged, "
-        "{duplicates} duplicates left out, {refused} refused",
-        report.rows,
-    ).format(count=format_number(report.rows), day=format_date(day),
-             new=format_number(report.new), updated=format_number(report.updated),
-             unchanged=format_number(report.unchanged),
-             duplicates=format_number(report.duplicates),
-             refused=format_number(len(report.refused)))  # fmt: skip
-    lines = [counts]
-    if report.reject_path is not None:
-        count = len(report.refused)
-        lines.append(ngettext("{count} refused row, with its reason, in {path}",
-                              "{count} refused rows, with their reasons, in {path}", count)
-                     .format(count=format_number(count), path=report.reject_path))  # fmt: skip
-    return "\n".join(lines)
+from tui.texts import describe_import
 
 
 def capital(text: str) -> str:
@@ -169,7 +148,7 @@ class ListImportModal(ModalScreen[ImportReport | None]):
             self.query_one("#import-path", Input).focus()
             return
         self.report = message.report
-        self.say(result_lines(message.report, message.day))
+        self.say(describe_import(message.report, message.day))
 
     def action_close(self) -> None:
         if self.busy:

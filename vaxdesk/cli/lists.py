@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from i18n import N_, _, format_date, format_number, ngettext
+from i18n import N_, _, format_number, ngettext
 from vaxdesk.cli.common import as_user_option, authorise, db_option, desk_store, settings
 from vaxdesk.cli.translated import Path as PathType
 from vaxdesk.cli.translated import argument, group, option
@@ -97,24 +97,9 @@ def list_import(ctx: click.Context, file: Path, db: Path | None, site_id: str | 
                 raise click.ClickException(
                     _("cannot import {path}: {reason}").format(path=file, reason=describe(error))
                 ) from None
-    click.echo(
-        ngettext(
-            "{count} row read for {day}: {new} new, {updated} updated, {unchanged} unchanged, "
-            "{duplicates} duplicates left out, {refused} refused",
-            "{count} rows read for {day}: {new} new, {updated} updated, {unchanged} unchanged, "
-            "{duplicates} duplicates left out, {refused} refused",
-            report.rows,
-        ).format(count=format_number(report.rows), day=format_date(list_day),
-                 new=format_number(report.new), updated=format_number(report.updated),
-                 unchanged=format_number(report.unchanged),
-                 duplicates=format_number(report.duplicates),
-                 refused=format_number(len(report.refused)))
-    )
-    if report.reject_path is not None:
-        count = len(report.refused)
-        click.echo(ngettext("{count} refused row, with its reason, in {path}",
-                            "{count} refused rows, with their reasons, in {path}", count)
-                   .format(count=format_number(count), path=report.reject_path))  # fmt: skip
+    from tui.texts import describe_import  # the words the desk's import screen says too
+
+    click.echo(describe_import(report, list_day))
 
 
 @subject_list.command("export", help=N_(
