@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -22,11 +21,11 @@ from domain.aefi_symptoms import symptom_list
 from domain.dates import EARLIEST_YEAR, parse_date
 from domain.errors import FieldError, ValidationError
 from domain.text import clean_text, fold, has_control_characters
+from domain.validation import CODE, check_uuid
 from i18n import N_, _
 
 T = TypeVar("T")
 MAX_VERSION = 1_000_000
-_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,32}")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _TYPED_TIME = re.compile(r"(\d{1,2})\s*[:hH.]?\s*(\d{2})?")
 
@@ -225,15 +224,9 @@ def check_event(event: AefiEvent, *, today: date, stored: bool = True) -> None:
     if type(event.version) is not int or not 1 <= event.version <= MAX_VERSION:
         raise FieldError("version", "record.version", limit=MAX_VERSION)
     for name in ("event_id", "record_id"):
-        value = getattr(event, name)
-        try:
-            uuid.UUID(value)
-        except (ValueError, TypeError, AttributeError):
-            raise FieldError(name, "record.not_an_id") from None
-        if len(value) != 36:
-            raise FieldError(name, "record.not_an_id")
+        check_uuid(name, getattr(event, name))
     for name in ("desk_id", "site_id"):
-        if not _CODE.fullmatch(getattr(event, name)):
+        if not CODE.fullmatch(getattr(event, name)):
             raise FieldError(name, "code.characters")
     for name, limit in _TEXTS.items():
         value = getattr(event, name)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from domain.record import Record
 
 MAX_VERSION = 1_000_000  # far beyond any record's corrections; keeps it a 32-bit integer
-_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,32}")
+CODE = re.compile(r"[A-Za-z0-9_.\-]{1,32}")  # a site, desk or session code
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
@@ -34,9 +34,9 @@ def check_record(record: Record, *, today: date, stored: bool = True) -> None:
     if type(record.version) is not int or not 1 <= record.version <= MAX_VERSION:
         raise FieldError("version", "record.version", limit=MAX_VERSION)
     for name in ("record_id", "session_id"):
-        _check_uuid(name, getattr(record, name))
+        check_uuid(name, getattr(record, name))
     for name in ("desk_id", "site_id"):
-        if not _CODE.fullmatch(getattr(record, name)):
+        if not CODE.fullmatch(getattr(record, name)):
             raise FieldError(name, "code.characters")
     record.person.validated(today=today)
     _check_dates(record, today)
@@ -73,7 +73,8 @@ def _check_screening(record: Record) -> None:
                   record.vaccine, record.gives_dose)  # fmt: skip
 
 
-def _check_uuid(name: str, value: str) -> None:
+def check_uuid(name: str, value: str) -> None:
+    """A record's, event's or session's id: a UUID in its 36-character form."""
     try:
         uuid.UUID(value)
     except (ValueError, TypeError, AttributeError):
