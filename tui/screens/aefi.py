@@ -5,7 +5,7 @@ version); Ctrl+N starts another event instead."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 
 from textual import on
@@ -195,3 +195,16 @@ class AefiScreen(Screen[AefiSaved | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def open_aefi(screen: Screen, desk: Desk, record: Record, say: Callable[[str], None]) -> None:
+    """The adverse-event entry on this dose, over `screen`; `say` tells what was saved."""
+
+    def saved(result: object) -> None:
+        event = getattr(result, "event", None)
+        if event is not None:
+            say(_("Adverse event saved ✓ {name}: {severity} (v{version})").format(
+                name=record.person.full_name, severity=event.severity.label,
+                version=event.version))  # fmt: skip
+
+    screen.app.push_screen(AefiScreen(desk, record), saved)

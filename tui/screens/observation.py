@@ -172,19 +172,10 @@ class ObservationScreen(Screen[None]):
     @on(AefiRequested)
     def open_aefi(self, message: AefiRequested) -> None:
         """The adverse-event entry on this dose, as today's list (F3, `a`) opens it."""
-        from tui.screens.aefi import AefiScreen
+        from tui.screens.aefi import open_aefi
 
         desk = self.queue.desk
-        record = desk.store.get(message.record_id)
-
-        def saved(result: object) -> None:
-            event = getattr(result, "event", None)
-            if event is not None:
-                self.say(_("Adverse event saved ✓ {name}: {severity} (v{version})").format(
-                    name=record.person.full_name, severity=event.severity.label,
-                    version=event.version))  # fmt: skip
-
-        self.app.push_screen(AefiScreen(desk, record), saved)
+        open_aefi(self, desk, desk.store.get(message.record_id), self.say)
 
     def action_back(self) -> None:
         self.dismiss(None)

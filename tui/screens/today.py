@@ -215,7 +215,7 @@ class TodayScreen(Screen[Record | None]):
 
     def action_aefi(self) -> None:
         """An adverse event after the selected dose (or its correction), at any time."""
-        from tui.screens.aefi import AefiScreen
+        from tui.screens.aefi import open_aefi
 
         record = self._selected()
         if record is None:
@@ -223,15 +223,7 @@ class TodayScreen(Screen[Record | None]):
         if record.status is Status.VOIDED or not record.gives_dose:
             self.say(_("An adverse event follows a dose given: not this record"))
             return
-
-        def saved(result: object) -> None:
-            event = getattr(result, "event", None)
-            if event is not None:
-                self.say(_("Adverse event saved ✓ {name}: {severity} (v{version})").format(
-                    name=record.person.full_name, severity=event.severity.label,
-                    version=event.version))  # fmt: skip
-
-        self.app.push_screen(AefiScreen(self.desk, record), saved)
+        open_aefi(self, self.desk, record, self.say)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
