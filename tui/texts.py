@@ -9,6 +9,7 @@ from datetime import date
 from desk.arrival import Arrival
 from desk.entry import Lookup, Saved
 from desk.lists import ImportReport
+from desk.results import Refused
 from domain.errors import FieldError
 from domain.identity import IdType
 from domain.messages import describe, render
@@ -66,6 +67,22 @@ def describe_session(session: Session, *, retrospective: bool, version: int | No
         vaccinator=session.vaccinator,
         entered_by=session.entered_by,
     )
+
+
+def sentence(text: str) -> str:
+    """A message as a line on screen: its first letter in capitals."""
+    return text[:1].upper() + text[1:]
+
+
+def describe_refusal(refused: Refused, *, certificate: bool) -> str:
+    """Why the entry screen did not save (or import) the form."""
+    if refused.problem is not None:
+        text = _("Not imported: {problem}") if certificate else _("Not saved: {problem}")
+        return text.format(problem=describe(refused.problem))
+    if certificate:
+        problem = "; ".join(field_messages(refused.errors).values())
+        return _("Not imported: {problem}").format(problem=problem)
+    return fields_to_fix(len(refused.errors))
 
 
 def field_messages(errors: Mapping[str, FieldError]) -> dict[str, str]:

@@ -35,6 +35,7 @@ from domain.screening import (
     unanswered,
 )
 from i18n import N_, _, format_number, ngettext
+from tui.texts import sentence
 from tui.widgets.form import Form, FormField
 
 
@@ -100,7 +101,7 @@ def open_checklist(screen: EntryView, refresh: Callable[[], None]) -> None:
     try:
         modal = checklist_modal(screen.entry, screen.values)
     except DeskError as error:
-        screen.say(_capital(describe(error)), error=True)
+        screen.say(sentence(describe(error)), error=True)
         return
 
     def answered(patch: Patch | None) -> None:
@@ -326,7 +327,7 @@ class ChecklistModal(ModalScreen[Patch | None]):
             self.show()
             self.query_one(ChecklistItems).focus()
             error = FieldError("screening", "screening.unanswered", text=left[0])
-            self.say(_capital(describe(error)), error=True)
+            self.say(sentence(describe(error)), error=True)
             return
         done = self.read_change(readings)
         if done is None:
@@ -335,7 +336,7 @@ class ChecklistModal(ModalScreen[Patch | None]):
         if isinstance(result, Refused):
             problems = [describe(e) for e in result.errors.values()]
             problems += [describe(result.problem)] if result.problem is not None else []
-            self.say(_capital("; ".join(problems)), error=True)
+            self.say(sentence("; ".join(problems)), error=True)
             return
         self.dismiss(result)
 
@@ -370,6 +371,3 @@ class ChecklistModal(ModalScreen[Patch | None]):
         letter.error = ""
         return ChecklistDone(dict(self.answers), readings, screening, reason.value)
 
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]

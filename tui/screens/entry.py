@@ -36,14 +36,15 @@ from tui.texts import (
     describe_history,
     describe_imported,
     describe_queue,
+    describe_refusal,
     describe_rejection,
     describe_saved,
     describe_scan,
     describe_session,
     describe_status,
     field_messages,
-    fields_to_fix,
     legend,
+    sentence,
 )
 from tui.widgets.entry_form import EntryForm
 from tui.widgets.form import Form, FormField, ScanInput
@@ -314,15 +315,7 @@ class EntryScreen(Screen[None]):
         if isinstance(result, Refused):
             self.form.show_errors(field_messages(result.errors))
             certificate = self.entry.certificate is not None
-            if result.problem is not None:
-                problem = describe(result.problem)
-                text = _("Not imported: {problem}") if certificate else _("Not saved: {problem}")
-                self.say(text.format(problem=problem), error=True)
-            elif certificate:
-                problem = "; ".join(field_messages(result.errors).values())
-                self.say(_("Not imported: {problem}").format(problem=problem), error=True)
-            else:
-                self.say(fields_to_fix(len(result.errors)), error=True)
+            self.say(describe_refusal(result, certificate=certificate), error=True)
             self.app.bell()
             if result.overridable and self.entry.desk.may(Action.OVERRIDE_DOSE):
                 self.offer_override(result)
@@ -357,7 +350,7 @@ class EntryScreen(Screen[None]):
         try:
             mode = self.entry.toggle_mode()
         except DeskError as error:
-            self.say(describe(error)[:1].upper() + describe(error)[1:], error=True)
+            self.say(sentence(describe(error)), error=True)
             return
         self.clear_form()
         self.say(
@@ -370,7 +363,7 @@ class EntryScreen(Screen[None]):
         try:
             self.entry.check_session_change()
         except DeskError as error:
-            self.say(describe(error)[:1].upper() + describe(error)[1:], error=True)
+            self.say(sentence(describe(error)), error=True)
             return
 
         def changed(session: Session | None) -> None:

@@ -23,11 +23,7 @@ from domain.messages import describe
 from domain.roles import Action
 from i18n import N_, _, format_date, format_number, ngettext
 from store import open_store
-from tui.texts import describe_import
-
-
-def capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+from tui.texts import describe_import, sentence
 
 
 class ListImportModal(ModalScreen[ImportReport | None]):
@@ -74,7 +70,7 @@ class ListImportModal(ModalScreen[ImportReport | None]):
         except DeskError as error:
             for field in self.query(Input):
                 field.disabled = True
-            self.say(capital(describe(error)), error=True)
+            self.say(sentence(describe(error)), error=True)
             self.query_one("#import-hint", Static).update(_("Esc closes"))
             return
         self.allowed = True
