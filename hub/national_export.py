@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from hub.export_ledger import NATIONAL, SENT, mark_exported, new_export
 from hub.storage import Storage
 
 SHEET = "PL1_Danh sach doi tuong tiem"
@@ -51,11 +52,16 @@ _SEX = {"Nam": "0", "Nữ": "1"}
 _ID_TYPES = {"cccd", "cmnd"}
 
 
+SENT_KEY = "_sent"  # in a body read with `sent_to`: the destination has this version
+TITLE = "Cơ sở tiêm: {site} · từ {start:%d/%m/%Y} đến {end:%d/%m/%Y} · Mã xuất: {export_id}"
+
+
 @dataclass(frozen=True)
 class Exported:
     people: int
     records: int
     skipped: int  # doses other than 1 and 2 (boosters), or without a dose number
+    export_id: str = ""
 
 
 def _ddmmyyyy(iso_text: str) -> str:
@@ -139,11 +145,14 @@ _LATEST = (
 )
 
 
-def latest_bodies(db: Storage, site_id: str, start: date, end: date) -> Iterator[dict[str, Any]]:
+def latest_bodies(
+    db: Storage, site_id: str, start: date, end: date, *, sent_to: str = ""
+) -> Iterator[dict[str, Any]]:
     """The bodies of the latest version of each record of the site given in [start, end],
     voided ones left out, by person key: the people first (one pass on the site's day index),
     then their records page by page on the person index, so desks keep uploading while a big
-    export runs."""
+    export runs. `sent_to`: a destination; each body then says (`SENT_KEY`) whether that
+    destination has this version already."""
     period = (site_id, start.isoformat(), end.isoformat())
     with db._tx() as cur:
         cur.execute(
@@ -152,17 +161,22 @@ def latest_bodies(db: Storage, site_id: str, start: date, end: date) -> Iterator
             period,
         )
         keys = sorted(str(key) for (key,) in cur.fetchall())
+    sent = f", {SENT.format(alias='r')}" if sent_to else ", 0"
+    latest = _LATEST.replace("r.site_id, r.body", f"r.site_id, r.body{sent}")
     for first in range(0, len(keys), PAGE):
         chunk = keys[first : first + PAGE]
         with db._tx() as cur:
             cur.execute(
-                f"{_LATEST} r.person_key IN ({', '.join('?' * len(chunk))}) ORDER BY r.person_key",
-                (*period[1:], *chunk),
+                f"{latest} r.person_key IN ({', '.join('?' * len(chunk))}) ORDER BY r.person_key",
+                (*((sent_to,) if sent_to else ()), *period[1:], *chunk),
             )
             page = cur.fetchall()
-        for site, body in page:
+        for site, body, was_sent in page:
             if site == site_id:
-                yield json.loads(body)
+                found = json.loads(body)
+                if sent_to:
+                    found[SENT_KEY] = bool(was_sent)
+                yield found
 
 
 def people(bodies: Iterable[dict[str, Any]], skipped: list[int]) -> Iterator[dict[int, dict]]:
@@ -244,23 +258,32 @@ def _letter(column: int) -> str:
 
 def export_site(
     db: Storage, site_id: str, start: date, end: date, out: Path,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, *, only_new: bool = False,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Exported:  # fmt: skip
-    """The site's records of [start, end] in the national template at `out`."""
+    """The site's records of [start, end] in the national template at `out`, and in the
+    export ledger once the file is in place. `only_new`: only the people with a dose whose
+    latest version the platform has not been sent; their row is written whole (the other
+    dose of the period too, as the platform reads a row as the person's doses)."""
+    export = new_export(NATIONAL, site_id, start, end, out.name, now())
     skipped = [0]
-    counted = [0]
+    marks: list[tuple[str, int, int]] = []
+    bodies = latest_bodies(db, site_id, start, end, sent_to=NATIONAL if only_new else "")
+    chosen = people(bodies, skipped)
+    if only_new:
+        chosen = (doses for doses in chosen if not all(b[SENT_KEY] for b in doses.values()))
 
-    def counting(bodies: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        for body in bodies:
-            counted[0] += 1
-            yield body
+    def rows() -> Iterator[list[str | int]]:
+        for number, doses in enumerate(chosen, 1):
+            marks.extend((str(b["record_id"]), int(b["version"]), number) for b in doses.values())
+            yield person_row(number, doses)
 
-    rows = (
-        person_row(number, doses)
-        for number, doses in enumerate(
-            people(counting(latest_bodies(db, site_id, start, end)), skipped), 1
-        )
-    )
-    title = f"Cơ sở tiêm: {site_id} · từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}"
-    written = write_template(rows, out, title=title, progress=progress)
-    return Exported(people=written, records=counted[0] - skipped[0], skipped=skipped[0])
+    title = TITLE.format(site=site_id, start=start, end=end, export_id=export.export_id)
+    written = write_template(rows(), out, title=title, progress=progress)
+    try:
+        mark_exported(db, export, marks, now())
+    except BaseException:  # a file the ledger does not know must not be sent by mistake
+        out.unlink(missing_ok=True)
+        raise
+    return Exported(people=written, records=len(marks), skipped=skipped[0],
+                    export_id=export.export_id)  # fmt: skip

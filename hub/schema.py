@@ -7,7 +7,8 @@ import secrets
 from dbkit import Cursor, Migrations
 
 TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "lookups", "hub_secrets",
-          "hub_meta", "aefi_events", "day_states", "_migrations")  # fmt: skip
+          "hub_meta", "aefi_events", "day_states", "exports", "exported_versions",
+          "platform_results", "_migrations")  # fmt: skip
 
 
 class HubMeta:
@@ -178,6 +179,47 @@ MIGRATIONS.sql(
         PRIMARY KEY (desk_id, state_key, version)
     )""",
     "CREATE INDEX IF NOT EXISTS day_states_site ON day_states (site_id, list_day)",
+)
+
+# The export ledger (issue 14): every completed export (its file, period and count) and each
+# record version it put in a row of its file, per destination (`national`, `fhir`); and the
+# platform's answer read back for a version, accepted or refused with its reason. A version
+# is "sent" to a destination once a completed export holds it: the rows are written with the
+# export's own row, in one transaction, after the file is in place.
+MIGRATIONS.sql(
+    "0008_export_ledger",
+    """CREATE TABLE IF NOT EXISTS exports (
+        export_id TEXT PRIMARY KEY,
+        destination TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        period_start TEXT NOT NULL,
+        period_end TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        completed_at TEXT NOT NULL,
+        record_count INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS exported_versions (
+        destination TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        export_id TEXT NOT NULL,
+        file_row INTEGER NOT NULL,
+        PRIMARY KEY (destination, record_id, version, export_id)
+    )""",
+    "CREATE INDEX IF NOT EXISTS exported_versions_row ON exported_versions (export_id, file_row)",
+    """CREATE TABLE IF NOT EXISTS platform_results (
+        destination TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        export_id TEXT NOT NULL,
+        file_row INTEGER NOT NULL,
+        answered_at TEXT NOT NULL,
+        PRIMARY KEY (destination, record_id, version)
+    )""",
+    "CREATE INDEX IF NOT EXISTS platform_results_outcome ON platform_results (outcome)",
 )
 
 SCHEMA_VERSION = len(MIGRATIONS.names)

@@ -209,9 +209,12 @@ def _period_day(text: str, hint: str) -> date:
 @option("--to", "end", required=True, metavar="DD/MM/YYYY", help=N_("Last day given."))
 @option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True,
         help=N_("File format."))  # fmt: skip
+@option("--only-new", is_flag=True,
+        help=N_("Only what has not gone to this destination yet (a correction goes again)."))
 @argument("out", type=PathType(dir_okay=False, writable=True))
 @click.pass_obj
-def export_national(hub_db: str, site_id: str, start: str, end: str, fmt: str, out: str) -> None:
+def export_national(hub_db: str, site_id: str, start: str, end: str, fmt: str, only_new: bool,
+                    out: str) -> None:  # fmt: skip
     from hub.national_export import export_site
 
     site_id = _code("site", site_id).upper()
@@ -220,13 +223,15 @@ def export_national(hub_db: str, site_id: str, start: str, end: str, fmt: str, o
         raise click.BadParameter(_("the last day is before the first"), param_hint="--to")
     with _hub_db(hub_db) as db:
         try:
-            done = export_site(db, site_id, first, last, Path(out))
+            done = export_site(db, site_id, first, last, Path(out), only_new=only_new)
         except OSError as error:
             raise failure(_("cannot write {path}").format(path=out), error) from None
     written = ngettext(
         "{people} person written to {path}", "{people} people written to {path}", done.people
     )
     click.echo(written.format(people=format_number(done.people), path=out))
+    click.echo(_("export {export}: its result file is read back with "
+                 "`vaxdesk hub results import`").format(export=done.export_id))  # fmt: skip
     if done.skipped:
         click.echo(
             ngettext(
