@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from domain.aefi_messages import AEFI_MESSAGES
+from domain.ledger_messages import LEDGER_MESSAGES
 from domain.list_messages import LIST_MESSAGES
 from domain.screening_messages import SCREENING_MESSAGES
 from i18n import N_, Nn_, _, format_date, format_time, ngettext
@@ -210,16 +211,15 @@ MESSAGES: dict[str, str] = {
     "decoder.not_installed": N_("the {name} decoder is not installed here: {error}"),
     "clock.unknown_zone": N_("unknown time zone '{name}'"),
     "dcc.no_vaccination": N_("it holds no vaccination (a test or recovery certificate?)"),
-    # subject lists and arrival (issue 13)
-    **LIST_MESSAGES,  # domain.list_messages
+    **LIST_MESSAGES,  # subject lists and arrival (issue 13): domain.list_messages
     # the screening checklist (issue 13)
     **SCREENING_MESSAGES,  # domain.screening_messages
     # observation after the dose (issue 13)
     "observation.voided": N_("this dose was voided: nobody to watch"),
     "observation.none": N_("no observation for this record: no dose given here today"),
     "observation.marked_already": N_("marked as gone already"),
-    # adverse events after immunization (issue 13)
-    **AEFI_MESSAGES,
+    **AEFI_MESSAGES,  # adverse events after immunization (issue 13)
+    **LEDGER_MESSAGES,  # the export ledger and the platform's result file (issue 14)
 }
 
 # Messages with a count: code -> (the count's parameter, singular, plural). Rendered with

@@ -1,4 +1,5 @@
-"""`vaxdesk hub`: run the hub; `hub enrol`, `hub supervisor`, `hub revoke`.
+"""`vaxdesk hub`: run the hub; `hub enrol`, `hub supervisor`, `hub revoke`, `hub export`;
+`hub results` (vaxdesk.cli.hub_results).
 
 The only module of the desk side that knows where the hub's code lives (the server, its
 database, its tokens): every import of it is here, inside a function, so listing the
@@ -17,6 +18,7 @@ import click
 from domain.messages import describe
 from i18n import N_, _, format_number, ngettext
 from vaxdesk.cli.common import desk_option, failure, given, settings, site_option
+from vaxdesk.cli.lazy import LazyGroup
 from vaxdesk.cli.translated import INTEGER, argument, group, option
 from vaxdesk.cli.translated import Path as PathType
 
@@ -72,6 +74,8 @@ def _hub_db(url: str) -> Iterator[HubDB]:
 
 
 @group(
+    cls=LazyGroup,
+    lazy_subcommands={"results": "vaxdesk.cli.hub_results:results"},
     invoke_without_command=True,
     help=N_("Run the hub that desks upload to (default: SQLite, loopback, port 8470)."),
 )

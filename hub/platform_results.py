@@ -1,0 +1,231 @@
+"""The national platform's result file read back: the exported template with its "Kết quả
+import" column filled. Each row is matched, by the export id in the title (row 2) and its own
+number (#), to the record versions that export put in that row, and cross-checked against
+them (the ID number, or the name and birth date); its result is an acceptance, a refusal with
+its reason, or no answer (left as sent).
+
+A file with any problem changes nothing: every problem is listed with its row, as data (code
+and parameters), and the caller says them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from hub.export_ledger import ACCEPTED, NATIONAL, REFUSED, Answer, export_of, keep_answers, rows_of
+from hub.national_export import FIRST_DATA_ROW, HEADER_ROW, LAYOUT, SHEET, WIDTH, person_row
+from hub.storage import Storage
+
+# Result texts that mean the platform took the row, compared without case, diacritics,
+# punctuation or extra spaces ("Thành công", "OK", "Hợp lệ", "Success", "Đã import").
+SUCCESS = frozenset({"thanh cong", "ok", "hop le", "success", "da import", "accepted"})
+EXPORT_ID = re.compile(r"Mã xuất:\s*(\S+)")
+RESULT_COLUMN = WIDTH - 1  # "Kết quả import", the last
+NAME, DOB, ID_NUMBER = 1, 2, 7  # the columns a row is cross-checked on
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # the file's row (0: the file as a whole)
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class ResultFileRefused(Exception):
+    """The file changes nothing: `problems` says why, each with its row."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Imported:
+    export_id: str
+    rows: int
+    accepted: int
+    refused: int
+    unanswered: int
+    changed: int  # record versions whose answer is new (0: the file was imported already)
+
+
+def plain(text: object) -> str:
+    """Lower case, no diacritics (đ → d), no punctuation, single spaces."""
+    value = unicodedata.normalize("NFD", str(text or "").replace("đ", "d").replace("Đ", "d"))
+    value = "".join(ch for ch in value if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", value).split())
+
+
+def outcome(text: object) -> str:
+    """ACCEPTED, REFUSED, or '' for an empty cell."""
+    if not str(text or "").strip():
+        return ""
+    return ACCEPTED if plain(text) in SUCCESS else REFUSED
+
+
+def _label(value: object) -> str:
+    return " ".join(str(value or "").split())
+
+
+def header_problems(top: list[Any], subs: list[Any]) -> list[Problem]:
+    """The template's two header rows, cell by cell; the result column named apart."""
+    expected_top: list[str] = []
+    expected_subs: list[str] = []
+    for label, columns in LAYOUT:
+        expected_top.extend([label] + [""] * (max(1, len(columns)) - 1))
+        expected_subs.extend(columns or [""])
+    found_top = [_label(v) for v in (top + [None] * WIDTH)[:WIDTH]]
+    if found_top[RESULT_COLUMN] != expected_top[RESULT_COLUMN]:
+        return [Problem(HEADER_ROW, "results.no_result_column", {"label": expected_top[-1]})]
+    problems = []
+    for row, expected, found in ((HEADER_ROW, expected_top, found_top),
+                                 (HEADER_ROW + 1, expected_subs,
+                                  [_label(v) for v in (subs + [None] * WIDTH)[:WIDTH]])):  # fmt: skip
+        for index, (want, got) in enumerate(zip(expected, found, strict=True)):
+            if want != got:
+                problems.append(Problem(row, "results.header", {
+                    "column": _letter(index + 1), "expected": want or "—", "found": got or "—"}))
+    return problems
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    file_row: int  # the sheet's row
+    number: int  # the row's "#": its row in the export
+    cells: list[Any]
+
+
+def read_rows(path: Path) -> tuple[str, list[ResultRow], list[Problem]]:
+    """The export id of the title, the data rows, and what is wrong with the layout."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # not a zip, not a workbook, unreadable
+        raise ResultFileRefused([Problem(0, "results.not_xlsx", {"error": str(error)[:120]})]) from None
+    try:
+        if SHEET not in book.sheetnames:
+            raise ResultFileRefused([Problem(0, "results.no_sheet", {"sheet": SHEET})])
+        lines = [list(row) for row in book[SHEET].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    head = (lines + [[]] * FIRST_DATA_ROW)[:FIRST_DATA_ROW]
+    problems = header_problems(head[HEADER_ROW - 1], head[HEADER_ROW])
+    title = " ".join(str(v) for v in head[1] if v is not None)
+    found = EXPORT_ID.search(title)
+    if not found:
+        problems.insert(0, Problem(2, "results.no_export_id"))
+    rows = []
+    for file_row, cells in enumerate(lines[FIRST_DATA_ROW - 1 :], FIRST_DATA_ROW):
+        if all(v is None or str(v).strip() == "" for v in cells):
+            continue
+        cells = (cells + [None] * WIDTH)[:WIDTH]
+        number = _number(cells[0])
+        if number is None:
+            problems.append(Problem(file_row, "results.no_number", {"text": str(cells[0] or "")[:20]}))
+            continue
+        rows.append(ResultRow(file_row, number, cells))
+    return (found.group(1) if found else ""), rows, problems
+
+
+def _number(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return int(value)
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _same(expected: object, found: object) -> bool:
+    """Text as exported against a cell read back: a code the platform turned into a number
+    (its leading zeros lost) is still the same code."""
+    want, got = str(expected or "").strip(), found
+    if isinstance(got, (int, float)) and not isinstance(got, bool) and want.isdigit():
+        return float(got) == int(want)
+    return plain(want) == plain(got)
+
+
+def row_problem(row: ResultRow, bodies: list[dict[str, Any]]) -> Problem | None:
+    """The row read back against what the export wrote there: its ID number when it had one,
+    else its name and birth date."""
+    doses = {int(b.get("dose_number") or 0): b for b in bodies}
+    written = person_row(row.number, doses)
+    if written[ID_NUMBER]:
+        checked = [ID_NUMBER]
+    else:
+        checked = [NAME, DOB]
+    for index in checked:
+        if not _same(written[index], row.cells[index]):
+            return Problem(row.file_row, "results.mismatch", {"number": row.number})
+    return None
+
+
+def matched(db: Storage, path: Path) -> tuple[str, list[tuple[ResultRow, list[dict]]]]:
+    """The export and each row with the bodies it was written from; ResultFileRefused with
+    every problem when anything does not match."""
+    export_id, rows, problems = read_rows(path)
+    if any(p.code in ("results.no_result_column", "results.not_xlsx") for p in problems):
+        raise ResultFileRefused(problems)
+    export = export_of(db, export_id) if export_id else None
+    if export_id and (export is None or export.destination != NATIONAL):
+        problems.insert(0, Problem(2, "results.unknown_export", {"export": export_id}))
+    if problems or export is None:
+        raise ResultFileRefused(problems)
+    written = rows_of(db, export_id)
+    seen: dict[int, int] = {}
+    pairs = []
+    for row in rows:
+        if row.number in seen:
+            problems.append(Problem(row.file_row, "results.duplicate_row",
+                                    {"number": row.number, "first": seen[row.number]}))  # fmt: skip
+            continue
+        seen[row.number] = row.file_row
+        bodies = written.get(row.number)
+        if bodies is None:
+            problems.append(Problem(row.file_row, "results.unknown_row",
+                                    {"number": row.number, "export": export_id}))  # fmt: skip
+            continue
+        mismatch = row_problem(row, bodies)
+        if mismatch is not None:
+            problems.append(mismatch)
+            continue
+        pairs.append((row, bodies))
+    if problems:
+        raise ResultFileRefused(problems)
+    return export_id, pairs
+
+
+def answers(pairs: list[tuple[ResultRow, list[dict]]]) -> Iterator[Answer]:
+    """One answer a record version of each answered row: a row's answer is each of its doses'."""
+    for row, bodies in pairs:
+        result = outcome(row.cells[RESULT_COLUMN])
+        if not result:
+            continue
+        reason = "" if result == ACCEPTED else " ".join(str(row.cells[RESULT_COLUMN]).split())
+        for body in bodies:
+            yield Answer(str(body["record_id"]), int(body["version"]), result, reason[:500],
+                         row.number)  # fmt: skip
+
+
+def import_results(db: Storage, path: Path, now: datetime) -> Imported:
+    """Read the platform's result file and keep its answers, all or nothing."""
+    export_id, pairs = matched(db, path)
+    kept = list(answers(pairs))
+    changed = keep_answers(db, NATIONAL, export_id, kept, now)
+    results = [outcome(row.cells[RESULT_COLUMN]) for row, _bodies in pairs]
+    return Imported(export_id=export_id, rows=len(pairs), accepted=results.count(ACCEPTED),
+                    refused=results.count(REFUSED), unanswered=results.count(""),
+                    changed=changed)  # fmt: skip
