@@ -13,6 +13,7 @@ from domain.fields import parse_void_reason
 from domain.messages import field_label, render
 from domain.record import Record, Status
 from domain.roles import Action
+from store.refusals import platform_refusals
 
 log = logging.getLogger("vaxdesk.desk")
 
@@ -62,6 +63,7 @@ class HubProblem:
 class TodayRow:
     record: Record
     problem: HubProblem | None = None  # the hub's conflict or refusal for this version
+    platform_refusal: str = ""  # the national platform's reason for refusing this version
 
     @property
     def hub_problem(self) -> str:
@@ -80,7 +82,11 @@ def today_rows(desk: Desk, search: str = "") -> list[TodayRow]:
         for row in desk.store.outbox_problems()
         if row["kind"] == "record"
     }
-    return [TodayRow(r, problems.get((r.record_id, r.version))) for r in records]
+    refused = platform_refusals(desk.store)
+    return [
+        TodayRow(r, problems.get(key := (r.record_id, r.version)), refused.get(key, ""))
+        for r in records
+    ]
 
 
 def check_correct(desk: Desk, record: Record) -> None:

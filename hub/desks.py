@@ -15,6 +15,8 @@ from domain.errors import DeskError, FieldError
 from domain.messages import describe
 from domain.wire import API, DOSES_PATH, HEALTH_PATH, HEARTBEAT_PATH
 from hub.context import ApiError, HubContext, guarded
+from hub.export_ledger import refused_versions
+from hub.storage import Storage
 
 # A heartbeat's fields: (kind, at most this long); each may be left out.
 HEARTBEAT_FIELDS: dict[str, tuple[type, int]] = {
@@ -42,6 +44,16 @@ def checked_heartbeat(beat: Any) -> dict[str, Any]:
     return checked
 
 
+REFUSALS_TO_DESK = 200  # the newest; a desk's today list needs no more
+
+
+def desk_refusals(db: Storage, desk_id: str) -> list[dict[str, Any]]:
+    """The national platform's refusals of this desk's record versions not yet corrected, for
+    its today list: id, version, reason."""
+    return [{"record_id": row["record_id"], "version": row["version"], "reason": row["reason"]}
+            for row in refused_versions(db, desk_id=desk_id, limit=REFUSALS_TO_DESK)]  # fmt: skip
+
+
 def routes(hub: HubContext) -> list[Route]:
     async def health(request: Request) -> Response:
         storage = "postgresql" if hub.db.postgres else "sqlite"
@@ -56,9 +68,10 @@ def routes(hub: HubContext) -> list[Route]:
         now = hub.clock()
         skew = hub.skew(request, now)
         await run_in_threadpool(hub.db.heartbeat, desk, beat, now, skew["clock_skew_seconds"])
-        return JSONResponse(
-            {"server_time": now.isoformat(), **skew, "site_timezone": hub.site_timezone}
-        )
+        refusals = await run_in_threadpool(desk_refusals, hub.db, desk.desk_id)
+        return JSONResponse({"server_time": now.isoformat(), **skew,
+                             "site_timezone": hub.site_timezone,
+                             "platform_refusals": refusals})  # fmt: skip
 
     async def doses(request: Request) -> Response:
         desk = await hub.authorised(request)

@@ -69,8 +69,9 @@ def outcome(text: object) -> str:
     return ACCEPTED if plain(text) in SUCCESS else REFUSED
 
 
-def _label(value: object) -> str:
-    return " ".join(str(value or "").split())
+def _labels(cells: list[Any]) -> list[str]:
+    """A header row's labels, one a column of the template, spaces made single."""
+    return [" ".join(str(v or "").split()) for v in (cells + [None] * WIDTH)[:WIDTH]]
 
 
 def header_problems(top: list[Any], subs: list[Any]) -> list[Problem]:
@@ -80,13 +81,12 @@ def header_problems(top: list[Any], subs: list[Any]) -> list[Problem]:
     for label, columns in LAYOUT:
         expected_top.extend([label] + [""] * (max(1, len(columns)) - 1))
         expected_subs.extend(columns or [""])
-    found_top = [_label(v) for v in (top + [None] * WIDTH)[:WIDTH]]
+    found_top = _labels(top)
     if found_top[RESULT_COLUMN] != expected_top[RESULT_COLUMN]:
         return [Problem(HEADER_ROW, "results.no_result_column", {"label": expected_top[-1]})]
     problems = []
     for row, expected, found in ((HEADER_ROW, expected_top, found_top),
-                                 (HEADER_ROW + 1, expected_subs,
-                                  [_label(v) for v in (subs + [None] * WIDTH)[:WIDTH]])):  # fmt: skip
+                                 (HEADER_ROW + 1, expected_subs, _labels(subs))):  # fmt: skip
         for index, (want, got) in enumerate(zip(expected, found, strict=True)):
             if want != got:
                 problems.append(Problem(row, "results.header", {
@@ -114,7 +114,8 @@ def read_rows(path: Path) -> tuple[str, list[ResultRow], list[Problem]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # not a zip, not a workbook, unreadable
-        raise ResultFileRefused([Problem(0, "results.not_xlsx", {"error": str(error)[:120]})]) from None
+        problem = Problem(0, "results.not_xlsx", {"error": str(error)[:120]})
+        raise ResultFileRefused([problem]) from None
     try:
         if SHEET not in book.sheetnames:
             raise ResultFileRefused([Problem(0, "results.no_sheet", {"sheet": SHEET})])
@@ -134,7 +135,8 @@ def read_rows(path: Path) -> tuple[str, list[ResultRow], list[Problem]]:
         cells = (cells + [None] * WIDTH)[:WIDTH]
         number = _number(cells[0])
         if number is None:
-            problems.append(Problem(file_row, "results.no_number", {"text": str(cells[0] or "")[:20]}))
+            text = str(cells[0] or "")[:20]
+            problems.append(Problem(file_row, "results.no_number", {"text": text}))
             continue
         rows.append(ResultRow(file_row, number, cells))
     return (found.group(1) if found else ""), rows, problems
@@ -163,11 +165,7 @@ def row_problem(row: ResultRow, bodies: list[dict[str, Any]]) -> Problem | None:
     else its name and birth date."""
     doses = {int(b.get("dose_number") or 0): b for b in bodies}
     written = person_row(row.number, doses)
-    if written[ID_NUMBER]:
-        checked = [ID_NUMBER]
-    else:
-        checked = [NAME, DOB]
-    for index in checked:
+    for index in [ID_NUMBER] if written[ID_NUMBER] else [NAME, DOB]:
         if not _same(written[index], row.cells[index]):
             return Problem(row.file_row, "results.mismatch", {"number": row.number})
     return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -10,9 +12,27 @@ from starlette.routing import Route
 from domain.text import mask
 from domain.wire import DESK_RECENT_PATH, SITE_STATS_PATH
 from hub.context import HubContext, guarded
+from hub.export_ledger import not_sent_count, refused_count, refused_versions
+from hub.storage import Storage
 
 RECENT_FIELDS = ("record_id", "version", "status", "given_on", "given_time", "vaccine",
                  "dose_number", "screening", "aefi", "source", "received_at")  # fmt: skip
+REFUSALS_SHOWN = 100  # the newest refusals listed; all are counted
+
+
+def platform_figures(db: Storage, site_id: str) -> dict[str, Any]:
+    """The national platform and the site: its records not yet sent, and those refused and
+    not yet corrected (the newest listed, the person masked)."""
+    refusals = [
+        {"record_id": row["record_id"], "version": row["version"], "desk_id": row["desk_id"],
+         "given_on": str(row["body"].get("given_on") or ""),
+         "given_time": str(row["body"].get("given_time") or ""),
+         "id_number": mask(str(row["body"].get("id_number") or "")), "reason": row["reason"],
+         "answered_at": row["answered_at"]}
+        for row in refused_versions(db, site_id=site_id, limit=REFUSALS_SHOWN)
+    ]  # fmt: skip
+    return {"not_sent": not_sent_count(db, site_id), "refused": refused_count(db, site_id),
+            "refusals": refusals}  # fmt: skip
 
 
 def routes(hub: HubContext) -> list[Route]:
@@ -22,10 +42,11 @@ def routes(hub: HubContext) -> list[Route]:
         local, midnight = hub.site_day(now)
         desks = await run_in_threadpool(hub.db.site_stats, site_id, now, midnight)
         totals = await run_in_threadpool(hub.db.site_totals, site_id, midnight)
+        platform = await run_in_threadpool(platform_figures, hub.db, site_id)
         return JSONResponse({"site_id": site_id, "day": local.date().isoformat(),
                              "hour": local.hour, "site_timezone": hub.site_timezone,
                              "generated_at": now.isoformat(), "desks": desks,
-                             "totals": totals})  # fmt: skip
+                             "totals": totals, "platform": platform})  # fmt: skip
 
     async def recent(request: Request) -> Response:
         site_id = await hub.site_reader(request)

@@ -243,6 +243,22 @@ MIGRATIONS.sql(
     + ";",
 )
 
+# The national platform's refusals of this desk's record versions, as the hub's heartbeat
+# reply last listed them (issue 14): today's list marks those rows with the reason. Replaced
+# whole at each reply; a newer version of the record is not refused.
+MIGRATIONS.sql(
+    "0010_platform_refusals",
+    """
+CREATE TABLE platform_refusals (
+    record_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (record_id, version)
+);
+""",
+)
+
 SCHEMA_VERSION = len(MIGRATIONS.names)
 
 

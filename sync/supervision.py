@@ -213,6 +213,46 @@ def aefi_by_desk(stats: dict[str, Any] | None) -> dict[str, dict[str, int]]:
     return dict(sorted(counts.items()))
 
 
+@dataclass(frozen=True)
+class PlatformRefusal:
+    """A record version the national platform refused, not yet corrected: the person masked."""
+
+    desk_id: str
+    given_on: date | None
+    given_time: str  # "HH:MM" as the desk recorded it
+    person: str  # the ID number, masked
+    reason: str  # the platform's own words
+    record_id: str = ""
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class PlatformFigures:
+    not_sent: int  # records whose latest version has not gone to the national platform
+    refused: int  # refused by it, not yet corrected (all of them)
+    refusals: list[PlatformRefusal]  # the newest of them
+
+
+def platform_figures(stats: dict[str, Any] | None) -> PlatformFigures | None:
+    """The site and the national platform, from the hub's figures (None: a hub before
+    issue 14 says nothing of it)."""
+    platform = (stats or {}).get("platform")
+    if not isinstance(platform, dict):
+        return None
+    refusals = []
+    for row in platform.get("refusals", []):
+        given = str(row.get("given_on") or "")
+        refusals.append(PlatformRefusal(
+            desk_id=str(row.get("desk_id", "")),
+            given_on=date.fromisoformat(given) if given else None,
+            given_time=str(row.get("given_time", "")), person=str(row.get("id_number", "")),
+            reason=str(row.get("reason", "")), record_id=str(row.get("record_id", "")),
+            version=int(row.get("version") or 0),
+        ))  # fmt: skip
+    return PlatformFigures(int(platform.get("not_sent") or 0), int(platform.get("refused") or 0),
+                           refusals)  # fmt: skip
+
+
 def zone_of(stats: dict[str, Any] | None) -> ZoneInfo:
     """The site's time zone, as the hub's figures name it."""
     try:

@@ -37,6 +37,7 @@ from domain.wire import (
     refusal_problem,
 )
 from store import Store, open_store
+from store.refusals import keep_refusals
 from sync.errors import HubRefused, HubUnavailable, link_failure
 
 if TYPE_CHECKING:
@@ -281,6 +282,8 @@ class SyncWorker:
                 "audit_head": audit_head,
             }
         )
+        if "platform_refusals" in reply:  # a hub before issue 14 says nothing of them
+            await self._db(keep_refusals, store, reply["platform_refusals"])
         zone = str(reply.get("site_timezone") or self._state.site_timezone)
         self._state = replace(
             self._state, clock_flagged=bool(reply.get("clock_flagged")), site_timezone=zone

@@ -129,8 +129,11 @@ def refused_lines(db: HubDB, path: Path) -> list[str]:
     return result.output.strip().splitlines()[1:]
 
 
-@pytest.mark.parametrize("case", ["header", "no_result_column", "unknown_export",
-                                  "unknown_row", "duplicate", "mismatch", "not_a_workbook"])  # fmt: skip
+BAD = ["header", "no_result_column", "unknown_export", "unknown_row", "duplicate", "mismatch",
+       "not_a_workbook"]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD)
 def test_bad_files_change_nothing(hub_db: HubDB, tmp_path: Path, case: str) -> None:
     site_of_three(hub_db)
     first = tmp_path / "national.xlsx"
@@ -141,7 +144,8 @@ def test_bad_files_change_nothing(hub_db: HubDB, tmp_path: Path, case: str) -> N
     if case == "header":
         answered(first, bad, answers, B7="Tên", H7="CMND")
         expected = ["row 7: column B: the template has 'Họ và tên (*)', this file 'Tên'",
-                    "row 7: column H: the template has 'Số CMT/CCCD', this file 'CMND'"]  # fmt: skip
+                    "row 7: column H: the template has 'Số CMT/CCCD', this file "
+                    "'CMND'"]  # fmt: skip
     elif case == "no_result_column":
         answered(first, bad, {}, Y7=None)
         expected = ["row 7: no column 'Kết quả import' in the header: not the platform's "

@@ -26,6 +26,7 @@ from sync.supervision import (
 )
 from sync.worker import HubRefused, HubUnavailable
 from tui.screens.desk_detail import DeskDetailScreen, backlog_text, elapsed
+from tui.screens.site_platform import SitePlatformScreen, platform_line
 from tui.widgets.keybar import KeyBar
 
 # What stands out first: the figures, then whether the desk is heard from and what is wrong
@@ -154,6 +155,7 @@ class SiteScreen(Screen[None]):
         Binding("enter", "open_desk", N_("Open desk")),
         Binding("r", "refresh_now", N_("Refresh")),
         Binding("a", "aefi", N_("Adverse events")),
+        Binding("p", "platform", N_("Platform refusals")),
     ]
 
     def __init__(
@@ -176,6 +178,7 @@ class SiteScreen(Screen[None]):
         yield Header()
         yield Static(_("connecting to the hub…"), id="site-summary")
         yield Static("", id="site-aefi")
+        yield Static("", id="site-platform")
         yield DataTable(cursor_type="row", id="desks")
         yield Static("", id="site-state")
         yield KeyBar()
@@ -215,6 +218,7 @@ class SiteScreen(Screen[None]):
         self.query_one("#site-summary", Static).update(site_line(stats, self.target_per_day))
         aefi = "\n".join(line for line in (adverse_line(stats), *severe_lines(stats)) if line)
         self.query_one("#site-aefi", Static).update(Text(aefi, style="bold red") if aefi else "")
+        self.query_one("#site-platform", Static).update(platform_line(stats))
         table = self.query_one(DataTable)
         for row in desk_rows(stats, self.target_per_day):
             cells = row_cells(row)
@@ -240,6 +244,9 @@ class SiteScreen(Screen[None]):
         from tui.screens.site_aefi import SiteAefiScreen
 
         self.app.push_screen(SiteAefiScreen(self.client, self.stats, self.refresh_seconds))
+
+    def action_platform(self) -> None:
+        self.app.push_screen(SitePlatformScreen(self.client, self.stats, self.refresh_seconds))
 
     def action_open_desk(self) -> None:
         table = self.query_one(DataTable)

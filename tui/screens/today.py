@@ -110,6 +110,10 @@ class TodayScreen(Screen[Record | None]):
                 status = _("{status} ⚠ hub {problem}").format(
                     status=status, problem=row.hub_problem
                 )
+            if row.platform_refusal:  # the platform's own words: Enter corrects the record
+                status = _("{status} ⚠ refused by the national platform: {reason}").format(
+                    status=status, reason=row.platform_refusal
+                )
             self.statuses.append(status)
             voided = r.status is Status.VOIDED
             cells = (
@@ -122,7 +126,7 @@ class TodayScreen(Screen[Record | None]):
                 r.lot or "—",
                 r.person.full_name,
             )
-            style = "strike dim" if voided else ""
+            style = "strike dim" if voided else ("yellow" if row.platform_refusal else "")
             table.add_row(*(Text(cell, style=style) for cell in cells), key=r.record_id)
         self.show_row_detail(table.cursor_row)
         self.query_one("#today-message", Static).update(count_line(len(self.records), search))

@@ -7,8 +7,8 @@ from __future__ import annotations
 import click
 
 from i18n import N_, _, format_number
-from vaxdesk.cli.translated import argument, group
 from vaxdesk.cli.translated import Path as PathType
+from vaxdesk.cli.translated import argument, group
 
 
 @group("results", help=N_("The national platform's answers to the exported files."))

@@ -1,0 +1,131 @@
+"""The whole way out and back with a real hub on loopback: desks upload, the hub exports the
+day, the platform's result file refuses one row, the supervisor sees that record (count and
+list), the desk that made it sees it in today's list (from its heartbeat), corrects it, and
+`--only-new` exports just it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+from textual.widgets import DataTable, Static
+
+from hub.db import HubDB
+from hub.export_ledger import not_sent_count, refused_versions, rows_of
+from hub.national_export import SHEET, export_site
+from hub.platform_results import import_results
+from hub.tokens import issue_supervisor_token
+from store import open_store
+from store.refusals import checked_refusals, keep_refusals, platform_refusals
+from sync.supervision import platform_figures
+from sync.worker import HubConfig
+from tests.conftest import FakeClock, desk_app, until
+from tests.test_sync import desk_store, drain
+from tests.test_tui_desk import SIZE, entry, open_session, text_of
+from tui.screens.site_platform import SitePlatformScreen
+from tui.screens.today import TodayScreen
+from tui.supervise import make_supervisor_app
+from vaxdesk.testing.desk import type_text
+from vaxdesk.testing.hub import SITE, HubServer, enrol
+
+REASON = "Số CMT/CCCD không hợp lệ"
+
+
+def refuse_row(exported: Path, out: Path, refused: int) -> Path:
+    """The platform's answer: every row accepted but `refused`."""
+    book = load_workbook(exported)
+    for row in book[SHEET].iter_rows(min_row=9):
+        row[24].value = REASON if row[0].value == refused else "Thành công"
+    book.save(out)
+    return out
+
+
+async def test_refused_at_the_platform_corrected_at_the_desk(
+    hub: HubServer, hub_db: HubDB, tmp_path: Path, clock: FakeClock
+) -> None:
+    token = enrol(hub_db, "desk-1")
+    path = desk_store(tmp_path, "desk-1", 3, seed=4, clock=clock)
+    await drain(path, hub.url, token)
+    day = clock().date()
+    assert not_sent_count(hub_db, SITE) == 3
+    done = export_site(hub_db, SITE, day, day, tmp_path / "day.xlsx")
+    [refused] = rows_of(hub_db, done.export_id)[2]  # the person of the file's second row
+    import_results(hub_db, refuse_row(tmp_path / "day.xlsx", tmp_path / "result.xlsx", 2), clock())
+    assert [(r["record_id"], r["version"]) for r in refused_versions(hub_db, site_id=SITE)] == [
+        (refused["record_id"], 1)]  # fmt: skip
+
+    # The supervisor: the count in the figures, the record in the list (p).
+    supervisor = issue_supervisor_token(hub_db, SITE, clock())
+    app = make_supervisor_app(hub.url, supervisor, SITE, refresh_seconds=0.2)
+    async with app.run_test(size=(160, 30)) as pilot:
+        line = app.screen.query_one("#site-platform", Static)
+        await until(pilot, lambda: "refused" in str(line.render()), "the platform's figures")
+        assert str(line.render()) == ("Not yet sent to the national platform: 0 records · ⚠ 1 "
+                                      "refused by the platform, to correct (p: the list)")  # fmt: skip
+        await pilot.press("p")
+        assert isinstance(app.screen, SitePlatformScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        desk, given, person, reason = (str(c) for c in table.get_row_at(0))
+        assert (desk, reason) == ("desk-1", REASON)
+        assert given.startswith(day.strftime("%d/%m/%Y"))
+        assert person == "********" + refused["id_number"][-4:]
+
+    # The desk that made it: its heartbeat brings the refusal; today's list marks the row.
+    desk = desk_app(path, clock=clock, hub=HubConfig(hub.url, token))
+    async with desk.run_test(size=SIZE) as pilot:
+        await open_session(pilot)
+        with open_store(path) as store:
+            await until(pilot, lambda: platform_refusals(store), "the heartbeat's refusals")
+        await pilot.press("f3")
+        today = desk.screen
+        assert isinstance(today, TodayScreen)
+        table = today.query_one(DataTable)
+        status = str(table.get_row(refused["record_id"])[1])
+        assert status == f"v1 ⚠ refused by the national platform: {REASON}"
+        others = [str(table.get_row_at(i)[1]) for i in range(3)]
+        assert sorted(others).count("v1") == 2
+        table.move_cursor(row=table.get_row_index(refused["record_id"]))
+        await pilot.press("enter")  # opens it to correct, as any row of the list
+        screen = entry(desk)
+        assert screen.editing is not None
+        screen.form.focus_field("phone")
+        await type_text(pilot, "0861234567")
+        await pilot.press("ctrl+s")
+        assert "Corrected (v2)" in text_of(desk, "#message")
+        await until(pilot, lambda: (refused["record_id"], 2) in hub_db.keys(), "the correction")
+        await pilot.press("f3")
+        table = desk.screen.query_one(DataTable)
+        assert str(table.get_row(refused["record_id"])[1]) == "v2"  # no longer refused
+
+    assert refused_versions(hub_db, site_id=SITE) == [] and not_sent_count(hub_db, SITE) == 1
+    again = export_site(hub_db, SITE, day, day, tmp_path / "new.xlsx", only_new=True)
+    assert (again.people, again.records) == (1, 1)
+    [[(record_id, version)]] = [
+        [(b["record_id"], b["version"]) for b in bodies]
+        for bodies in rows_of(hub_db, again.export_id).values()
+    ]
+    assert (record_id, version) == (refused["record_id"], 2)
+    assert not_sent_count(hub_db, SITE) == 0
+
+
+def test_the_desk_keeps_the_hubs_list_as_it_is(tmp_path: Path, clock: FakeClock) -> None:
+    assert checked_refusals([{"record_id": "r1", "version": 2, "reason": "x"},
+                             {"record_id": "r2", "version": "2", "reason": "y"}, "z",
+                             {"record_id": "r3", "version": 1}]) == [("r1", 2, "x")]  # fmt: skip
+    assert checked_refusals({"not": "a list"}) == []
+    with open_store(tmp_path / "desk.db", clock) as store:
+        keep_refusals(store, [{"record_id": "r1", "version": 1, "reason": "sai"}])
+        keep_refusals(store, [{"record_id": "r2", "version": 3, "reason": "thiếu"}])
+        assert platform_refusals(store) == {("r2", 3): "thiếu"}  # replaced whole
+        keep_refusals(store, [])
+        assert platform_refusals(store) == {}
+
+
+def test_a_hub_before_the_ledger_says_nothing_of_the_platform() -> None:
+    assert platform_figures({"desks": []}) is None
+    from tui.screens.site_platform import platform_line
+
+    assert platform_line({"desks": []}) == ""
+    assert platform_line({"platform": {"not_sent": 1, "refused": 0, "refusals": []}}) == (
+        "Not yet sent to the national platform: 1 record")  # fmt: skip
