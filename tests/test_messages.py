@@ -89,6 +89,8 @@ PLAUSIBLE: dict[str, object] = {
     "got": "a number", "value": "12", "minimum": 1, "maximum": 9, "low": 5, "high": 11,
     "field": "Ngày tiêm", "reason": "x", "status": 503, "cameras": "/dev/video0", "device": 0,
     "spec": "x", "applied": 6, "known": 5,
+    "first": 9, "column": "B", "found": "Tên", "label": "Kết quả import", "sheet": "PL1",
+    "export": "NAT-20210820-3fa9",
 }  # fmt: skip
 WORDS = {"cccd.date_shape": {"what": "birth date"}, "cccd.date_missing": {"what": "birth date"},
          "dcc.date_missing": {"what": "vaccination date"},
