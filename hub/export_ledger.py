@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from dbkit import iso
 from hub.storage import Storage
@@ -109,6 +111,31 @@ def not_sent_count(db: Storage, site_id: str, destination: str = NATIONAL) -> in
             (site_id, destination),
         )
         return int(cur.fetchone()[0])
+
+
+FRESH_SECONDS = 30.0  # the supervisor's figure may lag new records by this much
+_figures: WeakKeyDictionary[Storage, dict[tuple[str, str], tuple[int, float, int]]] = (
+    WeakKeyDictionary()
+)
+
+
+def not_sent_figure(
+    db: Storage, site_id: str, destination: str = NATIONAL,
+    clock: Callable[[], float] = time.monotonic,
+) -> int:  # fmt: skip
+    """`not_sent_count` for the supervisor's figures, asked at every refresh: counted again
+    once an export has completed since, else at most every FRESH_SECONDS (the count reads
+    every record of the site: 0.4 s for 100,000 on SQLite)."""
+    with db._tx() as cur:
+        cur.execute("SELECT COUNT(*) FROM exports")
+        exports = int(cur.fetchone()[0])
+    held = _figures.setdefault(db, {}).get((site_id, destination))
+    now = clock()
+    if held is not None and held[0] == exports and now - held[1] < FRESH_SECONDS:
+        return held[2]
+    count = not_sent_count(db, site_id, destination)
+    _figures[db][(site_id, destination)] = (exports, now, count)
+    return count
 
 
 @dataclass(frozen=True)

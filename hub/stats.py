@@ -12,7 +12,7 @@ from starlette.routing import Route
 from domain.text import mask
 from domain.wire import DESK_RECENT_PATH, SITE_STATS_PATH
 from hub.context import HubContext, guarded
-from hub.export_ledger import not_sent_count, refused_count, refused_versions
+from hub.export_ledger import not_sent_figure, refused_count, refused_versions
 from hub.storage import Storage
 
 RECENT_FIELDS = ("record_id", "version", "status", "given_on", "given_time", "vaccine",
@@ -31,7 +31,7 @@ def platform_figures(db: Storage, site_id: str) -> dict[str, Any]:
          "answered_at": row["answered_at"]}
         for row in refused_versions(db, site_id=site_id, limit=REFUSALS_SHOWN)
     ]  # fmt: skip
-    return {"not_sent": not_sent_count(db, site_id), "refused": refused_count(db, site_id),
+    return {"not_sent": not_sent_figure(db, site_id), "refused": refused_count(db, site_id),
             "refusals": refusals}  # fmt: skip
 
 

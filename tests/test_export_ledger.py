@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from textual.widgets import DataTable, Static
 
-from hub.db import HubDB
+from hub.db import Desk, HubDB
 from hub.export_ledger import not_sent_count, refused_versions, rows_of
 from hub.national_export import SHEET, export_site
 from hub.platform_results import import_results
@@ -60,8 +60,10 @@ async def test_refused_at_the_platform_corrected_at_the_desk(
     async with app.run_test(size=(160, 30)) as pilot:
         line = app.screen.query_one("#site-platform", Static)
         await until(pilot, lambda: "refused" in str(line.render()), "the platform's figures")
-        assert str(line.render()) == ("Not yet sent to the national platform: 0 records · ⚠ 1 "
-                                      "refused by the platform, to correct (p: the list)")  # fmt: skip
+        assert str(line.render()) == (
+            "Not yet sent to the national platform: 0 records · ⚠ 1 refused by the platform, "
+            "to correct (p: the list)"
+        )
         await pilot.press("p")
         assert isinstance(app.screen, SitePlatformScreen)
         table = app.screen.query_one(DataTable)
@@ -93,7 +95,8 @@ async def test_refused_at_the_platform_corrected_at_the_desk(
         await type_text(pilot, "0861234567")
         await pilot.press("ctrl+s")
         assert "Corrected (v2)" in text_of(desk, "#message")
-        await until(pilot, lambda: (refused["record_id"], 2) in hub_db.keys(), "the correction")
+        corrected = (refused["record_id"], 2)
+        await until(pilot, lambda: corrected in set(hub_db.keys()), "the correction")
         await pilot.press("f3")
         table = desk.screen.query_one(DataTable)
         assert str(table.get_row(refused["record_id"])[1]) == "v2"  # no longer refused
@@ -129,3 +132,22 @@ def test_a_hub_before_the_ledger_says_nothing_of_the_platform() -> None:
     assert platform_line({"desks": []}) == ""
     assert platform_line({"platform": {"not_sent": 1, "refused": 0, "refusals": []}}) == (
         "Not yet sent to the national platform: 1 record")  # fmt: skip
+
+
+def test_the_supervisors_figure_is_counted_again_after_an_export(
+    hub_db: HubDB, tmp_path: Path
+) -> None:
+    from hub.export_ledger import FRESH_SECONDS, not_sent_figure
+    from tests.test_national_export import NOW, body
+    from tests.test_national_export import SITE as SITE_X
+    from tests.test_platform_results import AUGUST, site_of_three
+
+    moment = [0.0]
+    site_of_three(hub_db)
+    assert not_sent_figure(hub_db, SITE_X, clock=lambda: moment[0]) == 5
+    hub_db.ingest(Desk("desk-1", SITE_X), [body("r8", person_key="cccd:x", full_name="X")], NOW)
+    assert not_sent_figure(hub_db, SITE_X, clock=lambda: moment[0]) == 5  # not yet counted
+    moment[0] += FRESH_SECONDS
+    assert not_sent_figure(hub_db, SITE_X, clock=lambda: moment[0]) == 6
+    export_site(hub_db, SITE_X, *AUGUST, tmp_path / "out.xlsx")
+    assert not_sent_figure(hub_db, SITE_X, clock=lambda: moment[0]) == 1  # at once
