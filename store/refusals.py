@@ -26,8 +26,12 @@ def checked_refusals(rows: Any) -> list[tuple[str, int, str]]:
 
 
 def keep_refusals(store: StoreBase, rows: Any) -> int:
-    """The hub's list replaces the one kept: a refusal the hub no longer lists is gone."""
+    """The hub's list replaces the one kept: a refusal the hub no longer lists is gone. The
+    same list as kept writes nothing (a heartbeat every 30 s)."""
     refusals = checked_refusals(rows)
+    held = platform_refusals(store)
+    if {(rid, version): reason for rid, version, reason in refusals} == held:
+        return len(refusals)
     now = store._now()
     with store._write() as conn:
         conn.execute("DELETE FROM platform_refusals")

@@ -36,7 +36,7 @@ from domain.wire import (
     RECORDS_PATH,
     refusal_problem,
 )
-from store import Store, open_store
+from store import Store, StoreError, open_store
 from store.refusals import keep_refusals
 from sync.errors import HubRefused, HubUnavailable, link_failure
 
@@ -283,7 +283,10 @@ class SyncWorker:
             }
         )
         if "platform_refusals" in reply:  # a hub before issue 14 says nothing of them
-            await self._db(keep_refusals, store, reply["platform_refusals"])
+            try:
+                await self._db(keep_refusals, store, reply["platform_refusals"])
+            except StoreError as error:  # a busy file: the next heartbeat brings them again
+                log.warning("platform refusals not kept: %s", error.code)
         zone = str(reply.get("site_timezone") or self._state.site_timezone)
         self._state = replace(
             self._state, clock_flagged=bool(reply.get("clock_flagged")), site_timezone=zone
