@@ -160,14 +160,17 @@ def export_of(db: Storage, export_id: str) -> ExportRow | None:
     return ExportRow(*row) if row else None
 
 
-def rows_of(db: Storage, export_id: str) -> dict[int, list[dict[str, Any]]]:
-    """Each row of an export's file: the bodies of the record versions it put there."""
+def rows_of(
+    db: Storage, export_id: str, first: int = 1, last: int = 2**31 - 1
+) -> dict[int, list[dict[str, Any]]]:
+    """Each row of an export's file (numbered `first` to `last`): the bodies of the record
+    versions it put there."""
     with db._tx() as cur:
         cur.execute(
             "SELECT e.file_row, r.body FROM exported_versions e JOIN records r ON "
             "r.record_id = e.record_id AND r.version = e.version WHERE e.export_id = ? "
-            "ORDER BY e.file_row",
-            (export_id,),
+            "AND e.file_row >= ? AND e.file_row <= ? ORDER BY e.file_row",
+            (export_id, first, last),
         )
         found: dict[int, list[dict[str, Any]]] = {}
         for row, body in cur.fetchall():

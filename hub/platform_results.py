@@ -108,26 +108,57 @@ def _letter(column: int) -> str:
 
 @dataclass(frozen=True)
 class ResultRow:
+    """A data row of the result file: what it is checked on, and its result."""
+
     file_row: int  # the sheet's row
     number: int  # the row's "#": its row in the export
-    cells: list[Any]
+    name: Any
+    dob: Any
+    id_number: Any
+    result: Any
+
+
+def _open(path: Path) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # not a zip, not a workbook, unreadable
+        problem = Problem(0, "results.not_xlsx", {"error": str(error)[:120]})
+        raise ResultFileRefused([problem]) from None
+
+
+def _lines(sheet: Any) -> Iterator[list[Any]]:
+    """The sheet's rows from its first (row 1, column A), one at a time when the sheet starts
+    there (the template's title is in A1), else all at once with the empty area kept."""
+    if tuple(sheet.start or (0, 0)) == (0, 0):
+        for row in sheet.iter_rows():
+            yield list(row)
+    else:
+        yield from (list(row) for row in sheet.to_python(skip_empty_area=False))
 
 
 def read_rows(path: Path) -> tuple[str, list[ResultRow], list[Problem]]:
     """The export id of the title, the data rows, and what is wrong with the layout."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # not a zip, not a workbook, unreadable
-        problem = Problem(0, "results.not_xlsx", {"error": str(error)[:120]})
-        raise ResultFileRefused([problem]) from None
+    book = _open(path)
+    head: list[list[Any]] = []
+    rows: list[ResultRow] = []
+    problems: list[Problem] = []
     try:
         if SHEET not in book.sheet_names:
             raise ResultFileRefused([Problem(0, "results.no_sheet", {"sheet": SHEET})])
-        # The empty area before the first cell kept: list index + 1 is the sheet's row.
-        lines = [list(row) for row in book.get_sheet_by_name(SHEET).to_python(
-            skip_empty_area=False)]  # fmt: skip
+        for file_row, line in enumerate(_lines(book.get_sheet_by_name(SHEET)), 1):
+            if file_row < FIRST_DATA_ROW:
+                head.append(line)
+            elif any(v is not None and str(v).strip() != "" for v in line):
+                cells: list[Any] = (line + [None] * WIDTH)[:WIDTH]
+                number = _number(cells[0])
+                if number is None:
+                    text = str(cells[0] or "")[:20]
+                    problems.append(Problem(file_row, "results.no_number", {"text": text}))
+                    continue
+                rows.append(ResultRow(file_row, number, cells[NAME], cells[DOB],
+                                      cells[ID_NUMBER], cells[RESULT_COLUMN]))  # fmt: skip
     except ResultFileRefused:
         raise
     except Exception as error:  # a sheet calamine cannot read
@@ -135,23 +166,12 @@ def read_rows(path: Path) -> tuple[str, list[ResultRow], list[Problem]]:
         raise ResultFileRefused([problem]) from None
     finally:
         book.close()
-    head = (lines + [[]] * FIRST_DATA_ROW)[:FIRST_DATA_ROW]
-    problems = header_problems(head[HEADER_ROW - 1], head[HEADER_ROW])
+    head = (head + [[]] * FIRST_DATA_ROW)[:FIRST_DATA_ROW]
+    problems[:0] = header_problems(head[HEADER_ROW - 1], head[HEADER_ROW])
     title = " ".join(str(v) for v in head[1] if v not in (None, ""))
     found = EXPORT_ID.search(title)
     if not found:
         problems.insert(0, Problem(2, "results.no_export_id"))
-    rows = []
-    for file_row, line in enumerate(lines[FIRST_DATA_ROW - 1 :], FIRST_DATA_ROW):
-        if all(v is None or str(v).strip() == "" for v in line):
-            continue
-        cells: list[Any] = (line + [None] * WIDTH)[:WIDTH]
-        number = _number(cells[0])
-        if number is None:
-            text = str(cells[0] or "")[:20]
-            problems.append(Problem(file_row, "results.no_number", {"text": text}))
-            continue
-        rows.append(ResultRow(file_row, number, cells))
     return (found.group(1) if found else ""), rows, problems
 
 
@@ -180,15 +200,20 @@ def row_problem(row: ResultRow, bodies: list[dict[str, Any]]) -> Problem | None:
     else its name and birth date."""
     doses = {int(b.get("dose_number") or 0): b for b in bodies}
     written = person_row(row.number, doses)
-    for index in [ID_NUMBER] if written[ID_NUMBER] else [NAME, DOB]:
-        if not _same(written[index], row.cells[index]):
-            return Problem(row.file_row, "results.mismatch", {"number": row.number})
-    return None
+    if written[ID_NUMBER]:
+        same = _same(written[ID_NUMBER], row.id_number)
+    else:
+        same = _same(written[NAME], row.name) and _same(written[DOB], row.dob)
+    return None if same else Problem(row.file_row, "results.mismatch", {"number": row.number})
 
 
-def matched(db: Storage, path: Path) -> tuple[str, list[tuple[ResultRow, list[dict]]]]:
-    """The export and each row with the bodies it was written from; ResultFileRefused with
-    every problem when anything does not match."""
+PAGE = 1000  # rows of the export read at once
+
+
+def checked_answers(db: Storage, path: Path) -> tuple[str, list[Answer], list[str]]:
+    """The export, the answer of each record version of each answered row, and each row's
+    outcome ('' for no answer); ResultFileRefused with every problem when anything does not
+    match. The export's rows are read a page at a time, in the order of their numbers."""
     export_id, rows, problems = read_rows(path)
     if any(p.code in ("results.no_result_column", "results.not_xlsx") for p in problems):
         raise ResultFileRefused(problems)
@@ -197,48 +222,44 @@ def matched(db: Storage, path: Path) -> tuple[str, list[tuple[ResultRow, list[di
         problems.insert(0, Problem(2, "results.unknown_export", {"export": export_id}))
     if problems or export is None:
         raise ResultFileRefused(problems)
-    written = rows_of(db, export_id)
     seen: dict[int, int] = {}
-    pairs = []
+    unique = []
     for row in rows:
         if row.number in seen:
             problems.append(Problem(row.file_row, "results.duplicate_row",
                                     {"number": row.number, "first": seen[row.number]}))  # fmt: skip
-            continue
-        seen[row.number] = row.file_row
-        bodies = written.get(row.number)
-        if bodies is None:
-            problems.append(Problem(row.file_row, "results.unknown_row",
-                                    {"number": row.number, "export": export_id}))  # fmt: skip
-            continue
-        mismatch = row_problem(row, bodies)
-        if mismatch is not None:
-            problems.append(mismatch)
-            continue
-        pairs.append((row, bodies))
+        else:
+            seen[row.number] = row.file_row
+            unique.append(row)
+    found: list[Answer] = []
+    outcomes: list[str] = []
+    unique.sort(key=lambda r: r.number)
+    for first in range(0, len(unique), PAGE):
+        page = unique[first : first + PAGE]
+        written = rows_of(db, export_id, page[0].number, page[-1].number)
+        for row in page:
+            bodies = written.get(row.number)
+            if bodies is None:
+                problems.append(Problem(row.file_row, "results.unknown_row",
+                                        {"number": row.number, "export": export_id}))  # fmt: skip
+                continue
+            mismatch = row_problem(row, bodies)
+            if mismatch is not None:
+                problems.append(mismatch)
+                continue
+            outcomes.append(result := outcome(row.result))
+            reason = "" if result != REFUSED else " ".join(str(row.result).split())[:500]
+            found += [Answer(str(b["record_id"]), int(b["version"]), result, reason, row.number)
+                      for b in bodies if result]  # fmt: skip
     if problems:
-        raise ResultFileRefused(problems)
-    return export_id, pairs
-
-
-def answers(pairs: list[tuple[ResultRow, list[dict]]]) -> Iterator[Answer]:
-    """One answer a record version of each answered row: a row's answer is each of its doses'."""
-    for row, bodies in pairs:
-        result = outcome(row.cells[RESULT_COLUMN])
-        if not result:
-            continue
-        reason = "" if result == ACCEPTED else " ".join(str(row.cells[RESULT_COLUMN]).split())
-        for body in bodies:
-            yield Answer(str(body["record_id"]), int(body["version"]), result, reason[:500],
-                         row.number)  # fmt: skip
+        raise ResultFileRefused(sorted(problems, key=lambda p: p.row))
+    return export_id, found, outcomes
 
 
 def import_results(db: Storage, path: Path, now: datetime) -> Imported:
     """Read the platform's result file and keep its answers, all or nothing."""
-    export_id, pairs = matched(db, path)
-    kept = list(answers(pairs))
-    changed = keep_answers(db, NATIONAL, export_id, kept, now)
-    results = [outcome(row.cells[RESULT_COLUMN]) for row, _bodies in pairs]
-    return Imported(export_id=export_id, rows=len(pairs), accepted=results.count(ACCEPTED),
-                    refused=results.count(REFUSED), unanswered=results.count(""),
+    export_id, found, outcomes = checked_answers(db, path)
+    changed = keep_answers(db, NATIONAL, export_id, found, now)
+    return Imported(export_id=export_id, rows=len(outcomes), accepted=outcomes.count(ACCEPTED),
+                    refused=outcomes.count(REFUSED), unanswered=outcomes.count(""),
                     changed=changed)  # fmt: skip

@@ -130,7 +130,7 @@ def refused_lines(db: HubDB, path: Path) -> list[str]:
 
 
 BAD = ["header", "no_result_column", "unknown_export", "unknown_row", "duplicate", "mismatch",
-       "not_a_workbook"]  # fmt: skip
+       "not_a_workbook", "no_number", "no_export_id", "no_sheet"]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", BAD)
@@ -165,6 +165,17 @@ def test_bad_files_change_nothing(hub_db: HubDB, tmp_path: Path, case: str) -> N
                     "name and birth date, differ)",
                     "row 11: # 3 is not the person exported in that row (the ID number, or the "
                     "name and birth date, differ)"]  # fmt: skip
+    elif case == "no_number":
+        answered(first, bad, answers, A10="x")
+        expected = ["row 10: no row number in column # ('x')"]
+    elif case == "no_export_id":
+        answered(first, bad, answers, A2="Cơ sở tiêm: TYT-PHUC-XA")
+        expected = ["row 2: the title names no export (Mã xuất: …): not a file this hub exported"]
+    elif case == "no_sheet":
+        book = load_workbook(first)
+        book[SHEET].title = "Sheet1"
+        book.save(bad)
+        expected = ["no sheet 'PL1_Danh sach doi tuong tiem': not the national template"]
     else:
         bad.write_text("#;Họ và tên\n1;An\n", encoding="utf-8")
         expected = []
