@@ -215,11 +215,17 @@ def record_body(row: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def content_hash(body: dict[str, Any]) -> str:
+def canonical_body(body: dict[str, Any]) -> tuple[str, str]:
+    """The record's fields as canonical JSON (keys sorted, compact), and its content hash: one
+    serialisation, for the hash and for keeping."""
     canonical = json.dumps(
         record_body(body), sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return canonical, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def content_hash(body: dict[str, Any]) -> str:
+    return canonical_body(body)[1]
 
 
 def differing_field(a: dict[str, Any], b: dict[str, Any]) -> str:
