@@ -149,8 +149,9 @@ def full_url(resource: Mapping[str, Any]) -> str:
 
 
 def bundle_entry(resource: Mapping[str, Any]) -> dict[str, Any]:
+    url = f"{resource['resourceType']}/{resource['id']}"
     return {"fullUrl": full_url(resource), "resource": resource,
-            "request": {"method": "PUT", "url": f"{resource['resourceType']}/{resource['id']}"}}  # fmt: skip
+            "request": {"method": "PUT", "url": url}}  # fmt: skip
 
 
 class _Parts:

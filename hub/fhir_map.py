@@ -192,7 +192,8 @@ def _protocol(body: Mapping[str, Any], vaccine: Any) -> list[dict[str, Any]]:
         return []  # FHIR wants a dose number in each protocol applied
     applied: dict[str, Any] = {"doseNumberPositiveInt": number}
     if vaccine is not None and not vaccine.given_elsewhere_only:
-        series = len(vaccine.intervals_days) + 1 if vaccine.intervals_days else vaccine.primary_doses
+        intervals = vaccine.intervals_days
+        series = len(intervals) + 1 if intervals else vaccine.primary_doses
         if number <= series:
             applied["seriesDosesPositiveInt"] = series
         disease = TARGET_DISEASES.get(vaccine.programme)
@@ -249,8 +250,8 @@ def _status(body: Mapping[str, Any]) -> str:
 
 
 def _component(system: str, code: str, what: str) -> dict[str, Any]:
-    return {"code": {"text": what}, "valueCodeableConcept": {"coding": [{"system": system,
-                                                                         "code": code}]}}  # fmt: skip
+    coding = {"system": system, "code": code}
+    return {"code": {"text": what}, "valueCodeableConcept": {"coding": [coding]}}
 
 
 def _observation(body: Mapping[str, Any], observation_id: str, effective: str,

@@ -50,7 +50,8 @@ def body(record_id: str, version: int = 1, **given: Any) -> dict[str, Any]:
 
 
 BINH = {"id_type": "none", "id_number": "", "person_key": "none:binh",
-        "full_name": "Trần Thị Bình", "dob": "1985", "sex": "Nữ", "phone": "0387654321"}  # fmt: skip
+        "full_name": "Trần Thị Bình", "dob": "1985", "sex": "Nữ",
+        "phone": "0387654321"}  # fmt: skip
 VOI = {"id_type": "cmnd", "id_number": "079185042", "person_key": "cmnd:079185042",
        "full_name": "Lê Văn Voi", "dob": "1950-08"}  # fmt: skip
 JOHN = {"id_type": "passport", "id_number": "C1234567", "person_key": "passport:C1234567",
@@ -182,8 +183,8 @@ def test_the_bundle_is_one_transaction(hub_db: HubDB, tmp_path: Path) -> None:
     for entry in bundle["entry"]:
         resource = entry["resource"]
         get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-        assert entry["request"] == {"method": "PUT",
-                                    "url": f"{resource['resourceType']}/{resource['id']}"}  # fmt: skip
+        url = f"{resource['resourceType']}/{resource['id']}"
+        assert entry["request"] == {"method": "PUT", "url": url}
         assert entry["fullUrl"] == f"urn:uuid:{resource['id']}"
     ndjson = tmp_path / "site.ndjson"
     export_site_fhir(hub_db, SITE, *AUGUST, ndjson, bundle=False)

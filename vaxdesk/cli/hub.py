@@ -248,10 +248,8 @@ def _export_fhir(hub_db: str, site_id: str, first: date, last: date, out: Path) 
 
     forms = {".ndjson": False, ".json": True}
     if out.suffix.lower() not in forms:
-        raise click.ClickException(
-            _("{path}: a FHIR export ends in .ndjson (bulk) or .json (a transaction Bundle)")
-            .format(path=out)
-        )
+        suffixes = _("{path}: a FHIR export ends in .ndjson (bulk) or .json (a transaction Bundle)")
+        raise click.ClickException(suffixes.format(path=out))
     bundle = forms[out.suffix.lower()]
     timezone = settings(click.get_current_context()).hub_server.site_timezone
     with _hub_db(hub_db) as db:
@@ -267,7 +265,10 @@ def _export_fhir(hub_db: str, site_id: str, first: date, last: date, out: Path) 
         immunizations=format_number(done.immunizations),
         observations=format_number(done.observations)))  # fmt: skip
     if done.refused:
-        click.echo(ngettext(
+        left_out = ngettext(
             "{count} record left out: its data is not valid FHIR ({ids})",
-            "{count} records left out: their data is not valid FHIR ({ids})", done.refused,
-        ).format(count=format_number(done.refused), ids=", ".join(done.refused_ids)), err=True)  # fmt: skip
+            "{count} records left out: their data is not valid FHIR ({ids})",
+            done.refused,
+        )
+        ids = ", ".join(done.refused_ids)
+        click.echo(left_out.format(count=format_number(done.refused), ids=ids), err=True)
