@@ -2,7 +2,8 @@
 site, every person with doses 1 and 2, one record in 50 corrected, one in 100 voided) and an
 adverse event linked to one record in 100; exported as NDJSON and as a transaction Bundle.
 
-    python bench/fhir_export.py [--records 100000] [--db postgresql://...] [--form ndjson|bundle|both]
+    python bench/fhir_export.py [--records 100000] [--db postgresql://...]
+                                [--form ndjson|bundle|both]
 
 Prints, for each form, the time to export (read the latest versions page by page, make and
 validate each resource with its fhir.resources model, write the parts, join them) and the

@@ -53,7 +53,7 @@ REACTION_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, f"{OWN}:fhir:Observation")
 # ICD-11 MMS codes of the diseases a programme's vaccines target.
 TARGET_DISEASES = {"covid19": ("RA01", "COVID-19"), "tetanus": ("1C13", "Tetanus")}
 # Screening outcomes that mean no dose was given: the record is an Immunization `not-done`.
-NOT_DONE = {"H": "tạm hoãn tiêm", "C": "chống chỉ định", "B": "chuyển tiêm tại bệnh viện"}
+NOT_DONE = {"H": "tạm hoãn tiêm", "C": "chống chỉ định", "B": "tiêm tại bệnh viện"}  # TERMS.md
 GENDERS = {"Nam": "male", "Nữ": "female"}
 AEFI_TEXT = "Phản ứng sau tiêm chủng (AEFI)"
 _HHMM = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")

@@ -8,6 +8,7 @@ import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -17,7 +18,7 @@ from fhir.resources.R4B.bundle import Bundle
 from hub.aefi_db import ingest_aefi
 from hub.db import Desk, HubDB
 from hub.fhir_export import export_site_fhir
-from hub.fhir_map import ICD11, ID_SYSTEMS, patient_id, reaction_id
+from hub.fhir_map import ICD11, ID_SYSTEMS, immunization, patient_id, reaction_id, validated
 from vaxdesk.cli import main
 
 SITE = "TYT-PHUC-XA"
@@ -237,6 +238,20 @@ def test_an_empty_period_is_a_valid_empty_bundle(hub_db: HubDB, tmp_path: Path) 
     assert done.immunizations == 0
     assert json.loads(out.read_text("utf-8")) == {"resourceType": "Bundle", "type": "transaction"}
     Bundle.model_validate_json(out.read_text("utf-8"))
+
+
+def test_a_dose_kept_back_by_screening_is_not_done() -> None:
+    postponed = immunization(body(R_AN1, screening="H", given_time=""), [], ZoneInfo("UTC"))
+    assert postponed["status"] == "not-done"
+    assert postponed["statusReason"]["text"] == "tạm hoãn tiêm"
+    assert postponed["occurrenceDateTime"] == "2021-08-02"  # no time known: the day
+    validated(postponed)
+    given = immunization(body(R_AN1, vaccine="VAT", dose_number=4), [], ZoneInfo("UTC"))
+    assert given["occurrenceDateTime"] == "2021-08-02T09:05:00+00:00"  # the zone given
+    assert given["protocolApplied"][0]["seriesDosesPositiveInt"] == 5  # tetanus: 5 doses
+    assert given["protocolApplied"][0]["targetDisease"][0]["coding"][0]["code"] == "1C13"
+    assert given["vaccineCode"]["coding"][0]["code"] == "XM29H5"
+    assert len(given["extension"]) == 1  # no product code: the country only
 
 
 def export_command(db: HubDB, out: Path) -> Any:
