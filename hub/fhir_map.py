@@ -102,10 +102,13 @@ def _vaccine(code: str) -> Any:
 
 @cache
 def _place_names(province: str, ward: str) -> tuple[str, str]:
+    """The names of the places of these codes (as stored); "" for a code not in the list."""
     from domain.places import province_name, ward_name
 
-    return (province_name(province) if province else "",
-            ward_name(province, ward) if province and ward else "")  # fmt: skip
+    province_named = province_name(province) if province else ""
+    ward_named = ward_name(province, ward) if province and ward else ""
+    return ("" if province_named == province else province_named,
+            "" if ward_named == ward else ward_named)  # fmt: skip
 
 
 @cache
@@ -132,11 +135,12 @@ def _name(full_name: str) -> dict[str, Any]:
 
 
 def _address(body: Mapping[str, Any]) -> dict[str, Any] | None:
-    province, ward = _padded(_text(body, "province_code"), 2), _padded(_text(body, "ward_code"), 5)
+    province_code, ward_code = _text(body, "province_code"), _text(body, "ward_code")
     line = _text(body, "address")
-    if not (province or ward or line):
+    if not (province_code or ward_code or line):
         return None
-    province_name, ward_name = _place_names(province, ward)
+    province, ward = _padded(province_code, 2), _padded(ward_code, 5)
+    province_name, ward_name = _place_names(province_code, ward_code)
     address: dict[str, Any] = {"use": "home", "country": "VN"}
     extensions = [{"url": url, "valueCoding": {"code": code, **({"display": name} if name else {})}}
                   for url, code, name in ((VN_PROVINCE, province, province_name),

@@ -123,7 +123,11 @@ def test_ndjson_maps_the_records(hub_db: HubDB, tmp_path: Path) -> None:
     assert (an["gender"], an["birthDate"]) == ("male", "1990-05-03")
     assert an["telecom"] == [{"system": "phone", "value": "0912345678", "use": "mobile"}]
     [home] = an["address"]
-    assert [e["valueCoding"]["code"] for e in home["extension"]] == ["01", "00070"]
+    assert [e["valueCoding"] for e in home["extension"]] == [
+        {"code": "01", "display": "Thành phố Hà Nội"},
+        {"code": "00070", "display": "Phường Hoàn Kiếm"},
+    ]
+    assert (home["district"], home["state"]) == ("Phường Hoàn Kiếm", "Thành phố Hà Nội")
     assert home["line"] == ["12 Hàng Bạc"] and home["country"] == "VN"
 
     binh = found[patient_id("none:binh")]
