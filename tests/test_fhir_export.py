@@ -244,6 +244,18 @@ def test_an_empty_period_is_a_valid_empty_bundle(hub_db: HubDB, tmp_path: Path) 
     Bundle.model_validate_json(out.read_text("utf-8"))
 
 
+def test_progress_is_told_every_thousand_records(tmp_path: Path) -> None:
+    db = HubDB(f"sqlite:///{tmp_path / 'hub.db'}")
+    people = [body(rid(100 + n), person_key=f"cccd:{n:012d}", id_number=f"{n:012d}")
+              for n in range(2500)]  # fmt: skip
+    db.ingest(Desk("desk-1", SITE), people, NOW)
+    told: list[int] = []
+    done = export_site_fhir(db, SITE, *AUGUST, tmp_path / "big.ndjson", bundle=False,
+                            progress=told.append)  # fmt: skip
+    db.close()
+    assert told == [1000, 2000] and done.immunizations == 2500
+
+
 def test_a_dose_kept_back_by_screening_is_not_done() -> None:
     postponed = immunization(body(R_AN1, screening="H", given_time=""), [], ZoneInfo("UTC"))
     assert postponed["status"] == "not-done"

@@ -7,6 +7,7 @@ commands never loads Starlette or uvicorn. `vaxdesk.demo_site` borrows these hel
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -252,12 +253,16 @@ def _export_fhir(hub_db: str, site_id: str, first: date, last: date, out: Path) 
         raise click.ClickException(suffixes.format(path=out))
     bundle = forms[out.suffix.lower()]
     timezone = settings(click.get_current_context()).hub_server.site_timezone
+    progress = _Progress() if sys.stderr.isatty() else None
     with _hub_db(hub_db) as db:
         try:
             done = export_site_fhir(db, site_id, first, last, out, bundle=bundle,
-                                    timezone=timezone)  # fmt: skip
+                                    timezone=timezone, progress=progress)  # fmt: skip
         except OSError as error:
             raise failure(_("cannot write {path}").format(path=out), error) from None
+        finally:
+            if progress is not None:
+                progress.end()
     form = _("a transaction Bundle") if bundle else _("NDJSON")
     click.echo(_("FHIR written to {path} as {form}: Patient {patients}, Immunization "
                  "{immunizations}, Observation {observations}").format(
@@ -272,3 +277,19 @@ def _export_fhir(hub_db: str, site_id: str, first: date, last: date, out: Path) 
         )
         ids = ", ".join(done.refused_ids)
         click.echo(left_out.format(count=format_number(done.refused), ids=ids), err=True)
+
+
+class _Progress:
+    """A line on a terminal counting the records read (nothing when stderr is not one)."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, count: int) -> None:
+        line = ngettext("{count} record read…", "{count} records read…", count)
+        click.echo("\r" + line.format(count=format_number(count)), nl=False, err=True)
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            click.echo(err=True)
