@@ -181,13 +181,19 @@ MIGRATIONS.sql(
     "CREATE INDEX IF NOT EXISTS day_states_site ON day_states (site_id, list_day)",
 )
 
+# The export finds what the day's list said of a vaccinated person by the state's key.
+MIGRATIONS.sql(
+    "0008_day_state_keys",
+    "CREATE INDEX IF NOT EXISTS day_states_key ON day_states (state_key, version)",
+)
+
 # The export ledger (issue 14): every completed export (its file, period and count) and each
 # record version it put in a row of its file, per destination (`national`, `fhir`); and the
 # platform's answer read back for a version, accepted or refused with its reason. A version
 # is "sent" to a destination once a completed export holds it: the rows are written with the
 # export's own row, in one transaction, after the file is in place.
 MIGRATIONS.sql(
-    "0008_export_ledger",
+    "0009_export_ledger",
     """CREATE TABLE IF NOT EXISTS exports (
         export_id TEXT PRIMARY KEY,
         destination TEXT NOT NULL,
