@@ -151,3 +151,33 @@ def test_the_supervisors_figure_is_counted_again_after_an_export(
     assert not_sent_figure(hub_db, SITE_X, clock=lambda: moment[0]) == 6
     export_site(hub_db, SITE_X, *AUGUST, tmp_path / "out.xlsx")
     assert not_sent_figure(hub_db, SITE_X, clock=lambda: moment[0]) == 1  # at once
+
+
+def test_the_fhir_export_is_in_the_ledger_too(hub_db: HubDB, tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from hub.export_ledger import unsent
+    from tests.test_national_export import NOW, body
+    from tests.test_national_export import SITE as SITE_X
+    from tests.test_platform_results import AUGUST, site_of_three
+    from vaxdesk.cli import main
+
+    def fhir(out: Path, *flags: str) -> list[str]:
+        result = CliRunner().invoke(main, ["hub", "--db", hub_db.url, "export", "--site", SITE_X,
+                                           "--from", "01/08/2021", "--to", "31/08/2021",
+                                           "--format", "fhir", *flags, str(out)])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert "kept in the hub's ledger" in result.output
+        lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        return sorted(r["id"] for r in lines if r["resourceType"] == "Immunization")
+
+    site_of_three(hub_db)
+    assert len(fhir(tmp_path / "all.ndjson")) == 5  # the voided record too, for FHIR
+    assert unsent(hub_db, "fhir", SITE_X, *AUGUST) == set()
+    assert not_sent_count(hub_db, SITE_X) == 5  # the national platform has nothing yet
+    hub_db.ingest(Desk("desk-1", SITE_X), [body("r1", 2, lot="A0009")], NOW)
+    assert unsent(hub_db, "fhir", SITE_X, *AUGUST) == {("r1", 2)}
+    assert len(fhir(tmp_path / "new.ndjson", "--only-new")) == 1
+    assert unsent(hub_db, "fhir", SITE_X, *AUGUST) == set()

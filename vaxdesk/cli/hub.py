@@ -228,7 +228,7 @@ def export_national(hub_db: str, site_id: str, start: str, end: str, fmt: str, o
     if last < first:
         raise click.BadParameter(_("the last day is before the first"), param_hint="--to")
     if fmt == "fhir":
-        _export_fhir(hub_db, site_id, first, last, Path(out))
+        _export_fhir(hub_db, site_id, first, last, Path(out), only_new)
         return
     with _hub_db(hub_db) as db:
         try:
@@ -252,9 +252,11 @@ def export_national(hub_db: str, site_id: str, start: str, end: str, fmt: str, o
         )
 
 
-def _export_fhir(hub_db: str, site_id: str, first: date, last: date, out: Path) -> None:
+def _export_fhir(
+    hub_db: str, site_id: str, first: date, last: date, out: Path, only_new: bool
+) -> None:
     """`--format fhir`: the form by OUT's suffix (docs/fhir.md)."""
-    from hub.fhir_export import export_site_fhir
+    from hub.fhir_ledger import export_fhir_ledgered
 
     forms = {".ndjson": False, ".json": True}
     if out.suffix.lower() not in forms:
@@ -265,8 +267,9 @@ def _export_fhir(hub_db: str, site_id: str, first: date, last: date, out: Path) 
     progress = _Progress() if sys.stderr.isatty() else None
     with _hub_db(hub_db) as db:
         try:
-            done = export_site_fhir(db, site_id, first, last, out, bundle=bundle,
-                                    timezone=timezone, progress=progress)  # fmt: skip
+            done, export_id = export_fhir_ledgered(
+                db, site_id, first, last, out, only_new=only_new, bundle=bundle,
+                timezone=timezone, progress=progress)  # fmt: skip
         except OSError as error:
             raise failure(_("cannot write {path}").format(path=out), error) from None
         finally:
@@ -278,6 +281,7 @@ def _export_fhir(hub_db: str, site_id: str, first: date, last: date, out: Path) 
         path=out, form=form, patients=format_number(done.patients),
         immunizations=format_number(done.immunizations),
         observations=format_number(done.observations)))  # fmt: skip
+    click.echo(_("export {export}, kept in the hub's ledger").format(export=export_id))
     if done.refused:
         left_out = ngettext(
             "{count} record left out: its data is not valid FHIR ({ids})",
