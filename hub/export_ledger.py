@@ -194,21 +194,24 @@ def keep_answers(
 ) -> int:
     """The platform's answers, in one transaction; an answer already held as it is stays as
     it was (a file imported twice changes nothing). How many changed."""
+    rows = [(destination, a.record_id, a.version, a.outcome, a.reason, export_id, a.file_row,
+             iso(now)) for a in answers]  # fmt: skip
     changed = 0
     with db._tx() as cur:
-        for answer in answers:
+        for first in range(0, len(rows), CHUNK // 2):
+            chunk = rows[first : first + CHUNK // 2]
             cur.execute(
                 "INSERT INTO platform_results (destination, record_id, version, outcome, reason, "
-                "export_id, file_row, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "export_id, file_row, answered_at) VALUES "
+                f"{', '.join(['(?, ?, ?, ?, ?, ?, ?, ?)'] * len(chunk))} "
                 "ON CONFLICT (destination, record_id, version) DO UPDATE SET "
                 "outcome = excluded.outcome, reason = excluded.reason, "
                 "export_id = excluded.export_id, file_row = excluded.file_row, "
                 "answered_at = excluded.answered_at WHERE "
                 "platform_results.outcome != excluded.outcome OR "
                 "platform_results.reason != excluded.reason",
-                (destination, answer.record_id, answer.version, answer.outcome, answer.reason,
-                 export_id, answer.file_row, iso(now)),
-            )  # fmt: skip
+                [value for row in chunk for value in row],
+            )
             changed += max(cur.rowcount, 0)
     return changed
 

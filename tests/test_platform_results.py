@@ -80,6 +80,7 @@ def test_the_round_trip(hub_db: HubDB, tmp_path: Path) -> None:
         "Nguyễn Văn An": "Thành công", "Trần Thị Bình": "Sai số lô vắc xin"})  # Chí: no answer
     done = import_results(hub_db, result, NOW)
     assert (done.rows, done.accepted, done.refused, done.unanswered) == (3, 1, 1, 1)
+    assert done.changed == 3  # An's two versions, Bình's one
     refused = refused_versions(hub_db, site_id=SITE)
     assert [(r["record_id"], r["version"], r["reason"]) for r in refused] == [
         ("r3", 2, "Sai số lô vắc xin")]  # fmt: skip
