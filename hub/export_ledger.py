@@ -1,5 +1,5 @@
 """Which record versions went out, to which destination, in which export and row; and what the
-platform answered of them (hub/schema.py, `0008_export_ledger`).
+platform answered of them (hub/schema.py, `0009_export_ledger`).
 
 An exporter (the national template, FHIR) makes an `Export` before it writes (its id goes in
 the file), writes its file to a temporary name and moves it into place, then calls
@@ -18,23 +18,20 @@ from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from dbkit import iso
+from dbkit import current_version, iso
 from hub.storage import Storage
 
 NATIONAL = "national"
 FHIR = "fhir"
 DESTINATIONS = (NATIONAL, FHIR)
 ACCEPTED, REFUSED = "accepted", "refused"
-CHUNK = 400  # rows in one INSERT (5 parameters each)
+CHUNK = 400  # rows in one INSERT of 5 parameters a row (half as many of 8)
 
 # A version is sent to a destination when a completed export holds it (`?`: the destination;
 # `{alias}`: a row of records).
 SENT = (
     "EXISTS (SELECT 1 FROM exported_versions e WHERE e.destination = ? "
     "AND e.record_id = {alias}.record_id AND e.version = {alias}.version)"
-)
-_CURRENT = (
-    "{alias}.version = (SELECT MAX(v.version) FROM records v WHERE v.record_id = {alias}.record_id)"
 )
 
 
@@ -52,10 +49,11 @@ class Export:
 def new_export(
     destination: str, site_id: str, start: date, end: date, file_name: str, now: datetime
 ) -> Export:
-    """An export about to be written: its id (`NAT-20210820090000-3fa9`) names it in the file."""
+    """An export about to be written; its id (`NAT-20210820090000-3fa9c1`) names it in the
+    file."""
     if destination not in DESTINATIONS:
         raise ValueError(f"unknown destination {destination!r}")
-    export_id = f"{destination[:3].upper()}-{now:%Y%m%d%H%M%S}-{secrets.token_hex(2)}"
+    export_id = f"{destination[:3].upper()}-{now:%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
     return Export(export_id, destination, site_id, start, end, file_name, now)
 
 
@@ -93,7 +91,7 @@ def unsent(
     with db._tx() as cur:
         cur.execute(
             "SELECT r.record_id, r.version FROM records r WHERE r.site_id = ? "
-            f"AND r.given_on >= ? AND r.given_on <= ? AND {_CURRENT.format(alias='r')} "
+            f"AND r.given_on >= ? AND r.given_on <= ? AND {current_version('r')} "
             f"AND NOT {SENT.format(alias='r')}",
             (site_id, start.isoformat(), end.isoformat(), destination),
         )
@@ -106,7 +104,7 @@ def not_sent_count(db: Storage, site_id: str, destination: str = NATIONAL) -> in
     with db._tx() as cur:
         cur.execute(
             "SELECT COUNT(*) FROM records r WHERE r.site_id = ? AND r.status = 'active' "
-            f"AND r.dose_number IN (1, 2) AND {_CURRENT.format(alias='r')} "
+            f"AND r.dose_number IN (1, 2) AND {current_version('r')} "
             f"AND NOT {SENT.format(alias='r')}",
             (site_id, destination),
         )
@@ -219,7 +217,7 @@ def keep_answers(
 _REFUSED = (
     "FROM platform_results p JOIN records r ON r.record_id = p.record_id AND "
     f"r.version = p.version WHERE p.outcome = '{REFUSED}' AND p.destination = ? AND "
-    f"{_CURRENT.format(alias='r')}"
+    f"{current_version('r')}"
 )
 
 
