@@ -29,13 +29,14 @@ from vaxdesk.testing.desk import type_text
 from vaxdesk.testing.hub import SITE, HubServer, enrol
 
 REASON = "Số CMT/CCCD không hợp lệ"
+OTHER_REASON = "Sai định dạng ngày sinh"
 
 
-def refuse_row(exported: Path, out: Path, refused: int) -> Path:
-    """The platform's answer: every row accepted but `refused`."""
+def refuse_rows(exported: Path, out: Path, refused: dict[int, str]) -> Path:
+    """The platform's answer: every row accepted but those `refused` (# → reason)."""
     book = load_workbook(exported)
     for row in book[SHEET].iter_rows(min_row=9):
-        row[24].value = REASON if row[0].value == refused else "Thành công"
+        row[24].value = refused.get(int(row[0].value), "Thành công")
     book.save(out)
     return out
 
@@ -49,10 +50,13 @@ async def test_refused_at_the_platform_corrected_at_the_desk(
     day = clock().date()
     assert not_sent_count(hub_db, SITE) == 3
     done = export_site(hub_db, SITE, day, day, tmp_path / "day.xlsx")
-    [refused] = rows_of(hub_db, done.export_id)[2]  # the person of the file's second row
-    import_results(hub_db, refuse_row(tmp_path / "day.xlsx", tmp_path / "result.xlsx", 2), clock())
-    assert [(r["record_id"], r["version"]) for r in refused_versions(hub_db, site_id=SITE)] == [
-        (refused["record_id"], 1)]  # fmt: skip
+    rows = rows_of(hub_db, done.export_id)
+    [refused], [left], [accepted] = rows[2], rows[3], rows[1]  # by the file's row
+    answers = {2: REASON, 3: OTHER_REASON}
+    result = refuse_rows(tmp_path / "day.xlsx", tmp_path / "result.xlsx", answers)
+    import_results(hub_db, result, clock())
+    flagged = {(r["record_id"], r["version"]) for r in refused_versions(hub_db, site_id=SITE)}
+    assert flagged == {(refused["record_id"], 1), (left["record_id"], 1)}  # exactly those
 
     # The supervisor: the count in the figures, the record in the list (p).
     supervisor = issue_supervisor_token(hub_db, SITE, clock())
@@ -61,17 +65,19 @@ async def test_refused_at_the_platform_corrected_at_the_desk(
         line = app.screen.query_one("#site-platform", Static)
         await until(pilot, lambda: "refused" in str(line.render()), "the platform's figures")
         assert str(line.render()) == (
-            "Not yet sent to the national platform: 0 records · ⚠ 1 refused by the platform, "
+            "Not yet sent to the national platform: 0 records · ⚠ 2 refused by the platform, "
             "to correct (p: the list)"
         )
         await pilot.press("p")
         assert isinstance(app.screen, SitePlatformScreen)
         table = app.screen.query_one(DataTable)
-        assert table.row_count == 1
-        desk, given, person, reason = (str(c) for c in table.get_row_at(0))
-        assert (desk, reason) == ("desk-1", REASON)
-        assert given.startswith(day.strftime("%d/%m/%Y"))
-        assert person == "********" + refused["id_number"][-4:]
+        assert table.row_count == 2
+        listed = sorted(tuple(str(c) for c in table.get_row_at(i)) for i in range(2))
+        assert {(desk, reason) for desk, _given, _person, reason in listed} == {
+            ("desk-1", REASON), ("desk-1", OTHER_REASON)}  # fmt: skip
+        assert all(given.startswith(day.strftime("%d/%m/%Y")) for _d, given, _p, _r in listed)
+        masked = {"********" + b["id_number"][-4:] for b in (refused, left)}
+        assert {person for _d, _g, person, _r in listed} == masked
 
     # The desk that made it: its heartbeat brings the refusal; today's list marks the row.
     desk = desk_app(path, clock=clock, hub=HubConfig(hub.url, token))
@@ -83,10 +89,12 @@ async def test_refused_at_the_platform_corrected_at_the_desk(
         today = desk.screen
         assert isinstance(today, TodayScreen)
         table = today.query_one(DataTable)
-        status = str(table.get_row(refused["record_id"])[1])
-        assert status == f"v1 ⚠ refused by the national platform: {REASON}"
-        others = [str(table.get_row_at(i)[1]) for i in range(3)]
-        assert sorted(others).count("v1") == 2
+        def status(record: dict) -> str:
+            return str(table.get_row(record["record_id"])[1])
+
+        assert status(refused) == f"v1 ⚠ refused by the national platform: {REASON}"
+        assert status(left) == f"v1 ⚠ refused by the national platform: {OTHER_REASON}"
+        assert status(accepted) == "v1"
         table.move_cursor(row=table.get_row_index(refused["record_id"]))
         await pilot.press("enter")  # opens it to correct, as any row of the list
         screen = entry(desk)
@@ -99,9 +107,12 @@ async def test_refused_at_the_platform_corrected_at_the_desk(
         await until(pilot, lambda: corrected in set(hub_db.keys()), "the correction")
         await pilot.press("f3")
         table = desk.screen.query_one(DataTable)
-        assert str(table.get_row(refused["record_id"])[1]) == "v2"  # no longer refused
+        assert status(refused) == "v2"  # no longer refused
+        assert status(left).endswith(OTHER_REASON)  # not corrected: still refused
 
-    assert refused_versions(hub_db, site_id=SITE) == [] and not_sent_count(hub_db, SITE) == 1
+    [still] = refused_versions(hub_db, site_id=SITE)
+    assert (still["record_id"], still["version"]) == (left["record_id"], 1)
+    assert not_sent_count(hub_db, SITE) == 1
     again = export_site(hub_db, SITE, day, day, tmp_path / "new.xlsx", only_new=True)
     assert (again.people, again.records) == (1, 1)
     [[(record_id, version)]] = [
