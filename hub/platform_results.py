@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -184,10 +184,13 @@ def _number(value: object) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _same(expected: object, found: object) -> bool:
+def same(expected: object, found: object) -> bool:
     """Text as exported against a cell read back: a code the platform turned into a number
-    (its leading zeros lost) is still the same code."""
+    (its leading zeros lost) is still the same code, a birth date turned into a date the
+    same day."""
     want, got = str(expected or "").strip(), found
+    if isinstance(got, date):  # a datetime is a date
+        got = f"{got:%d/%m/%Y}"
     if isinstance(got, str) and got.strip() == want:
         return True
     if isinstance(got, (int, float)) and not isinstance(got, bool) and want.isdigit():
@@ -201,10 +204,10 @@ def row_problem(row: ResultRow, bodies: list[dict[str, Any]]) -> Problem | None:
     doses = {int(b.get("dose_number") or 0): b for b in bodies}
     written = person_row(row.number, doses)
     if written[ID_NUMBER]:
-        same = _same(written[ID_NUMBER], row.id_number)
+        matches = same(written[ID_NUMBER], row.id_number)
     else:
-        same = _same(written[NAME], row.name) and _same(written[DOB], row.dob)
-    return None if same else Problem(row.file_row, "results.mismatch", {"number": row.number})
+        matches = same(written[NAME], row.name) and same(written[DOB], row.dob)
+    return None if matches else Problem(row.file_row, "results.mismatch", {"number": row.number})
 
 
 PAGE = 1000  # rows of the export read at once

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from hub.db import Desk, HubDB
 from hub.export_ledger import not_sent_count, refused_count, refused_versions
 from hub.national_export import SHEET, export_site
-from hub.platform_results import ResultFileRefused, import_results, outcome
+from hub.platform_results import ResultFileRefused, import_results, outcome, same
 from tests.test_national_export import NOW, SITE, body, hub_with_records
 from vaxdesk.cli import main
 
@@ -65,6 +65,13 @@ def test_success_texts() -> None:
         assert outcome(text) == "accepted", text
     assert outcome("Sai định dạng CCCD") == "refused"
     assert outcome("  ") == outcome(None) == ""
+
+
+def test_a_cell_the_platform_retyped_is_the_same() -> None:
+    assert same("001090001234", 1090001234.0) and same("001090001234", "001090001234 ")
+    assert same("03/05/1990", datetime(1990, 5, 3)) and same("03/05/1990", date(1990, 5, 3))
+    assert same("Nguyễn Văn An", "NGUYEN  VAN AN") and not same("Nguyễn Văn An", "Nguyễn Văn Anh")
+    assert not same("001090001234", 1090001235.0) and not same("1985", "1986")
 
 
 def test_the_round_trip(hub_db: HubDB, tmp_path: Path) -> None:
