@@ -95,6 +95,8 @@ async def test_refused_at_the_platform_corrected_at_the_desk(
         assert status(refused) == f"v1 ⚠ refused by the national platform: {REASON}"
         assert status(left) == f"v1 ⚠ refused by the national platform: {OTHER_REASON}"
         assert status(accepted) == "v1"
+        assert text_of(desk, "#today-message") == (
+            "3 records today · ⚠ 2 refused by the national platform: Enter opens each to correct")
         table.move_cursor(row=table.get_row_index(refused["record_id"]))
         await pilot.press("enter")  # opens it to correct, as any row of the list
         screen = entry(desk)

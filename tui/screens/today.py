@@ -129,7 +129,15 @@ class TodayScreen(Screen[Record | None]):
             style = "strike dim" if voided else ("yellow" if row.platform_refusal else "")
             table.add_row(*(Text(cell, style=style) for cell in cells), key=r.record_id)
         self.show_row_detail(table.cursor_row)
-        self.query_one("#today-message", Static).update(count_line(len(self.records), search))
+        line = count_line(len(self.records), search)
+        refused = sum(1 for row in rows if row.platform_refusal)
+        if refused:
+            line += " · " + ngettext(
+                "⚠ {count} refused by the national platform: Enter opens it to correct",
+                "⚠ {count} refused by the national platform: Enter opens each to correct",
+                refused,
+            ).format(count=format_number(refused))
+        self.query_one("#today-message", Static).update(line)
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
