@@ -7,8 +7,8 @@ the sync service, which uploads from start to exit whatever screen shows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from time import monotonic
 
@@ -27,13 +27,13 @@ from scanner.sources import FrameSource, check_spec, open_source, video_devices
 from store import Store, open_store
 from store.people import User
 from sync.worker import HubConfig, SyncState, SyncWorker
+from tui.keygate import PATIENCE, KeyGate
 from tui.screens.confirm import ConfirmModal
 from tui.screens.entry import EntryScreen
 from tui.screens.login import LockScreen, LoginScreen, NoRecordsScreen
 from tui.screens.session import SessionScreen
 from tui.services import HistoryArrived, SyncService, SyncStateChanged
 from tui.texts import role_name
-from tui.keygate import PATIENCE, KeyGate
 from tui.widgets.form import ScanInput
 from tui.widgets.scanner import ScannerPanel, heartbeat_camera
 
