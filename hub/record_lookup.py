@@ -1,7 +1,7 @@
 """One record asked for by its id: a slip's code scanned at a desk of the site opens the record
 there, though another desk made it. Only a desk of the record's own site gets it; any other
 desk is answered as if the record did not exist (nothing leaks across sites). Audited and
-rate-limited like a person's doses."""
+rate-limited like a person's doses; the id travels in the body, never in the logged path."""
 
 from __future__ import annotations
 
@@ -31,7 +31,11 @@ def record_id_of(text: str) -> str | None:
 def routes(hub: HubContext) -> list[Route]:
     async def record(request: Request) -> Response:
         desk = await hub.authorised(request)
-        record_id = record_id_of(request.path_params["record_id"])
+        payload = await hub.json_body(request)
+        asked = payload.get("record_id") if isinstance(payload, dict) else None
+        if not isinstance(asked, str) or len(asked) > 100:
+            raise ApiError(400, 'expected {"record_id": "..."}')
+        record_id = record_id_of(asked)
         if record_id is None:
             raise ApiError(404, UNKNOWN)
         now = hub.clock()
@@ -45,4 +49,4 @@ def routes(hub: HubContext) -> list[Route]:
             raise ApiError(404, UNKNOWN)
         return JSONResponse({"record": found})
 
-    return [Route(RECORD_PATH, guarded(record), methods=["GET"])]
+    return [Route(RECORD_PATH, guarded(record), methods=["POST"])]

@@ -111,9 +111,10 @@ class HubClient:
     async def record(self, record_id: str, timeout: float = 3.0) -> dict[str, Any] | None:
         """The latest version of a record of this desk's site (None: the hub knows none);
         a short timeout, for a citizen is waiting at the desk."""
-        path = RECORD_PATH.format(record_id=record_id)
+        headers = {DESK_TIME_HEADER: datetime.now(UTC).isoformat()}
         try:
-            response = await self._client.get(path, timeout=timeout)
+            response = await self._client.post(RECORD_PATH, json={"record_id": record_id},
+                                               headers=headers, timeout=timeout)  # fmt: skip
         except self._transport_errors as error:
             raise link_failure(error) from error
         if response.status_code == 404 and "json" in response.headers.get("content-type", ""):

@@ -6,6 +6,7 @@ nothing and can send nothing for it."""
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,7 @@ from domain.scans import (
     parse_typed,
 )
 from domain.slip_code import slip_code
-from domain.wire import ITEMS_PATH, RECORD, record_to_body
+from domain.wire import ITEMS_PATH, RECORD, RECORD_PATH, record_to_body
 from hub.db import HubDB
 from scanner.synthetic import cccd_payload, people
 from store import Store, open_store
@@ -226,3 +227,30 @@ async def test_a_hub_out_of_reach_is_said_plainly() -> None:
             await client.record(str(UUID(int=3)), timeout=0.5)
     finally:
         await client.close()
+
+
+async def test_record_lookups_name_no_record_in_the_log_and_are_rate_limited(
+    hub_db: HubDB, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = HubServer(hub_db, lookups_per_minute=2).start()
+    path = desk_store(tmp_path, "desk-1", 1, seed=5)
+    client = HubClient(server.url, enrol(hub_db, "desk-2"))
+    try:
+        await drain(path, server.url, enrol(hub_db, "desk-1"))
+        with open_store(path) as store:
+            record_id = only_record(store)["record_id"]
+        with caplog.at_level(logging.INFO, logger="vaxdesk"):
+            assert await client.record(record_id) is not None
+            bad = await client._client.post(RECORD_PATH, json={"record": record_id})
+            assert bad.status_code == 400
+            assert await client.record("not-a-uuid") is None  # answered, not counted
+            assert await client.record(record_id.upper()) is not None  # any spelling of it
+            with pytest.raises(HubUnavailable):  # past the desk's limit: 429
+                await client.record(record_id)
+        assert f"POST {RECORD_PATH} 200 desk=desk-2" in caplog.text
+        assert record_id not in caplog.text and record_id.upper() not in caplog.text
+    finally:
+        await client.close()
+        server.stop()
+    outcomes = [t["outcome"] for t in hub_db.lookups()]
+    assert outcomes == ["record", "record", "limited"]
