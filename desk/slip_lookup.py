@@ -1,10 +1,13 @@
 """A slip's code scanned at a desk (issue 14): the record it names, opened for correction, so
 a citizen coming back for a correction is found in one scan at any desk of the site.
 
-The record comes from this desk's store when it is there (a record of this desk, or one it
-fetched before); else the app asks the hub, which answers a desk of the record's own site only.
-A record from the hub is kept here as the hub holds it, so that correcting it here makes its
-next version, which goes up as usual. Every outcome is data; the screen says it."""
+The app asks the hub, which answers a desk of the record's own site only, for its latest
+version: another desk may have corrected it since this desk last saw it, and a correction of
+an older version would be a conflict at the hub. The newer of the hub's version and this
+desk's opens; with the hub out of reach (or none set), this desk's own (a record it made, or
+one it fetched before). A record from the hub is kept here as the hub holds it, so that
+correcting it here makes its next version, which goes up as usual. Every outcome is data; the
+screen says it."""
 
 from __future__ import annotations
 
@@ -61,23 +64,28 @@ def opening(record: Record) -> SlipOutcome:
     return SlipOpened(record)
 
 
-def local(desk: Desk, record_id: str) -> SlipOutcome | None:
-    """The record from this desk's store; None when it is not here (ask the hub)."""
+def local(desk: Desk, record_id: str) -> Record | None:
+    """The record's current version in this desk's store; None when it is not here."""
     try:
-        return opening(desk.store.get(record_id))
+        return desk.store.get(record_id)
     except RecordNotFound:
         return None
 
 
-def not_here(*, hub_configured: bool) -> SlipRefused:
-    """The record is not on this desk, and the hub cannot be asked (down, or none is set)."""
+def without_hub(here: Record | None, *, hub_configured: bool) -> SlipOutcome:
+    """The hub cannot be asked (down, or none is set): this desk's own version, if it has one."""
+    if here is not None:
+        return opening(here)
     return SlipRefused(DeskError("slip.unreachable" if hub_configured else "slip.no_hub"))
 
 
-def from_hub(desk: Desk, record_id: str, body: dict[str, Any] | None) -> SlipOutcome:
-    """The hub's answer (None: it knows no such record at this site), kept in the store."""
+def from_hub(
+    desk: Desk, record_id: str, body: dict[str, Any] | None, here: Record | None = None
+) -> SlipOutcome:
+    """The hub's answer (None: it knows no such record at this site), kept in the store; the
+    newer of it and this desk's version (`here`, one not uploaded yet, say) opens."""
     if body is None:
-        return SlipRefused(DeskError("slip.unknown"))
+        return opening(here) if here is not None else SlipRefused(DeskError("slip.unknown"))
     try:
         record = body_to_record(body)
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -90,9 +98,11 @@ def from_hub(desk: Desk, record_id: str, body: dict[str, Any] | None) -> SlipOut
         kept = desk.store.keep_fetched(record, desk.user.name if desk.user else "-")
     except StoreError as error:
         return SlipRefused(error)
-    log.info("fetched record %s v%d from the hub for a slip", kept.record_id, kept.version)
+    fetched = kept.version == record.version and (here is None or here.version < kept.version)
+    if fetched:
+        log.info("fetched record %s v%d from the hub for a slip", kept.record_id, kept.version)
     outcome = opening(kept)
-    return SlipOpened(kept, fetched=True) if isinstance(outcome, SlipOpened) else outcome
+    return SlipOpened(kept, fetched) if isinstance(outcome, SlipOpened) else outcome
 
 
 def settled(outcome: SlipOutcome, form: Mapping[str, str], busy: bool) -> SlipOutcome:

@@ -112,13 +112,22 @@ def test_this_desks_own_record_opens_without_the_hub_and_a_voided_one_is_said(
 ) -> None:
     desk = a_desk(tmp_path, "desk-1", records=1)
     record_id = only_record(desk.store)["record_id"]
-    opened = slip_lookup.local(desk, record_id)
+    here = slip_lookup.local(desk, record_id)
+    assert here is not None
+    opened = slip_lookup.without_hub(here, hub_configured=True)
     assert isinstance(opened, SlipOpened) and opened.record.version == 1
-    assert slip_lookup.local(desk, str(UUID(int=1))) is None  # not here: ask the hub
+    # The hub does not know it yet (not uploaded): this desk's own opens.
+    assert slip_lookup.from_hub(desk, record_id, None, here) == SlipOpened(here)
+    assert slip_lookup.local(desk, str(UUID(int=1))) is None
     desk.store.void(record_id, "entered twice", "Lê Thị Hoa")
-    voided = slip_lookup.local(desk, record_id)
+    voided = slip_lookup.without_hub(slip_lookup.local(desk, record_id), hub_configured=False)
     assert isinstance(voided, SlipRefused) and voided.problem.code == "slip.voided"
     assert describe(voided.problem).endswith("was voided (entered twice): nothing to correct")
+    nothing = slip_lookup.without_hub(None, hub_configured=False)
+    assert isinstance(nothing, SlipRefused)
+    assert describe(nothing.problem) == (
+        "this record is not on this desk, and this desk has no hub to ask"
+    )
     desk.store.close()
 
 
@@ -136,7 +145,8 @@ def test_what_the_hub_may_answer(tmp_path: Path) -> None:
     other = slip_lookup.from_hub(desk, str(UUID(int=5)), body)  # not the record asked for
     assert isinstance(other, SlipRefused)
     assert list(desk.store.current_rows()) == []  # nothing of those kept
-    down = slip_lookup.not_here(hub_configured=True)
+    down = slip_lookup.without_hub(None, hub_configured=True)
+    assert isinstance(down, SlipRefused)
     assert describe(down.problem) == "this record is not on this desk and the hub cannot be reached"
     opened = slip_lookup.from_hub(desk, body["record_id"], body)
     assert isinstance(opened, SlipOpened) and opened.fetched
@@ -144,7 +154,9 @@ def test_what_the_hub_may_answer(tmp_path: Path) -> None:
     # The answer came while the form was in use: kept here, opened at the next scan.
     late = slip_lookup.settled(opened, {"id_number": "079092001234"}, busy=False)
     assert isinstance(late, SlipRefused) and late.problem.code == "slip.form_changed"
-    again = slip_lookup.local(desk, body["record_id"])
+    here = slip_lookup.local(desk, body["record_id"])
+    assert here is not None and here.version == 1
+    again = slip_lookup.from_hub(desk, body["record_id"], body, here)
     assert isinstance(again, SlipOpened) and not again.fetched
     desk.store.close()
 

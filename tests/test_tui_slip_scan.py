@@ -55,18 +55,22 @@ async def wedge(pilot: Pilot, text: str) -> None:
     """A keyboard-wedge scanner: the code's characters in one burst, then Enter."""
     driver = pilot.app._driver
     assert driver is not None
-    for character in text:
-        driver.send_message(events.Key(character, character))
-    driver.send_message(events.Key("enter", "\r"))
+    # Made at once, so their times are a scanner's whatever else the machine is doing.
+    keys = [events.Key(character, character) for character in text]
+    for key in [*keys, events.Key("enter", "\r")]:
+        driver.send_message(key)
 
 
-async def made_at_desk_1(tmp_path: Path, hub: HubServer, clock: FakeClock) -> tuple[str, str]:
-    """Desk 1 saves a record and syncs it: its id and the person's name."""
+async def made_at_desk_1(
+    tmp_path: Path, hub: HubServer, clock: FakeClock
+) -> tuple[str, str, str]:
+    """Desk 1 saves a record and syncs it: its id, the person's name, and desk 1's token."""
     path = desk_store(tmp_path, "desk-1", 1, seed=6, clock=clock)
-    await drain(path, hub.url, enrol(hub.db, "desk-1"))
+    token = enrol(hub.db, "desk-1")
+    await drain(path, hub.url, token)
     with open_store(path) as store:
         [row] = list(store.current_rows())
-    return row["record_id"], row["full_name"]
+    return row["record_id"], row["full_name"], token
 
 
 def app_at(tmp_path: Path, name: str, clock: FakeClock, url: str, token: str,
@@ -82,7 +86,7 @@ async def test_a_slip_seen_by_another_desks_camera_opens_the_record_and_the_corr
     db = HubDB(f"sqlite:///{tmp_path / 'hub.db'}")
     server = HubServer(db).start()
     try:
-        record_id, name = await made_at_desk_1(tmp_path, server, clock)
+        record_id, name, token_1 = await made_at_desk_1(tmp_path, server, clock)
         camera = slip_image(tmp_path / "camera", record_id)
         app = app_at(tmp_path, "desk-2", clock, server.url, enrol(db, "desk-2"), camera)
         async with app.run_test(size=SIZE) as pilot:
@@ -103,6 +107,25 @@ async def test_a_slip_seen_by_another_desks_camera_opens_the_record_and_the_corr
             assert [r.version for r in store.versions(record_id)] == [1, 2]
             assert store.get(record_id).person.phone == "0987654321"
             assert store.backlog() == 0
+        # Back at the desk that made it, the slip opens the version corrected elsewhere (not
+        # this desk's own first one, whose correction the hub would hold as a conflict).
+        home = app_at(tmp_path, "desk-1", clock, server.url, token_1)
+        async with home.run_test(size=SIZE) as pilot:
+            await open_session_at(pilot, "desk-1")
+            screen = entry(home)
+            screen.form.focus_field("id_number")
+            await pilot.pause()
+            await wedge(pilot, slip_code(record_id))
+            await until(pilot, lambda: screen.editing is not None, "the slip's record to open")
+            assert screen.editing is not None and screen.editing.version == 2
+            assert screen.form.field("phone").value == "0987654321"
+            screen.form.field("phone").value = "0911222333"
+            await pilot.press("ctrl+s")
+            assert text_of(home, "#message").startswith(f"Corrected (v3) ✓ {name}")
+            await until(pilot, lambda: db.count_versions() == 3, "version 3 at the hub")
+        with open_store(tmp_path / "desk-1.db") as store:
+            assert [r.version for r in store.versions(record_id)] == [1, 2, 3]
+            assert store.outbox_counts() == {"acked": 2}  # v1 and v3: no conflict
     finally:
         server.stop()
         db.close()
@@ -114,7 +137,7 @@ async def test_a_wedge_scanner_opens_it_too_and_another_sites_desk_is_told_unkno
     db = HubDB(f"sqlite:///{tmp_path / 'hub.db'}")
     server = HubServer(db).start()
     try:
-        record_id, name = await made_at_desk_1(tmp_path, server, clock)
+        record_id, name, _token = await made_at_desk_1(tmp_path, server, clock)
         code = slip_code(record_id)
         app = app_at(tmp_path, "desk-2", clock, server.url, enrol(db, "desk-2"))
         async with app.run_test(size=SIZE) as pilot:
@@ -151,6 +174,19 @@ async def test_the_hub_out_of_reach_and_a_form_in_use_are_said(
     async with app.run_test(size=SIZE) as pilot:
         await open_session_at(pilot, "desk-2")
         screen = entry(app)
+        # This desk's own record opens without the hub.
+        screen.form.set_values({"id_number": "079092001234", "full_name": "Nguyễn Văn An",
+                                "dob": "150892"})  # fmt: skip
+        await pilot.press("ctrl+s")
+        assert text_of(app, "#message").startswith("Saved ✓ Nguyễn Văn An")
+        [row] = list(app.desk.store.current_rows())
+        screen.form.focus_field("id_number")
+        await pilot.pause()
+        await wedge(pilot, slip_code(row["record_id"]))
+        await until(pilot, lambda: screen.editing is not None, "this desk's record to open")
+        assert text_of(app, "#message").startswith("Correcting the record of Nguyễn Văn An")
+        await pilot.press("escape")
+        # Not here, and the hub out of reach.
         screen.form.focus_field("id_number")
         await pilot.pause()
         await wedge(pilot, code)
