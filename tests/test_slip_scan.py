@@ -56,6 +56,29 @@ def test_every_slip_code_reads_back_as_its_record(record_id: UUID) -> None:
     assert parse_typed(f" {code}\r\n", today=TODAY) == SlipScan(str(record_id))
 
 
+def test_the_slips_code_128_and_qr_read_back_through_the_desks_decoder(tmp_path: Path) -> None:
+    import barcode
+    import segno
+    from barcode.writer import ImageWriter
+
+    from scanner.decode import make_decoder
+    from scanner.sources import read_image
+
+    record_id = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+    code = slip_code(record_id)
+    drawn = barcode.get("code128", code, writer=ImageWriter())
+    linear = Path(drawn.save(str(tmp_path / "code128"), options={"write_text": False}))
+    square = tmp_path / "qr.png"
+    segno.make(code, error="m").save(str(square), scale=6)
+    decoder = make_decoder("zxing")
+    for path, kind in ((linear, "Code128"), (square, "QRCode")):
+        image = read_image(path)
+        assert image is not None
+        [read] = decoder.decode(image)
+        assert read.format == kind
+        assert parse_payload(read.data, today=TODAY) == SlipScan(record_id)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -186,6 +186,17 @@ async def test_the_hub_out_of_reach_and_a_form_in_use_are_said(
         await until(pilot, lambda: screen.editing is not None, "this desk's record to open")
         assert text_of(app, "#message").startswith("Correcting the record of Nguyễn Văn An")
         await pilot.press("escape")
+        # Voided since: said, not opened.
+        app.desk.store.void(row["record_id"], "entered twice", "Lê Thị Hoa")
+        screen.form.focus_field("id_number")
+        await pilot.pause()
+        await wedge(pilot, slip_code(row["record_id"]))
+        await until(pilot, lambda: "voided" in text_of(app, "#message"), "the answer")
+        assert text_of(app, "#message") == (
+            "Slip: the record of Nguyễn Văn An on this slip was voided (entered twice): "
+            "nothing to correct"
+        )
+        assert screen.editing is None
         # Not here, and the hub out of reach.
         screen.form.focus_field("id_number")
         await pilot.pause()
