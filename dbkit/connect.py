@@ -60,6 +60,15 @@ class Cursor:
         self._cursor.execute(statement, params)
         return self
 
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> Cursor:
+        """One statement for many rows: psycopg pipelines them, SQLite steps one prepared
+        statement; nothing is sent for no rows."""
+        if rows:
+            if self.postgres:
+                statement = statement.replace("?", "%s")
+            self._cursor.executemany(statement, rows)
+        return self
+
     def fetchone(self) -> Any:
         return self._cursor.fetchone()
 

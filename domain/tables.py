@@ -86,6 +86,8 @@ class Vaccine:
 
         return describe(self.age_range())
     given_elsewhere_only: bool = False  # imported from certificates, never given here
+    icd11: str = ""  # the vaccine's type in ICD-11 MMS (WHO DDCC:VS), for the FHIR export
+    icd11_brand: str = ""  # the product in ICD-11 MMS, where WHO codes one
 
 
 @dataclass(frozen=True)

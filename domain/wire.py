@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -17,6 +18,7 @@ from domain.dates import PartialDate
 from domain.errors import FieldError
 from domain.fields import Aefi, Screening, Source, Status
 from domain.identity import Identity, IdType, Sex
+from domain.priority_groups import parse_priority_group
 from domain.record import Record
 from domain.subjects import SubjectState
 from domain.text import has_control_characters
@@ -216,11 +218,17 @@ def record_body(row: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def content_hash(body: dict[str, Any]) -> str:
+def canonical_body(body: dict[str, Any]) -> tuple[str, str]:
+    """The record's fields as canonical JSON (keys sorted, compact), and its content hash: one
+    serialisation, for the hash and for keeping."""
     canonical = json.dumps(
         record_body(body), sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return canonical, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def content_hash(body: dict[str, Any]) -> str:
+    return canonical_body(body)[1]
 
 
 def differing_field(a: dict[str, Any], b: dict[str, Any]) -> str:
@@ -289,6 +297,14 @@ def aefi_to_body(event: AefiEvent) -> dict[str, Any]:
 # stable key (site, day, person key), the version a counter of the subject's changes.
 STATE_FIELDS: tuple[str, ...] = ("state_key", "version", "site_id", "day", "person_key",
                                  "state", "state_at", "walk_in")  # fmt: skip
+# What the list says of a person that the national template asks for and a record does not
+# hold; sent only once the person is vaccinated, each only when the list gives it.
+STATE_DETAILS: tuple[str, ...] = ("priority_group", "workplace", "insurance_number")
+
+
+def state_fields(body: Mapping[str, Any]) -> tuple[str, ...]:
+    """The fields of this state body: the required ones, then the details it carries."""
+    return STATE_FIELDS + tuple(name for name in STATE_DETAILS if body.get(name))
 
 
 def state_key(site_id: str, day: date, person_key: str) -> str:
@@ -296,15 +312,22 @@ def state_key(site_id: str, day: date, person_key: str) -> str:
 
 
 def state_to_body(*, site_id: str, day: date, person_key: str, version: int,
-                  state: SubjectState, state_at: str, walk_in: bool) -> dict[str, Any]:  # fmt: skip
-    return {"state_key": state_key(site_id, day, person_key), "version": version,
-            "site_id": site_id, "day": day.isoformat(), "person_key": person_key,
-            "state": state.value, "state_at": state_at, "walk_in": walk_in}  # fmt: skip
+                  state: SubjectState, state_at: str, walk_in: bool,
+                  details: Mapping[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
+    body: dict[str, Any] = {
+        "state_key": state_key(site_id, day, person_key), "version": version,
+        "site_id": site_id, "day": day.isoformat(), "person_key": person_key,
+        "state": state.value, "state_at": state_at, "walk_in": walk_in,
+    }  # fmt: skip
+    given = details or {}
+    body.update({name: given[name] for name in STATE_DETAILS if given.get(name)})
+    return body
 
 
-def state_hash(body: dict[str, Any]) -> str:
-    canonical = json.dumps({name: body.get(name) for name in STATE_FIELDS}, sort_keys=True,
-                           ensure_ascii=False, separators=(",", ":"))  # fmt: skip
+def state_hash(body: Mapping[str, Any]) -> str:
+    """The hash of what the state says; a body without details hashes as it always did."""
+    canonical = json.dumps({name: body.get(name) for name in state_fields(body)},
+                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))  # fmt: skip
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -342,7 +365,17 @@ def checked_state(body: Any) -> dict[str, Any]:
         raise FieldError("state_at", "wire.not_a_date", text=body["state_at"][:20]) from None
     if body["state_key"] != state_key(body["site_id"], day, body["person_key"]):
         raise FieldError("state_key", "wire.other_item")
-    return {name: body[name] for name in STATE_FIELDS}
+    for name in STATE_DETAILS:
+        value = body.get(name, "")
+        if not isinstance(value, str):
+            raise FieldError(name, "wire.not_text")
+        if len(value) > MAX_TEXT:
+            raise FieldError(name, "wire.too_long", limit=MAX_TEXT)
+        if has_control_characters(value):
+            raise FieldError(name, "wire.characters")
+    if body.get("priority_group"):
+        parse_priority_group(body["priority_group"])  # a code of the table, as at the desk
+    return {name: body[name] for name in state_fields(body)}
 
 
 def refusal_problem(result: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from dbkit import Cursor, iso
 from domain.subjects import SubjectState
-from domain.wire import STATE_FIELDS, STORED, state_hash
+from domain.wire import STATE_DETAILS, STORED, state_fields, state_hash, state_key
 from hub.items_db import settle_held
 from hub.storage import Storage
 
@@ -40,9 +40,9 @@ def ingest_states(
             result: dict[str, Any] = {"state_key": key[0], "version": key[1]}
             if key in existing:
                 result.update(settle_held(cur, desk.desk_id, key, digest, existing[key], body,
-                                          STATE_FIELDS, received))  # fmt: skip
+                                          state_fields(body), received))  # fmt: skip
             else:
-                kept = json.dumps({n: body[n] for n in STATE_FIELDS}, ensure_ascii=False)
+                kept = json.dumps({n: body[n] for n in state_fields(body)}, ensure_ascii=False)
                 cur.execute(
                     "INSERT INTO day_states (desk_id, state_key, version, site_id, list_day, "
                     "state, state_at, content_hash, body, received_at) VALUES (?, ?, ?, ?, ?, "
@@ -96,3 +96,27 @@ def day_counts(cur: Cursor, site_id: str, day: date) -> dict[str, dict[str, int]
         elif state in IN_OBSERVATION:
             figures["in_observation"] += 1
     return counts
+
+
+def listed_details(
+    cur: Cursor, site_id: str, doses: Sequence[tuple[str, str]]
+) -> dict[str, dict[str, str]]:
+    """What the day's list said of each person vaccinated (priority group, workplace, health
+    insurance number), from the states of (day given, person key) at the site, the latest
+    that carries details; {} for a walk-in whose desk had no list."""
+    keys = sorted({state_key(site_id, date.fromisoformat(day), person) for day, person in doses})
+    found: dict[str, tuple[int, dict[str, str]]] = {}
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        cur.execute(
+            "SELECT version, body FROM day_states WHERE state_key IN "
+            f"({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        for version, text in cur.fetchall():
+            body = json.loads(text)
+            details = {name: str(body[name]) for name in STATE_DETAILS if body.get(name)}
+            person = str(body["person_key"])
+            if details and version >= found.get(person, (0, {}))[0]:
+                found[person] = (version, details)
+    return {person: details for person, (_, details) in found.items()}

@@ -10,7 +10,7 @@ dd/mm/yyyy text, as the template asks; a cell is blank when the value is unknown
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -91,9 +91,13 @@ def _vaccine(code: str) -> str:
     return vaccine.name if vaccine is not None else code
 
 
-def person_row(number: int, doses: dict[int, dict[str, Any]]) -> list[str | int]:
+def person_row(
+    number: int, doses: dict[int, dict[str, Any]], listed: Mapping[str, str] | None = None
+) -> list[str | int]:
     """The template's row of one person from the bodies of their doses 1 and/or 2 (the person's
-    details from the later one)."""
+    details from the later one) and what the day's list said of them (`listed`: priority group,
+    workplace, health insurance number)."""
+    listed = listed or {}
     person = doses[max(doses)]
     province, ward = str(person.get("province_code") or ""), str(person.get("ward_code") or "")
     id_type = str(person.get("id_type") or "")
@@ -109,11 +113,11 @@ def person_row(number: int, doses: dict[int, dict[str, Any]]) -> list[str | int]
         str(person.get("full_name") or ""),
         _ddmmyyyy(str(person.get("dob") or "")),
         _SEX.get(str(person.get("sex") or ""), ""),
-        "",  # priority group: not recorded by the desk yet
-        "",  # workplace
+        listed.get("priority_group", ""),
+        listed.get("workplace", ""),
         str(person.get("phone") or ""),
         str(person.get("id_number") or "") if id_type in _ID_TYPES else "",
-        "",  # health insurance card
+        listed.get("insurance_number", ""),
         _province(province), _padded(province, 2), "", "", _ward(province, ward),
         _padded(ward, 5), str(person.get("address") or ""),
         first,
@@ -186,6 +190,30 @@ def people(bodies: Iterable[dict[str, Any]], skipped: list[int]) -> Iterator[dic
         yield doses
 
 
+def with_listed(
+    db: Storage, site_id: str, persons: Iterable[dict[int, dict[str, Any]]]
+) -> Iterator[tuple[dict[int, dict[str, Any]], dict[str, str]]]:
+    """Each person's doses with what the day's list said of them, looked up a page at a time."""
+    from hub.day_db import listed_details
+
+    page: list[dict[int, dict[str, Any]]] = []
+
+    def flush() -> Iterator[tuple[dict[int, dict[str, Any]], dict[str, str]]]:
+        wanted = [(str(body.get("given_on")), str(body.get("person_key")))
+                  for doses in page for body in doses.values()]  # fmt: skip
+        with db._tx() as cur:
+            found = listed_details(cur, site_id, wanted)
+        for doses in page:
+            yield doses, found.get(str(next(iter(doses.values())).get("person_key")), {})
+        page.clear()
+
+    for doses in persons:
+        page.append(doses)
+        if len(page) == PAGE:
+            yield from flush()
+    yield from flush()
+
+
 def write_template(
     rows: Iterable[list[str | int]], out: Path, *, title: str = "",
     progress: Callable[[int], None] | None = None,
@@ -255,11 +283,10 @@ def export_site(
             counted[0] += 1
             yield body
 
+    persons = people(counting(latest_bodies(db, site_id, start, end)), skipped)
     rows = (
-        person_row(number, doses)
-        for number, doses in enumerate(
-            people(counting(latest_bodies(db, site_id, start, end)), skipped), 1
-        )
+        person_row(number, doses, listed)
+        for number, (doses, listed) in enumerate(with_listed(db, site_id, persons), 1)
     )
     title = f"Cơ sở tiêm: {site_id} · từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}"
     written = write_template(rows, out, title=title, progress=progress)

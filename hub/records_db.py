@@ -11,13 +11,23 @@ from typing import TYPE_CHECKING, Any
 
 from dbkit import Cursor, iso
 from domain.screening_answers import outcome_of
-from domain.wire import CONFLICT, DUPLICATE, STORED, content_hash, differing_field, record_body
+from domain.wire import CONFLICT, DUPLICATE, STORED, canonical_body, differing_field
 from hub.storage import Storage
 
 if TYPE_CHECKING:
     from hub.db import Desk
 
 CHUNK = 500  # ids in one IN (...)
+_INSERT_RECORD = (
+    "INSERT INTO records (record_id, version, desk_id, site_id, person_key, status, screening, "
+    "vaccine, dose_number, given_on, aefi, content_hash, body, received_at, desk_recorded_at, "
+    "checklist_version, screening_answers, checklist_outcome) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_CONFLICT = (
+    "INSERT INTO conflicts (record_id, version, desk_id, offered_hash, field, received_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
 
 
 def _chunks(ids: Sequence[str]) -> list[Sequence[str]]:
@@ -41,10 +51,10 @@ class RecordRows(Storage):
         received = iso(now)
         with self._tx() as cur:
             existing = self._held(cur, sorted({str(b["record_id"]) for b in bodies}))
-            results = []
+            results, new_rows, conflicts = [], [], []
             for body in bodies:
                 key = (str(body["record_id"]), int(body["version"]))
-                digest = content_hash(body)
+                kept, digest = canonical_body(body)
                 result: dict[str, Any] = {"record_id": key[0], "version": key[1]}
                 if key in existing:
                     known_digest, known_body = existing[key]
@@ -52,31 +62,22 @@ class RecordRows(Storage):
                         result["result"] = DUPLICATE
                     else:
                         field = differing_field(json.loads(known_body), body)
-                        cur.execute(
-                            "INSERT INTO conflicts (record_id, version, desk_id, offered_hash, "
-                            "field, received_at) VALUES (?, ?, ?, ?, ?, ?) "
-                            "ON CONFLICT DO NOTHING",
-                            (key[0], key[1], desk.desk_id, digest, field, received),
-                        )
+                        conflicts.append((key[0], key[1], desk.desk_id, digest, field, received))
                         result.update(result=CONFLICT, field=field,
                                       message=f"the hub holds other content for this version "
                                               f"({field} differs)")  # fmt: skip
                 else:
-                    kept = json.dumps(record_body(body), ensure_ascii=False)
-                    cur.execute(
-                        "INSERT INTO records (record_id, version, desk_id, site_id, person_key, "
-                        "status, screening, vaccine, dose_number, given_on, aefi, content_hash, "
-                        "body, received_at, desk_recorded_at, checklist_version, "
-                        "screening_answers, checklist_outcome) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    new_rows.append(
                         (key[0], key[1], desk.desk_id, desk.site_id, body["person_key"],
                          body["status"], body["screening"], body["vaccine"],
                          body["dose_number"], body["given_on"], body["aefi"], digest,
-                         kept, received, body["recorded_at"], *_checklist(body)),
+                         kept, received, body["recorded_at"], *_checklist(body))
                     )  # fmt: skip
                     existing[key] = (digest, kept)
                     result["result"] = STORED
                 results.append(result)
+            cur.executemany(_INSERT_RECORD, new_rows)
+            cur.executemany(_INSERT_CONFLICT, conflicts)
         return results
 
     @staticmethod

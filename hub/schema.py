@@ -180,4 +180,10 @@ MIGRATIONS.sql(
     "CREATE INDEX IF NOT EXISTS day_states_site ON day_states (site_id, list_day)",
 )
 
+# The export finds what the day's list said of a vaccinated person by the state's key.
+MIGRATIONS.sql(
+    "0008_day_state_keys",
+    "CREATE INDEX IF NOT EXISTS day_states_key ON day_states (state_key, version)",
+)
+
 SCHEMA_VERSION = len(MIGRATIONS.names)

@@ -47,6 +47,8 @@ def match_key(person: Identity) -> str:
 
 _ENTRY_FIELDS = tuple(f.name for f in fields(ListEntry) if f.name not in ("person", "doses"))
 _PERSON_FIELDS = tuple(f.name for f in fields(Identity))
+# States of a person who had the dose: their states carry the list's details to the hub.
+GIVEN = frozenset({SubjectState.VACCINATED, SubjectState.OBSERVED})
 
 
 def entry_json(entry: ListEntry) -> str:
@@ -276,17 +278,23 @@ class Subjects:
         """Queue the subject's state for the hub, in the caller's transaction: keyed by the
         subject's stable key, its version the count of the subject's changes."""
         conn = self.store.conn
-        site_id, day, person_key, state, state_at, walk_in = conn.execute(
-            "SELECT site_id, list_day, person_key, state, state_at, walk_in FROM subjects "
-            "WHERE subject_id = ?", [subject_id],
+        site_id, day, person_key, state, state_at, walk_in, entry = conn.execute(
+            "SELECT site_id, list_day, person_key, state, state_at, walk_in, entry "
+            "FROM subjects WHERE subject_id = ?", [subject_id],
         ).fetchone()  # fmt: skip
         (version,) = conn.execute(
             "SELECT COUNT(*) FROM subject_states WHERE subject_id = ?", [subject_id]
         ).fetchone()
+        subject_state = SubjectState(state)
+        details = None
+        if subject_state in GIVEN:  # what the national template asks of a vaccinated person
+            listed = entry_of(entry)
+            details = {"priority_group": listed.priority_group, "workplace": listed.workplace,
+                       "insurance_number": listed.insurance_number}  # fmt: skip
         body = state_to_body(site_id=site_id, day=date.fromisoformat(day),
-                             person_key=person_key, version=version,
-                             state=SubjectState(state), state_at=state_at,
-                             walk_in=bool(walk_in))  # fmt: skip
+                             person_key=person_key, version=version, state=subject_state,
+                             state_at=state_at, walk_in=bool(walk_in),
+                             details=details)  # fmt: skip
         self.store._enqueue(SUBJECT_STATE, body["state_key"], version, body)
 
     def history(self, subject_id: int) -> list[tuple[SubjectState, str, str]]:

@@ -7,6 +7,7 @@ the sync service, which uploads from start to exit whatever screen shows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from datetime import datetime
 from pathlib import Path
 from time import monotonic
@@ -32,6 +33,8 @@ from tui.screens.login import LockScreen, LoginScreen, NoRecordsScreen
 from tui.screens.session import SessionScreen
 from tui.services import HistoryArrived, SyncService, SyncStateChanged
 from tui.texts import role_name
+from tui.keygate import PATIENCE, KeyGate
+from tui.widgets.form import ScanInput
 from tui.widgets.scanner import ScannerPanel, heartbeat_camera
 
 # The camera while no entry screen (and so no camera) is open, as heartbeats report it.
@@ -68,6 +71,7 @@ class VaxdeskApp(App[None]):
         self.logged_in_at = 0.0
         self.last_activity = monotonic()
         self.locked = False
+        self._key_gate = KeyGate()
         self.camera_state = NO_CAMERA  # for heartbeats, in words when each is sent
         self.sync_state = SyncState()
         self.sync: SyncService | None = None
@@ -156,9 +160,28 @@ class VaxdeskApp(App[None]):
         self.push_screen(SessionScreen(self.desk), self.session_opened)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            self.last_activity = monotonic()
-        await super().on_event(event)
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        self.last_activity = monotonic()
+        if self._key_gate.closed:
+            self._key_gate.hold(event)
+        else:
+            await self._read_key(event)
+
+    async def _read_key(self, key: events.Key) -> None:
+        if key.key == "enter" and isinstance(self.focused, ScanInput):
+            closing = self._key_gate.close()  # until the field is judged (tui/keygate.py)
+            self.set_timer(PATIENCE, partial(self._open_key_gate, closing))
+        await super().on_event(key)
+
+    @on(ScanInput.Judged)
+    async def _enter_judged(self) -> None:
+        await self._key_gate.open(self._read_key)
+
+    async def _open_key_gate(self, closing: int) -> None:
+        if closing == self._key_gate.closings and self._key_gate.closed:
+            await self._key_gate.open(self._read_key)
 
     def lock_if_idle(self) -> None:
         """Lock a desk left alone; end a session after its hours, whoever is at the desk.

@@ -16,7 +16,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.reactive import reactive
+from textual.geometry import Size
+from textual.reactive import Reactive, reactive
 from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
@@ -37,6 +38,15 @@ class ScanInput(Input):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
+
+    class Judged(Message):
+        """Whoever handles this Enter (its Submitted or Scanned) has done so: the keys typed
+        after it may go on (tui/keygate.py). Posted behind that message, on its way up."""
+
+    # Input sets its virtual size (its text's width) on every value change; Widget's reactive
+    # then lays out the whole screen, once a key. A one-line input of fixed width scrolls its
+    # text within itself: a repaint is enough.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,8 +71,11 @@ class ScanInput(Input):
             # Not typing: put the field back as it was and hand the payload over.
             self.value = self.value[: -len(burst)]
             self.post_message(self.Scanned(burst))
+            self.post_message(self.Judged())
             return
         await super().action_submit()
+        if next((a for a in self.ancestors if isinstance(a, Form)), None) is None:
+            self.post_message(self.Judged())  # no form to judge it
 
 
 class FormField(Widget):
@@ -187,6 +200,7 @@ class Form(Widget):
         if field is not None:
             event.stop()
             self.post_message(self.FieldDone(field))
+        self.post_message(ScanInput.Judged())  # behind FieldDone, all the way up
 
     DEFAULT_CSS = """
     Form { height: auto; layout: vertical; }

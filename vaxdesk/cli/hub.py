@@ -7,6 +7,7 @@ commands never loads Starlette or uvicorn. `vaxdesk.demo_site` borrows these hel
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -207,8 +208,9 @@ def _period_day(text: str, hint: str) -> date:
 @site_option(N_("The site whose doses go out."), required=True)
 @option("--from", "start", required=True, metavar="DD/MM/YYYY", help=N_("First day given."))
 @option("--to", "end", required=True, metavar="DD/MM/YYYY", help=N_("Last day given."))
-@option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True,
-        help=N_("File format."))  # fmt: skip
+@option("--format", "fmt", type=click.Choice(["xlsx", "fhir"]), default="xlsx", show_default=True,
+        help=N_("xlsx: the national template; fhir: FHIR R4, NDJSON when OUT ends in .ndjson, "
+                "a transaction Bundle when it ends in .json."))  # fmt: skip
 @argument("out", type=PathType(dir_okay=False, writable=True))
 @click.pass_obj
 def export_national(hub_db: str, site_id: str, start: str, end: str, fmt: str, out: str) -> None:
@@ -218,6 +220,9 @@ def export_national(hub_db: str, site_id: str, start: str, end: str, fmt: str, o
     first, last = _period_day(start, "--from"), _period_day(end, "--to")
     if last < first:
         raise click.BadParameter(_("the last day is before the first"), param_hint="--to")
+    if fmt == "fhir":
+        _export_fhir(hub_db, site_id, first, last, Path(out))
+        return
     with _hub_db(hub_db) as db:
         try:
             done = export_site(db, site_id, first, last, Path(out))
@@ -236,3 +241,55 @@ def export_national(hub_db: str, site_id: str, start: str, end: str, fmt: str, o
             ).format(count=format_number(done.skipped)),
             err=True,
         )
+
+
+def _export_fhir(hub_db: str, site_id: str, first: date, last: date, out: Path) -> None:
+    """`--format fhir`: the form by OUT's suffix (docs/fhir.md)."""
+    from hub.fhir_export import export_site_fhir
+
+    forms = {".ndjson": False, ".json": True}
+    if out.suffix.lower() not in forms:
+        suffixes = _("{path}: a FHIR export ends in .ndjson (bulk) or .json (a transaction Bundle)")
+        raise click.ClickException(suffixes.format(path=out))
+    bundle = forms[out.suffix.lower()]
+    timezone = settings(click.get_current_context()).hub_server.site_timezone
+    progress = _Progress() if sys.stderr.isatty() else None
+    with _hub_db(hub_db) as db:
+        try:
+            done = export_site_fhir(db, site_id, first, last, out, bundle=bundle,
+                                    timezone=timezone, progress=progress)  # fmt: skip
+        except OSError as error:
+            raise failure(_("cannot write {path}").format(path=out), error) from None
+        finally:
+            if progress is not None:
+                progress.end()
+    form = _("a transaction Bundle") if bundle else _("NDJSON")
+    click.echo(_("FHIR written to {path} as {form}: Patient {patients}, Immunization "
+                 "{immunizations}, Observation {observations}").format(
+        path=out, form=form, patients=format_number(done.patients),
+        immunizations=format_number(done.immunizations),
+        observations=format_number(done.observations)))  # fmt: skip
+    if done.refused:
+        left_out = ngettext(
+            "{count} record left out: its data is not valid FHIR ({ids})",
+            "{count} records left out: their data is not valid FHIR ({ids})",
+            done.refused,
+        )
+        ids = ", ".join(done.refused_ids)
+        click.echo(left_out.format(count=format_number(done.refused), ids=ids), err=True)
+
+
+class _Progress:
+    """A line on a terminal counting the records read (nothing when stderr is not one)."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, count: int) -> None:
+        line = ngettext("{count} record read…", "{count} records read…", count)
+        click.echo("\r" + line.format(count=format_number(count)), nl=False, err=True)
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            click.echo(err=True)
