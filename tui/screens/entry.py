@@ -20,7 +20,7 @@ from domain.identity import Identity
 from domain.messages import describe
 from domain.record import Mode, Record, Session, Source
 from domain.roles import Action
-from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, parse_typed
+from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, SlipScan, parse_typed
 from i18n import N_, _
 from scanner.sources import FrameSource
 from sync.worker import SyncState
@@ -30,6 +30,7 @@ from tui.screens.session import SessionScreen
 from tui.screens.subjects import SubjectsScreen
 from tui.screens.today import TodayScreen
 from tui.services import HistoryArrived, SyncStateChanged
+from tui.slip_scan import open_slip
 from tui.texts import (
     describe_arrival,
     describe_certificate,
@@ -288,6 +289,8 @@ class EntryScreen(Screen[None]):
             self.say(_("Scan waiting: {scan} (after this record)").format(scan=describe_scan(scan)))
         elif isinstance(outcome, Skipped):
             self.say(_("Scan: {reason}").format(reason=describe(outcome.reason)))
+        elif isinstance(outcome, SlipScan):
+            open_slip(self, outcome)
         else:
             self._filled(outcome)
 
