@@ -2,7 +2,8 @@
 font, the Code 128 bars and the QR drawn as filled rectangles (sharp at any resolution).
 
 Sizes: on A6 a Code 128 module is ~0.30 mm (2.3 px at 200 dpi), on an 80 mm roll ~0.24 mm
-(2.9 px at 300 dpi); a QR module is ~0.9 mm on both, what a webcam reads from a hand's length.
+(2.9 px at 300 dpi), on a 58 mm one ~0.17 mm (for a scanner gun); a QR module is 0.8-0.9 mm,
+what a webcam reads from a hand's length.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Paper:
 PAPERS: dict[str, Paper] = {
     "a6": Paper(105, 148, 5, 13, 10, 5.6, 15, 36),
     "80mm": Paper(80, 150, 2, 11, 8.5, 4.6, 13, 34),
+    "58mm": Paper(58, 150, 1.5, 9.5, 7, 3.9, 11, 30),
 }
 DEFAULT_PAPER = "a6"
 
