@@ -62,12 +62,13 @@ def setting_problem(section: str, key: str, value: object) -> str | None:
     choices = {("printer", "kind"): KINDS, ("printer", "paper"): PAPERS,
                ("desk", "print_slip"): PRINT_SLIP}.get((section, key))  # fmt: skip
     if choices is not None and value not in choices:
-        return _("'{value}' is not one of {choices}").format(value=value,
-                                                            choices=", ".join(choices))
-    if (section, key) == ("printer", "escpos") and value and escpos_target(str(value)) is None:
-        return _("'{value}' is not a printer: give usb:VVVV:PPPP, /dev/usb/lp0 or host:port").format(
-            value=value
+        return _("'{value}' is not one of {choices}").format(
+            value=value, choices=", ".join(choices)
         )
+    if (section, key) == ("printer", "escpos") and value and escpos_target(str(value)) is None:
+        return _(
+            "'{value}' is not a printer: give usb:VVVV:PPPP, /dev/usb/lp0 or host:port"
+        ).format(value=value)
     if (section, key) == ("printer", "timeout") and isinstance(value, float) and value <= 0:
         return _("give a number of seconds above 0")
     return None

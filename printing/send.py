@@ -133,7 +133,6 @@ def pdf_paper(paper: str) -> str:
     return paper if paper in PAPERS else "a6"
 
 
-
 def describe_outcome(outcome: PrintOutcome) -> str:
     """The outcome in one line, in the language in use: "Slip printed", "No printer set up:
     slip not printed", "Slip not printed: <why>"."""

@@ -13,7 +13,10 @@ from fontTools import subset
 
 RANGES = [(0x20, 0x24F), (0x300, 0x36F), (0x1EA0, 0x1EF9), (0x2010, 0x2027), (0x2030, 0x203A),
           (0x20AB, 0x20AC), (0x2116, 0x2116)]  # fmt: skip
-FONTS = {"DejaVuSans.ttf": "DejaVuSans-subset.ttf", "DejaVuSans-Bold.ttf": "DejaVuSans-Bold-subset.ttf"}
+FONTS = {
+    "DejaVuSans.ttf": "DejaVuSans-subset.ttf",
+    "DejaVuSans-Bold.ttf": "DejaVuSans-Bold-subset.ttf",
+}
 
 
 def main() -> None:

@@ -2,8 +2,9 @@
 
 The TOML file ($XDG_CONFIG_HOME/vaxdesk/config.toml, `--config` or `VAXDESK_CONFIG`) has
 five sections: `[desk]` (this desk), `[hub]` (the desk's link to its hub), `[hub_server]`
-(`vaxdesk hub`, the server), `[supervisor]` (`vaxdesk supervise`) and `[printer]` (slips). The flat files desks in
-the field still have (`db = …`, `hub_url = …` at the top level) read as the desk and hub keys.
+(`vaxdesk hub`, the server), `[supervisor]` (`vaxdesk supervise`) and `[printer]` (slips).
+The flat files desks in the field still have (`db = …`, `hub_url = …` at the top level) read
+as the desk and hub keys.
 An environment variable is `VAXDESK_` + the key for `[desk]` (`VAXDESK_DB`), else `VAXDESK_` +
 section + key (`VAXDESK_HUB_URL`, `VAXDESK_HUB_SERVER_PORT`, `VAXDESK_SUPERVISOR_TOKEN`).
 

@@ -23,7 +23,8 @@ PAPERS = ("a6", "80mm", "58mm")
 @option("--record", "record", metavar=N_("ID"),
         help=N_("A record's id, or the code printed on its slip (VX…)."))  # fmt: skip
 @option("--pdf", "pdf", type=PathType(path_type=Path, dir_okay=False, writable=True),
-        metavar=N_("FILE"), help=N_("Write the slip's PDF here instead of printing it."))  # fmt: skip
+        metavar=N_("FILE"),
+        help=N_("Write the slip's PDF here instead of printing it."))  # fmt: skip
 @option("--paper", type=click.Choice(PAPERS), help=N_("Paper size (default: [printer] paper)."))
 @click.pass_context
 def print_slip(
