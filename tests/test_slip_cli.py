@@ -76,7 +76,8 @@ def test_print_to_a_pdf_file_only(tmp_path: Path, db_path: Path, saved: list[Rec
     assert f"Slip written to {out}" in result.output
     assert stat.S_IMODE(out.stat().st_mode) == 0o600  # it holds a name
     assert codes_of(out.read_bytes()) == {saved[1].record_id}
-    assert pdfium.PdfDocument(out.read_bytes())[0].get_size()[0] == pytest.approx(80 / 25.4 * 72, abs=0.01)
+    width = pdfium.PdfDocument(out.read_bytes())[0].get_size()[0]
+    assert width == pytest.approx(80 / 25.4 * 72, abs=0.01)  # points: the 80 mm roll
 
 
 def test_bad_asks_are_one_line(tmp_path: Path, db_path: Path, saved: list[Record]) -> None:

@@ -195,7 +195,7 @@ def test_every_outcome_code_has_words() -> None:
     for path in [*(root / "printing").rglob("*.py"), root / "desk" / "slips.py",
                  root / "domain" / "slip.py"]:  # fmt: skip
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if node.value.startswith(("print.", "slip.")) and " " not in node.value:
-                    codes.add(node.value)
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and text.startswith(("print.", "slip.")) and " " not in text:
+                codes.add(text)
     assert len(codes) > 8 and codes <= set(SLIP_MESSAGES), codes - set(SLIP_MESSAGES)

@@ -109,7 +109,8 @@ async def test_auto_print_after_every_save(db_path: Path, clock: FakeClock,
         await until(pilot, lambda: len(jobs(lp_folder)) == 2, "the second slip")
     ids = {r["full_name"]: r["record_id"] for r in rows(db_path) if r["screening"] == "D"}
     assert [parse_slip_code(qr_of(job)) for job in jobs(lp_folder)] == [
-        ids["Nguyễn Văn An"], ids["Ngô Ngọc Yến"]
+        ids["Nguyễn Văn An"],
+        ids["Ngô Ngọc Yến"],
     ]
 
 
