@@ -6,16 +6,20 @@ resolutions (and how blurred) the desk's own decoder still reads its Code 128 an
 Prints milliseconds (median) for the slip's content, its PDF on each paper and its ESC/POS
 bytes; the sizes of the PDF, the bytes and the shipped fonts; then, per paper, which codes
 zxing-cpp reads from the page rasterised at 100-300 dpi, sharp and with a Gaussian blur of
-1 and 2 px (a webcam's focus, roughly).
+1 and 2 px (a webcam's focus, roughly); then how many of `--ids` random record ids have both
+codes read (the bars differ with every id).
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
+import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +73,7 @@ def reads(pdf: bytes, dpi: int, blur: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--ids", type=int, default=100, help="record ids for the read rate")
     args = parser.parse_args()
     record = a_record()
     slip: Slip = slip_of(record)
@@ -89,6 +94,16 @@ def main() -> None:
         for dpi in DPIS:
             cells = " / ".join(f"{reads(pdf, dpi, blur):<14}" for blur in BLURS)
             print(f"  {paper:<5} {dpi:>3} dpi  {cells}")
+    print(f"\nboth codes read, over {args.ids} random record ids (sharp):")
+    rng = random.Random(14)
+    ids = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(args.ids)]
+    for paper, dpi in (("a6", 150), ("a6", 200), ("80mm", 200), ("80mm", 300), ("58mm", 300)):
+        both = sum(
+            reads(slip_pdf(slip_of(replace(record, record_id=i)), paper), dpi, 0.0)
+            == "Code128+QRCode"
+            for i in ids
+        )
+        print(f"  {paper:<5} {dpi:>3} dpi  {both}/{len(ids)}")
 
 
 if __name__ == "__main__":
