@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 import socket
 import subprocess
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -87,8 +89,7 @@ def write_escpos(data: bytes, target: EscposTarget, timeout: float) -> None:
         with socket.create_connection((target.host, target.port), timeout=timeout) as link:
             link.sendall(data)
     elif isinstance(target, DeviceTarget):
-        with open(target.path, "wb", buffering=0) as device:
-            device.write(data)
+        within(timeout, lambda: write_device(target.path, data))
     else:
         from escpos.printer import Usb
 
@@ -97,6 +98,32 @@ def write_escpos(data: bytes, target: EscposTarget, timeout: float) -> None:
             printer._raw(data)  # the bytes are made already: python-escpos only carries them
         finally:
             printer.close()
+
+
+def write_device(path: str, data: bytes) -> None:
+    with open(path, "wb", buffering=0) as device:
+        device.write(data)
+
+
+def within(seconds: float, work: Callable[[], None]) -> None:
+    """Do `work`, or raise TimeoutError after `seconds`: a printer out of paper blocks a write
+    to its device file for as long as it likes. The write goes on in a daemon thread (it
+    cannot be interrupted), so it never keeps the desk from closing."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # handed to the caller's thread
+            failure.append(error)
+
+    worker = threading.Thread(target=run, name="slip-device", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeoutError
+    if failure:
+        raise failure[0]
 
 
 def send_escpos(data: bytes, config: PrinterConfig) -> PrintOutcome:

@@ -151,6 +151,30 @@ def test_escpos_bytes_carry_the_image_the_barcode_and_the_qr(an_dose: Record) ->
     assert data.rstrip(b"\n").endswith(b"\x1dV\x00")  # cut
 
 
+def raster_images(data: bytes) -> list[tuple[int, int, bytes]]:
+    """The GS v 0 images in ESC/POS bytes: (bytes a row, rows, their bits)."""
+    images, at = [], data.find(b"\x1dv0")
+    while at >= 0:
+        row_bytes, rows = (
+            int.from_bytes(data[at + 4 : at + 6], "little"),
+            int.from_bytes(data[at + 6 : at + 8], "little"),
+        )
+        images.append((row_bytes, rows, data[at + 8 : at + 8 + row_bytes * rows]))
+        at = data.find(b"\x1dv0", at + 8 + row_bytes * rows)
+    return images
+
+
+@pytest.mark.parametrize(("paper", "dots"), [("80mm", 576), ("58mm", 384)])
+def test_the_text_goes_as_an_image_the_width_of_the_roll(an_dose: Record, paper: str,
+                                                         dots: int) -> None:  # fmt: skip
+    i18n.set_language("vi")
+    images = raster_images(slip_escpos(slip_of(an_dose), paper))
+    assert images and all(row_bytes * 8 == dots for row_bytes, _rows, _bits in images)
+    lines = sum(rows for _row_bytes, rows, _bits in images)
+    inked = sum(bin(byte).count("1") for _row_bytes, _rows, bits in images for byte in bits)
+    assert lines > 12 * 24 and 0.02 < inked / (dots * lines) < 0.3  # text, not a blank or a block
+
+
 def test_code128_packs_the_digits_in_pairs() -> None:
     code = "VX" + "0" * 37 + "42"
     packed = code128_command_data(code)

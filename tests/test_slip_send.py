@@ -133,6 +133,23 @@ def test_a_receipt_printer_as_a_device_file(tmp_path: Path, dose: Record) -> Non
     assert send_slip(slip, PrinterConfig(kind="escpos", escpos="lp0")).reason == "print.target"
 
 
+def test_a_device_that_never_takes_the_slip_times_out(tmp_path: Path, dose: Record) -> None:
+    """A FIFO nobody reads blocks its writer, as a printer out of paper does its device."""
+    device = tmp_path / "lp0"
+    os.mkfifo(device)
+    slip = slip_of(dose)
+    outcome = send_slip(slip, PrinterConfig(kind="escpos", escpos=str(device), timeout=0.3))
+    assert (outcome.status, outcome.reason) == (PrintStatus.FAILED, "print.timeout")
+    # the paper is back: the write still waiting goes through, and a new one too
+    reader = os.open(device, os.O_RDONLY)
+    taken = bytearray()
+    with os.fdopen(reader, "rb") as pipe:
+        taker = threading.Thread(target=lambda: taken.extend(pipe.read()))
+        taker.start()
+        taker.join(5)
+    assert bytes(taken) == slip_escpos(slip, "a6")
+
+
 @pytest.mark.parametrize(
     ("text", "target"),
     [
