@@ -128,3 +128,20 @@ async def test_a_failing_printer_is_one_line_and_nothing_is_lost(
         )
         assert message(app).has_class("-error")
     assert len(rows(db_path)) == 1
+
+
+async def test_the_lines_in_vietnamese(db_path: Path, clock: FakeClock, lp_folder: Path) -> None:
+    app = desk_app(db_path, clock=clock, language="vi", auto_print=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_session(pilot)
+        await save(pilot, AN)
+        said = "Chưa cấu hình máy in: không in phiếu"
+        await until(pilot, lambda: said in text_of(app, "#message"), "the printer's line")
+        assert text_of(app, "#message").startswith("Đã lưu ✓ Nguyễn Văn An")
+        app.printer = PrinterConfig(kind="cups")
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: text_of(app, "#message") == "Đã in phiếu", "printed")
+    [job] = jobs(lp_folder)
+    assert parse_slip_code(qr_of(job)) == rows(db_path)[0]["record_id"]
+    text = pdfium.PdfDocument(job)[0].get_textpage().get_text_range()
+    assert text.startswith("PHIẾU XÁC NHẬN TIÊM CHỦNG") and "Mũi tiếp theo từ ngày:" in text
