@@ -84,7 +84,7 @@ class ZxingDecoder:
 
     name = "zxing"
 
-    def __init__(self, second_pass: bool = True, linear: bool = True) -> None:
+    def __init__(self, second_pass: bool = True, linear: bool = True, qr: bool = True) -> None:
         import zxingcpp
 
         self._zx = zxingcpp
@@ -93,6 +93,7 @@ class ZxingDecoder:
         self._linear = (formats.Code128, formats.Code39, formats.EAN13)
         self.second_pass = second_pass
         self.linear = linear
+        self.qr = qr  # off: the 1D formats alone (a code beside a QR, as on a slip)
 
     def _codes(self, found: list[Any]) -> list[Code]:
         codes = []
@@ -115,7 +116,7 @@ class ZxingDecoder:
         return codes, len(found) > len(codes)
 
     def decode(self, gray: np.ndarray) -> list[Code]:
-        codes, unread = self._qr_codes(gray, seen=self.second_pass)
+        codes, unread = self._qr_codes(gray, seen=self.second_pass) if self.qr else ([], False)
         if not codes and unread:
             codes, _ = self._qr_codes(sharpened(gray))
         if not codes and self.linear:  # held about level: no 90° turn, dark bars on white

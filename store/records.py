@@ -244,6 +244,16 @@ class Records(Outbox):
     def count_versions(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM records").fetchone()[0])
 
+    def last_saved(self, desk_id: str = "") -> str | None:
+        """The id of the record this desk (any, for "") saved or corrected last; None before
+        its first: what `vaxdesk print --last` and the desk's Ctrl+P print."""
+        where, params = ("WHERE desk_id = ? ", [desk_id]) if desk_id else ("", [])
+        row = self.conn.execute(
+            f"SELECT record_id FROM records {where}ORDER BY recorded_at DESC, rowid DESC LIMIT 1",
+            params,
+        ).fetchone()
+        return str(row[0]) if row else None
+
 
 def _rules_apply(record: Record, current: Record | None) -> bool:
     """A certificate's doses are facts signed elsewhere; a correction that leaves the dose's
