@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from desk import arrival, checklist
+from desk import arrival, checklist, slip_lookup
 from desk.certificate import Imported, import_certificate
 from desk.core import Desk
 from desk.results import Filled, Lookup, Patch, Queued, Refused, Saved, ScanOutcome
@@ -50,7 +50,7 @@ from domain.record import (
     record_to_form,
 )
 from domain.roles import Action
-from domain.scans import CertificateScan, IdNumberScan, Rejected, Scan
+from domain.scans import CertificateScan, IdNumberScan, Rejected, Scan, SlipScan
 from domain.screening import Answer, Checklist
 from domain.tables import vaccine_table
 from store import DoseRulesBroken, DuplicateDose, StoreError
@@ -351,10 +351,14 @@ class Entry:
 
     # -- scans -----------------------------------------------------------------------------
 
-    def receive(self, scan: Scan, form: Mapping[str, str]) -> ScanOutcome:
-        """A new code: fill the form, or wait in the queue while the form is in use."""
+    def receive(self, scan: Scan, form: Mapping[str, str]) -> ScanOutcome | SlipScan:
+        """A new code: fill the form, or wait in the queue while the form is in use; a slip's
+        code comes back as is, to be looked up (desk.slip_lookup), on an empty form only."""
         if isinstance(scan, Rejected):
             return scan
+        if isinstance(scan, SlipScan):
+            busy = self.editing is not None or self.certificate is not None
+            return slip_lookup.receive(scan, form, busy)
         if (seen := already_here(scan, form, self.queue, self._saved_recently)) is not None:
             return Skipped(scan, seen)
         if self.editing is not None or self.certificate is not None or form_in_use(form):

@@ -20,6 +20,7 @@ from domain.aefi_messages import AEFI_MESSAGES
 from domain.ledger_messages import LEDGER_MESSAGES
 from domain.list_messages import LIST_MESSAGES
 from domain.screening_messages import SCREENING_MESSAGES
+from domain.slip_messages import SLIP_MESSAGES
 from i18n import N_, Nn_, _, format_date, format_time, ngettext
 
 MESSAGES: dict[str, str] = {
@@ -218,8 +219,7 @@ MESSAGES: dict[str, str] = {
     "observation.voided": N_("this dose was voided: nobody to watch"),
     "observation.none": N_("no observation for this record: no dose given here today"),
     "observation.marked_already": N_("marked as gone already"),
-    **AEFI_MESSAGES,  # adverse events after immunization (issue 13)
-    **LEDGER_MESSAGES,  # the export ledger and the platform's result file (issue 14)
+    **AEFI_MESSAGES, **SLIP_MESSAGES, **LEDGER_MESSAGES,  # issue 13: AEFI; 14: slips, ledger
 }
 
 # Messages with a count: code -> (the count's parameter, singular, plural). Rendered with

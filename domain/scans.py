@@ -13,6 +13,7 @@ from datetime import date
 from domain.dates import PartialDate
 from domain.errors import DeskError, FieldError
 from domain.identity import Identity, IdType, Sex, check_id_number, classify_id
+from domain.slip_code import parse_slip_code
 from domain.text import clean_text
 from i18n import N_
 
@@ -73,6 +74,14 @@ class CertificateScan:
 
 
 @dataclass(frozen=True)
+class SlipScan:
+    """The code of a slip this site printed (phiếu xác nhận): it names a record, not a person."""
+
+    record_id: str
+    kind: str = "slip"
+
+
+@dataclass(frozen=True)
 class Rejected:
     """Nothing filled: `code` says why; `detail`, when there is one, is the inner refusal."""
 
@@ -88,7 +97,7 @@ class Rejected:
         return render(self.code, {"detail": self.detail})
 
 
-Scan = IdentityScan | IdNumberScan | CertificateScan | Rejected
+Scan = IdentityScan | IdNumberScan | CertificateScan | SlipScan | Rejected
 
 
 def decode_text(data: bytes) -> str | None:
@@ -171,6 +180,8 @@ def _parse(data: bytes, today: date) -> Scan:
     stripped = text.strip()
     if "\x00" in stripped:
         return Rejected("scan.not_recognised")
+    if (record_id := parse_slip_code(stripped)) is not None:
+        return SlipScan(record_id)
     if stripped.startswith("HC1:"):
         from domain.dcc import parse_dcc
 

@@ -98,6 +98,9 @@ ITEMS_PATH = f"{API_V2}/items"  # {"items": [{"kind", "key", "version", "payload
 ITEMS_RECONCILE_PATH = f"{API_V2}/reconcile"  # {"items": [[kind, key, version], ...]}
 HEARTBEAT_PATH = f"{API_V1}/heartbeat"
 DOSES_PATH = f"{API_V1}/people/doses"
+# The latest version of one record, for a desk of its site (a slip scanned there):
+# {"record_id": ...} in a POST body, so that the access log never names a record.
+RECORD_PATH = f"{API_V2}/records/lookup"
 SITE_STATS_PATH = f"{API_V1}/sites/{{site_id}}/stats"
 DESK_RECENT_PATH = f"{API_V1}/sites/{{site_id}}/desks/{{desk_id}}/recent"
 

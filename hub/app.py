@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from dbkit import utc_now
 from domain.clock import DEFAULT_TIMEZONE
-from hub import desks, records, stats
+from hub import desks, record_lookup, records, stats
 from hub.context import LOOKUPS_PER_MINUTE, HubContext, LookupLimiter
 from hub.db import HubDB
 
@@ -29,4 +29,5 @@ def create_hub(
     the demo made; a desk may ask for `lookups_per_minute` people's doses a minute."""
     hub = HubContext(db, clock, site_timezone, demo=demo,
                      lookups=LookupLimiter(lookups_per_minute))  # fmt: skip
-    return Starlette(routes=[*desks.routes(hub), *records.routes(hub), *stats.routes(hub)])
+    return Starlette(routes=[*desks.routes(hub), *records.routes(hub), *stats.routes(hub),
+                             *record_lookup.routes(hub)])

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 ANSWERED = "answered"
 WITHHELD = "withheld"  # the person is known only to sites of other provinces
 LIMITED = "limited"  # the desk asked too often
+# A record asked for by its id (a slip scanned at a desk): answered whole to a desk of its
+# site; another site's record is answered as unknown, and only the trail tells them apart.
+RECORD_ANSWERED = "record"
+RECORD_WITHHELD = "record-withheld"
+RECORD_UNKNOWN = "record-unknown"
 
 
 def province_of(site_id: str) -> str:
@@ -45,6 +50,35 @@ class PersonLookups(Storage):
             outcome = ANSWERED if seen or not sites else WITHHELD
             self._audit(cur, desk, person_key, now, outcome, len(doses))
         return doses
+
+    def record_for(self, desk: Desk, record_id: str, now: datetime) -> dict[str, Any] | None:
+        """The latest version of a record, as kept, for a desk of its site (None: unknown
+        here, or another site's); audited, the record named by a keyed hash of its id."""
+        with self._tx() as cur:
+            cur.execute(
+                "SELECT site_id, body FROM records WHERE record_id = ? "
+                "ORDER BY version DESC LIMIT 1",
+                (record_id,),
+            )
+            row = cur.fetchone()
+            found = row is not None and row[0] == desk.site_id
+            outcome = RECORD_ANSWERED if found else RECORD_WITHHELD if row else RECORD_UNKNOWN
+            self._audit(cur, desk, f"record:{record_id}", now, outcome, int(found))
+        return dict(json.loads(row[1])) if found else None
+
+    def record_origins(self, record_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """Where each record the hub holds was made: (site, desk) of its first version."""
+        origins: dict[str, tuple[str, str]] = {}
+        with self._tx() as cur:
+            for start in range(0, len(record_ids), 500):
+                chunk = record_ids[start : start + 500]
+                cur.execute(
+                    "SELECT record_id, site_id, desk_id FROM records WHERE version = 1 AND "
+                    f"record_id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+                origins.update((rid, (site, desk_id)) for rid, site, desk_id in cur.fetchall())
+        return origins
 
     def refuse_lookup(self, desk: Desk, person_key: str, now: datetime) -> None:
         """Keep the trace of a lookup refused for its rate."""

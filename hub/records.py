@@ -50,7 +50,9 @@ def check_body(body: Any, desk: Desk, today: date, *, demo: bool = False) -> Fie
         record = checked_record(body, today=today)
     except FieldError as error:
         return error
-    if record.desk_id != desk.desk_id:
+    # A later version may come from another desk of the record's site (a slip scanned there
+    # opened it for correction); where the record was made is checked against what the hub holds.
+    if record.desk_id != desk.desk_id and (record.version == 1 or record.site_id != desk.site_id):
         return FieldError("desk_id", "hub.other_desk", desk=desk.desk_id)
     if record.site_id != desk.site_id:
         return FieldError("site_id", "hub.other_site", desk=desk.desk_id, site=desk.site_id)
@@ -68,10 +70,19 @@ def refusal(error: FieldError) -> dict[str, Any]:
 
 
 def _own_records_only(desk: Desk, bodies: list[Any]) -> None:
-    """Another desk's records in the batch: a forged upload, refused whole."""
+    """Another desk's records in the batch: a forged upload, refused whole; but for the later
+    versions of a record of the desk's own site (corrected here, after a slip was scanned)."""
     if any(isinstance(b, dict) and isinstance(b.get("desk_id"), str)
-           and b["desk_id"] != desk.desk_id for b in bodies):  # fmt: skip
+           and b["desk_id"] != desk.desk_id
+           and (b.get("site_id") != desk.site_id or b.get("version") == 1)
+           for b in bodies):  # fmt: skip
         raise ApiError(403, "a desk uploads its own records only")
+
+
+def _made_elsewhere(origins: dict[str, tuple[str, str]], body: dict[str, Any]) -> bool:
+    """A version sent by another desk than the record's names a record the hub does not hold
+    as made by that desk at this site."""
+    return origins.get(str(body["record_id"])) != (body["site_id"], body["desk_id"])
 
 
 async def keep_records(
@@ -91,6 +102,16 @@ async def keep_records(
                      desk.desk_id, problem.code)  # fmt: skip
         else:
             good.append((index, body))
+    others = sorted({str(b["record_id"]) for _, b in good if b["desk_id"] != desk.desk_id})
+    if others:
+        origins = await run_in_threadpool(hub.db.record_origins, others)
+        for index, body in [(i, b) for i, b in good if b["desk_id"] != desk.desk_id]:
+            if _made_elsewhere(origins, body):
+                elsewhere = FieldError("record_id", "hub.record_elsewhere",
+                                       record_id=body["record_id"], site=desk.site_id)  # fmt: skip
+                results[index] = {"record_id": body["record_id"], "version": body["version"],
+                                  **refusal(elsewhere)}  # fmt: skip
+        good = [(i, b) for i, b in good if i not in results]
     stored = await run_in_threadpool(hub.db.ingest, desk, [b for _, b in good], now)
     for (index, _), result in zip(good, stored, strict=True):
         results[index] = result

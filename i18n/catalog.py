@@ -16,7 +16,8 @@ from babel.messages.pofile import read_po, write_po
 from i18n import DOMAIN, LOCALE_DIR
 
 ROOT = LOCALE_DIR.parent.parent
-SOURCES = ("i18n", "domain", "dbkit", "store", "scanner", "sync", "hub", "desk", "tui", "vaxdesk")
+SOURCES = ("i18n", "domain", "dbkit", "store", "scanner", "sync", "hub", "desk", "printing", "tui",
+           "vaxdesk")
 # N_ marks a message defined far from where it is shown; Nn_ a plural one (singular, plural).
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "Nn_": (1, 2)}
 TRANSLATED = ("vi",)

@@ -56,6 +56,7 @@ class ScanLoop:
         self.on_state = on_state
         self.today = today
         self.debouncer = debouncer or Debouncer()
+        self.changes: FrameChanges | None = FrameChanges()
 
     def run(self, stop: threading.Event) -> None:
         name, simulated = self.source.name, self.source.simulated
@@ -89,7 +90,10 @@ class ScanLoop:
         self.on_state(CameraState(name, simulated, running=False, failed_frames=failed))
 
     def handle(self, frame: np.ndarray, now: float) -> bool:
-        """Decode one frame and pass on each new code; True when it held any code."""
+        """Decode one frame and pass on each new code; True when it held any code. A frame
+        that shows what the last decoded one showed is not decoded again."""
+        if self.changes is not None and not self.changes.is_new(frame):
+            return False
         codes = self.decoder.decode(frame)
         for code in codes:
             if self.debouncer.is_new(code.data, now):
@@ -98,6 +102,34 @@ class ScanLoop:
 
     def parse(self, code: Code) -> Scan:
         return parse_code(code, today=self.today())
+
+
+class FrameChanges:
+    """Whether a frame shows something the last decoded frame did not: a held card, a still
+    desk, a replayed image are decoded once. Compared on a sparse grid of pixels (every 16th
+    of every 16th row: 80x45 of a 1280x720 frame) in blocks of 8x8 of them (128 px square): a
+    block whose mean absolute difference passes `threshold` is a change. A phone's QR entering
+    one block shows; a webcam's sensor noise (a few levels) does not."""
+
+    def __init__(self, step: int = 16, block: int = 8, threshold: float = 8.0) -> None:
+        self.step = step
+        self.block = block
+        self.threshold = threshold
+        self._last: np.ndarray | None = None
+
+    def is_new(self, frame: np.ndarray) -> bool:
+        import numpy as np
+
+        sample = frame[:: self.step, :: self.step].astype(np.int16)
+        last = self._last
+        if last is not None and last.shape == sample.shape:
+            rows, cols = (max(1, n // self.block) * self.block for n in sample.shape)
+            diff = np.abs(sample[:rows, :cols] - last[:rows, :cols])
+            blocks = diff.reshape(rows // self.block, self.block, cols // self.block, self.block)
+            if float(blocks.mean(axis=(1, 3)).max()) < self.threshold:
+                return False
+        self._last = sample
+        return True
 
 
 def parse_code(code: Code, *, today: date) -> Scan:

@@ -143,6 +143,21 @@ class Records(Outbox):
         self._enqueue(RECORD, record.record_id, record.version, body)
         return record
 
+    def keep_fetched(self, record: Record, fetched_by: str) -> Record:
+        """A version of a record made at another desk of the site, as the hub holds it: kept
+        here as it is (the hub has it: nothing queued) so that it can be corrected here, the
+        next version going up as usual. A version older than the one here changes nothing."""
+        with self._write():
+            if self._exists(record.record_id):
+                current = self._current(record.record_id)
+                if current.version >= record.version:
+                    return current
+            self.people.audit_in_tx(
+                fetched_by, "record.fetched", f"{record.record_id} v{record.version}"
+            )
+            self.db.table("records").insert(record_to_body(record))
+        return record
+
     def get(self, record_id: str) -> Record:
         return self._current(record_id)
 
@@ -228,6 +243,16 @@ class Records(Outbox):
 
     def count_versions(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+
+    def last_saved(self, desk_id: str = "") -> str | None:
+        """The id of the record this desk (any, for "") saved or corrected last; None before
+        its first: what `vaxdesk print --last` and the desk's Ctrl+P print."""
+        where, params = ("WHERE desk_id = ? ", [desk_id]) if desk_id else ("", [])
+        row = self.conn.execute(
+            f"SELECT record_id FROM records {where}ORDER BY recorded_at DESC, rowid DESC LIMIT 1",
+            params,
+        ).fetchone()
+        return str(row[0]) if row else None
 
 
 def _rules_apply(record: Record, current: Record | None) -> bool:

@@ -17,7 +17,7 @@ from tests.conftest import AN
 from vaxdesk.cli import main
 
 COMMANDS = ["aefi", "audit", "backup", "camera-check", "decode", "demo", "desk", "export", "hub",
-            "info", "list", "supervise", "sync", "user"]  # fmt: skip
+            "info", "list", "print", "supervise", "sync", "user"]  # fmt: skip
 SUBCOMMANDS = [["hub", "enrol"], ["hub", "supervisor"], ["hub", "revoke"], ["user", "add"],
                ["user", "list"], ["audit", "verify"], ["list", "import"], ["list", "export"],
                ["list", "counts"]]  # fmt: skip

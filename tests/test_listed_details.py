@@ -87,7 +87,8 @@ async def test_the_national_template_gets_them_from_the_hub(tmp_path: Path) -> N
 def test_a_state_body_without_details_hashes_as_before() -> None:
     plain = state_to_body(site_id=SITE, day=DAY, person_key="k", version=1,
                           state=SubjectState.ARRIVED, state_at="2026-11-23T10:00:00+07:00",
-                          walk_in=False, details={"priority_group": "", "workplace": ""})  # fmt: skip
+                          walk_in=False,
+                          details={"priority_group": "", "workplace": ""})  # fmt: skip
     assert "priority_group" not in plain
     with_group = {**plain, "priority_group": "1"}
     assert state_hash(plain) != state_hash(with_group)

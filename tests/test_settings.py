@@ -154,6 +154,12 @@ def test_every_environment_variable(tmp_path: Path) -> None:
         "VAXDESK_SUPERVISOR_TARGET",
         "VAXDESK_SUPERVISOR_REFRESH",
         "VAXDESK_SUPERVISOR_CA",
+        "VAXDESK_PRINT_SLIP",  # [desk] print_slip, and [printer] (issue 14: the slip)
+        "VAXDESK_PRINTER_KIND",
+        "VAXDESK_PRINTER_CUPS_QUEUE",
+        "VAXDESK_PRINTER_ESCPOS",
+        "VAXDESK_PRINTER_PAPER",
+        "VAXDESK_PRINTER_TIMEOUT",
     ]
     assert sorted(ENV_NAMES) == sorted(old_names + new_names)
     env = {
@@ -203,7 +209,8 @@ def test_environment_over_file_and_flags_over_environment(tmp_path: Path) -> Non
     [
         ("[desk]\ncolour = 'blue'", "unknown setting 'desk.colour'"),
         ("[hub]\nhub_url = 'x'", "unknown setting 'hub.hub_url'"),
-        ("[printer]\nname = 'x'", r"unknown section \[printer\]"),
+        ("[printer]\nname = 'x'", "unknown setting 'printer.name'"),
+        ("[scanner]\nname = 'x'", r"unknown section \[scanner\]"),
         ("desk = 'x'", "'desk' must be a section"),
         ("[hub_server]\nport = '8470'", "'hub_server.port' must be a whole number"),
         ("[hub_server]\nport = true", "'hub_server.port' must be a whole number"),

@@ -7,8 +7,8 @@ the sync service, which uploads from start to exit whatever screen shows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from time import monotonic
 
@@ -22,18 +22,19 @@ from desk.people import Attendance, Due, lock, log_out, sees_records
 from domain.clock import DEFAULT_TIMEZONE, SiteClock
 from domain.record import Session
 from i18n import N_, _, format_number, set_language
+from printing.config import PrinterConfig
 from scanner.loop import CameraState
 from scanner.sources import FrameSource, check_spec, open_source, video_devices
 from store import Store, open_store
 from store.people import User
 from sync.worker import HubConfig, SyncState, SyncWorker
+from tui.keygate import PATIENCE, KeyGate
 from tui.screens.confirm import ConfirmModal
 from tui.screens.entry import EntryScreen
 from tui.screens.login import LockScreen, LoginScreen, NoRecordsScreen
 from tui.screens.session import SessionScreen
 from tui.services import HistoryArrived, SyncService, SyncStateChanged
 from tui.texts import role_name
-from tui.keygate import PATIENCE, KeyGate
 from tui.widgets.form import ScanInput
 from tui.widgets.scanner import ScannerPanel, heartbeat_camera
 
@@ -61,8 +62,12 @@ class VaxdeskApp(App[None]):
         hub: HubConfig | None = None,
         software_version: str = "",
         attendance: Attendance | None = None,
+        printer: PrinterConfig | None = None,
+        auto_print: bool = False,
     ) -> None:
         super().__init__()
+        self.printer = printer or PrinterConfig()  # the citizen's slip (tui.slip_printing)
+        self.auto_print = auto_print
         self.sub_title = _(self.SUB_TITLE)
         self.desk = desk
         self.attendance = attendance or Attendance()
@@ -287,13 +292,16 @@ def make_app(
     demo: bool = False,
     webcams: Callable[[], list[str]] = video_devices,
     language: str | None = None,
+    printer: PrinterConfig | None = None,
+    auto_print: bool = False,
 ) -> VaxdeskApp:
     """The desk on a SQLite file. `camera`: none, auto (the first of `webcams`, else none),
     a device, a folder or a video, or (with `demo`, `vaxdesk demo` only) the demo's generated
     citizens; `demo` marks every record made as the demo's. `frame_source` instead hands over
     frames directly (tests, benchmarks); `clock` replaces the site's clock (tests).
     `language` (vi, en; UnknownLanguage otherwise), when given, is the one the desk speaks
-    from now on; else the language already chosen stays."""
+    from now on; else the language already chosen stays. `printer`: where slips print (none
+    by default); `auto_print`: after every save, not only on Ctrl+P."""
     if language is not None:
         set_language(language)
     check_spec(camera, demo=demo)  # CameraError: generated citizens at a real desk
@@ -317,4 +325,6 @@ def make_app(
         hub=hub,
         software_version=software_version,
         attendance=Attendance(idle_lock_seconds=idle_lock_seconds),
+        printer=printer,
+        auto_print=auto_print,
     )

@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 
 from textual import events
 
-
 PATIENCE = 0.5  # seconds: an Enter nobody judged lets the keys go on after this
 
 

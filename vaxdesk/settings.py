@@ -1,9 +1,10 @@
 """Typed settings in sections, layered: defaults < TOML file < environment < flags.
 
 The TOML file ($XDG_CONFIG_HOME/vaxdesk/config.toml, `--config` or `VAXDESK_CONFIG`) has
-four sections: `[desk]` (this desk), `[hub]` (the desk's link to its hub), `[hub_server]`
-(`vaxdesk hub`, the server) and `[supervisor]` (`vaxdesk supervise`). The flat files desks in
-the field still have (`db = …`, `hub_url = …` at the top level) read as the desk and hub keys.
+five sections: `[desk]` (this desk), `[hub]` (the desk's link to its hub), `[hub_server]`
+(`vaxdesk hub`, the server), `[supervisor]` (`vaxdesk supervise`) and `[printer]` (slips).
+The flat files desks in the field still have (`db = …`, `hub_url = …` at the top level) read
+as the desk and hub keys.
 An environment variable is `VAXDESK_` + the key for `[desk]` (`VAXDESK_DB`), else `VAXDESK_` +
 section + key (`VAXDESK_HUB_URL`, `VAXDESK_HUB_SERVER_PORT`, `VAXDESK_SUPERVISOR_TOKEN`).
 
@@ -25,6 +26,7 @@ from typing import Any
 from platformdirs import user_config_path, user_data_path
 
 from i18n import DEFAULT_LANGUAGE, N_, UnknownLanguage, _, parse_language
+from printing.config import PrinterConfig, setting_problem
 
 ENV_PREFIX = "VAXDESK_"
 LANGUAGE_ENV = "VAXDESK_LANG"  # the language: `language = "vi"` at the top of the file, --lang
@@ -71,6 +73,7 @@ class DeskSettings:
     camera_size: str = "1280x720"
     decoder: str = "zxing"  # or zbar
     site_timezone: str = SITE_TIMEZONE
+    print_slip: str = "key"  # the citizen's slip: on Ctrl+P (key), or after every save (auto)
 
     def camera_dimensions(self) -> tuple[int, int]:
         width, _x, height = self.camera_size.partition("x")
@@ -116,12 +119,27 @@ class SupervisorSettings:
 
 
 @dataclass(frozen=True)
+class PrinterSettings:
+    """`[printer]`: where the desk prints the citizen's slip (README, "Printing a slip")."""
+
+    kind: str = "none"  # none, cups (the PDF through lp), escpos (a receipt printer)
+    cups_queue: str = ""  # empty: the system's default printer
+    escpos: str = ""  # usb:04b8:0202 (vendor:product), /dev/usb/lp0, or host:9100
+    paper: str = "a6"  # a6, 80mm, 58mm
+    timeout: float = 20.0  # seconds
+
+    def config(self) -> PrinterConfig:
+        return PrinterConfig(self.kind, self.cups_queue, self.escpos, self.paper, self.timeout)
+
+
+@dataclass(frozen=True)
 class Settings:
     language: str = DEFAULT_LANGUAGE  # `language = "vi"` at the top of the file, not in a section
     desk: DeskSettings = field(default_factory=DeskSettings)
     hub: HubLink = field(default_factory=HubLink)
     hub_server: HubServerSettings = field(default_factory=HubServerSettings)
     supervisor: SupervisorSettings = field(default_factory=SupervisorSettings)
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
 
 
 SECTIONS: dict[str, type] = {
@@ -129,6 +147,7 @@ SECTIONS: dict[str, type] = {
     "hub": HubLink,
     "hub_server": HubServerSettings,
     "supervisor": SupervisorSettings,
+    "printer": PrinterSettings,
 }
 
 _TYPES = {
@@ -245,6 +264,8 @@ def _put(changes: Changes, section: str, key: str, value: Any, name: str, origin
         _check_timezone(value, _where(origin, name))
     if (section, key) in URL_KEYS:
         value = _check_url(section, key, value, _where(origin, name))
+    if problem := setting_problem(section, key, value):
+        raise SettingsError(f"{_where(origin, name)}: {problem}")
     changes.setdefault(section, {})[key] = value
 
 

@@ -20,7 +20,7 @@ from domain.identity import Identity
 from domain.messages import describe
 from domain.record import Mode, Record, Session, Source
 from domain.roles import Action
-from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, parse_typed
+from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, SlipScan, parse_typed
 from i18n import N_, _
 from scanner.sources import FrameSource
 from sync.worker import SyncState
@@ -30,6 +30,8 @@ from tui.screens.session import SessionScreen
 from tui.screens.subjects import SubjectsScreen
 from tui.screens.today import TodayScreen
 from tui.services import HistoryArrived, SyncStateChanged
+from tui.slip_printing import after_save_slip, print_last_slip
+from tui.slip_scan import open_slip
 from tui.texts import (
     describe_arrival,
     describe_certificate,
@@ -66,6 +68,7 @@ class EntryScreen(Screen[None]):
         Binding("f6", "observation", N_("Observation"), show=False),
         # The key bar is full at 80 columns: the arrival line says F7.
         Binding("f7", "subjects", N_("Subject list"), show=False),
+        Binding("ctrl+p", "print_slip", N_("Print slip"), show=False),  # the README says it
     ]
 
     def __init__(
@@ -288,6 +291,8 @@ class EntryScreen(Screen[None]):
             self.say(_("Scan waiting: {scan} (after this record)").format(scan=describe_scan(scan)))
         elif isinstance(outcome, Skipped):
             self.say(_("Scan: {reason}").format(reason=describe(outcome.reason)))
+        elif isinstance(outcome, SlipScan):
+            open_slip(self, outcome)
         else:
             self._filled(outcome)
 
@@ -326,6 +331,7 @@ class EntryScreen(Screen[None]):
         else:
             done = describe_saved(result)
         self.say(done)
+        after_save_slip(self, result)
         self.clear_form()
         self.refresh_status()
         self.take_queued_scan(done)
@@ -384,6 +390,9 @@ class EntryScreen(Screen[None]):
 
     def action_observation(self) -> None:
         self.app.push_screen(ObservationScreen(self.query_one(ObservationLine).queue))
+
+    def action_print_slip(self) -> None:
+        print_last_slip(self)
 
     def action_subjects(self) -> None:
         self.app.push_screen(SubjectsScreen(self.entry.desk), lambda _done: self.refresh_status())

@@ -35,6 +35,7 @@ COMMANDS = {
     "decode": "vaxdesk.cli.diagnose:decode",
     "camera-check": "vaxdesk.cli.diagnose:camera_check",
     "aefi": "vaxdesk.cli.aefi:aefi",
+    "print": "vaxdesk.cli.print:print_slip",
 }
 
 

@@ -55,6 +55,8 @@ def run_desk(settings: Settings, *, demo: bool = False) -> None:
             hub=HubConfig(link.url, link.token, link.ca) if link.url else None,
             software_version=__version__,
             demo=demo,
+            printer=settings.printer.config(),
+            auto_print=desk.print_slip == "auto",
         )
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
