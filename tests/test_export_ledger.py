@@ -194,3 +194,32 @@ def test_the_fhir_export_is_in_the_ledger_too(hub_db: HubDB, tmp_path: Path) -> 
     assert unsent(hub_db, "fhir", SITE_X, *AUGUST) == {("r1", 2)}
     assert len(fhir(tmp_path / "new.ndjson", "--only-new")) == 1
     assert unsent(hub_db, "fhir", SITE_X, *AUGUST) == set()
+
+
+async def test_a_heartbeat_brings_only_that_desks_refusals(
+    hub: HubServer, hub_db: HubDB, tmp_path: Path, clock: FakeClock
+) -> None:
+    from sync.worker import HubClient
+
+    one, two = enrol(hub_db, "desk-1"), enrol(hub_db, "desk-2")
+    await drain(desk_store(tmp_path, "desk-1", 2, seed=5, clock=clock), hub.url, one)
+    await drain(desk_store(tmp_path, "desk-2", 1, seed=6, clock=clock), hub.url, two)
+    day = clock().date()
+    done = export_site(hub_db, SITE, day, day, tmp_path / "day.xlsx")
+    everyone = {n: bodies[0] for n, bodies in rows_of(hub_db, done.export_id).items()}
+    result = refuse_rows(tmp_path / "day.xlsx", tmp_path / "result.xlsx",
+                         dict.fromkeys(everyone, REASON))  # fmt: skip
+    import_results(hub_db, result, clock())
+    by_desk: dict[str, set[str]] = {}
+    for body in everyone.values():
+        by_desk.setdefault(str(body["desk_id"]), set()).add(str(body["record_id"]))
+    for token, desk_id in ((one, "desk-1"), (two, "desk-2")):
+        client = HubClient(hub.url, token)
+        try:
+            reply = await client.heartbeat({"backlog": 0})
+        finally:
+            await client.close()
+        listed = reply["platform_refusals"]
+        assert {r["record_id"] for r in listed} == by_desk[desk_id]
+        assert all(r["version"] == 1 and r["reason"] == REASON for r in listed)
+        assert set(listed[0]) == {"record_id", "version", "reason"}  # nothing of the person
