@@ -122,7 +122,7 @@ def _check_text(name: str, value: str, required: bool) -> None:
     limit = 80 if name in ("vaccinator", "entered_by") else 200
     if len(value) > limit:
         raise FieldError(name, "wire.too_long", limit=limit)
-    if has_control_characters(value):
+    if not value.isprintable() and has_control_characters(value):
         raise FieldError(name, "wire.characters")
 
 
