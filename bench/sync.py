@@ -38,19 +38,19 @@ import httpx
 HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE))
 
-from domain.record import (  # noqa: E402
+from domain.record import (
     EntryContext,
     Mode,
     build_record,
     build_session,
     identity_to_form,
 )
-from domain.wire import DESK_TIME_HEADER, HEALTH_PATH, ITEMS_PATH  # noqa: E402
-from hub.db import HubDB  # noqa: E402
-from scanner.synthetic import people  # noqa: E402
-from store import open_store  # noqa: E402
-from sync.worker import HubClient, SyncState, SyncWorker  # noqa: E402
-from vaxdesk.testing.hub import SITE, HubServer, enrol, free_port  # noqa: E402
+from domain.wire import DESK_TIME_HEADER, HEALTH_PATH, ITEMS_PATH
+from hub.db import HubDB
+from scanner.synthetic import people
+from store import open_store
+from sync.worker import HubClient, SyncState, SyncWorker
+from vaxdesk.testing.hub import SITE, HubServer, enrol, free_port
 
 # The hub as `vaxdesk hub serve` runs it, from the checkout given: its app under uvicorn.
 SERVE = """

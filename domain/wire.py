@@ -307,8 +307,7 @@ def aefi_to_body(event: AefiEvent) -> dict[str, Any]:
 # stable key (site, day, person key), the version a counter of the subject's changes.
 STATE_FIELDS: tuple[str, ...] = ("state_key", "version", "site_id", "day", "person_key",
                                  "state", "state_at", "walk_in")  # fmt: skip
-# What the list says of a person that the national template asks for and a record does not
-# hold; sent only once the person is vaccinated, each only when the list gives it.
+# The list's details the national template asks for: sent once vaccinated, each when given.
 STATE_DETAILS: tuple[str, ...] = ("priority_group", "workplace", "insurance_number")
 
 
