@@ -82,6 +82,11 @@ class Entry:
         self.arrival: arrival.Arrival | None = None  # the last ID typed, on today's list
 
     @property
+    def busy(self) -> bool:
+        """A correction or a certificate import is on the form."""
+        return self.editing is not None or self.certificate is not None
+
+    @property
     def session(self) -> Session:
         if self.desk.session is None:
             raise LookupError("no session is open")
@@ -357,11 +362,10 @@ class Entry:
         if isinstance(scan, Rejected):
             return scan
         if isinstance(scan, SlipScan):
-            busy = self.editing is not None or self.certificate is not None
-            return slip_lookup.receive(scan, form, busy)
+            return slip_lookup.receive(scan, form, self.busy)
         if (seen := already_here(scan, form, self.queue, self._saved_recently)) is not None:
             return Skipped(scan, seen)
-        if self.editing is not None or self.certificate is not None or form_in_use(form):
+        if self.busy or form_in_use(form):
             self.queue.add(scan)
             return Queued(scan)
         return Filled(scan, self.fill(scan, form))

@@ -30,10 +30,6 @@ def hub_client(screen: EntryScreen) -> HubClient | None:
     return None
 
 
-def busy(screen: EntryScreen) -> bool:
-    return screen.editing is not None or screen.certificate is not None
-
-
 def hub_known_down(screen: EntryScreen) -> bool:
     """The sync worker found the hub out of reach: no point in waiting for it now."""
     state = getattr(screen.app, "sync_state", None)
@@ -63,7 +59,7 @@ async def ask_hub(
         outcome: SlipOutcome = slip_lookup.without_hub(here, hub_configured=True)
     else:
         outcome = slip_lookup.from_hub(screen.entry.desk, record_id, body, here)
-    show(screen, slip_lookup.settled(outcome, screen.values, busy(screen)))
+    show(screen, slip_lookup.settled(outcome, screen.values, screen.entry.busy))
 
 
 def show(screen: EntryScreen, outcome: SlipOutcome) -> None:

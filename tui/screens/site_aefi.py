@@ -3,19 +3,15 @@ time and the person masked; counts by desk and severity above. From the site scr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
 
 from domain.aefi import Outcome, Severity, symptom_list
 from i18n import N_, _, format_number, format_time
-from sync.supervision import AefiRow, SupervisorClient, aefi_by_desk, aefi_rows
-from sync.worker import HubRefused, HubUnavailable
-from tui.widgets.keybar import KeyBar
+from sync.supervision import AefiRow, aefi_by_desk, aefi_rows
+from tui.screens.site_list import SiteListScreen
 
 COLUMNS = (N_("Began"), N_("Reported"), N_("Desk"), N_("Person"), N_("Severity"),
            N_("Outcome"), N_("Symptoms"), N_("Referred to"))  # fmt: skip
@@ -55,52 +51,13 @@ def row_cells(row: AefiRow) -> list[Any]:
             symptoms_text(row), row.referral]  # fmt: skip
 
 
-class SiteAefiScreen(Screen[None]):
-    BINDINGS = [
-        Binding("r", "refresh_now", N_("Refresh")),
-        Binding("escape", "back", N_("Back")),
-    ]
+class SiteAefiScreen(SiteListScreen):
+    TITLE_TEXT = N_("Adverse events reported today")
+    COLUMNS = COLUMNS
+    ID_PREFIX, ROWS_ID = "aefi", "aefi-events"
 
-    def __init__(
-        self, client: SupervisorClient, stats: dict[str, Any] | None, refresh_seconds: float = 5
-    ) -> None:
-        super().__init__()
-        self.client = client
-        self.stats = stats
-        self.refresh_seconds = refresh_seconds
+    def counts(self) -> str:
+        return counts_line(self.stats)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(_("Adverse events reported today"), id="aefi-title")
-        yield Static(id="aefi-counts")
-        yield DataTable(cursor_type="row", id="aefi-events")
-        yield Static(id="aefi-state")
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label in COLUMNS:
-            table.add_column(_(label))
-        table.focus()
-        self.show()
-        self.set_interval(self.refresh_seconds, self.action_refresh_now)
-
-    def show(self) -> None:
-        self.query_one("#aefi-counts", Static).update(counts_line(self.stats))
-        table = self.query_one(DataTable)
-        table.clear()
-        for row in aefi_rows(self.stats):
-            table.add_row(*row_cells(row))
-
-    async def action_refresh_now(self) -> None:
-        try:
-            self.stats = await self.client.stats()
-        except (HubUnavailable, HubRefused) as error:
-            self.query_one("#aefi-state", Static).update(
-                Text(_("hub unreachable: {error}").format(error=error), style="bold red"))
-            return
-        self.query_one("#aefi-state", Static).update("")
-        self.show()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+    def rows(self) -> Iterable[list[Any]]:
+        return (row_cells(row) for row in aefi_rows(self.stats))
