@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import events
 from textual.pilot import Pilot
 
 from tests.conftest import SESSION_FORM, FakeClock, desk_app
 from tests.test_tui_desk import SIZE, entry, log_in, open_session, rows, type_text
+from tests.test_tui_typing import keys_at_once
 from tui.app import VaxdeskApp
 from tui.screens.confirm import ConfirmModal
 from tui.screens.entry import EntryScreen
@@ -20,14 +20,7 @@ from tui.screens.today import TodayScreen
 
 async def burst(pilot: Pilot, text: str) -> None:
     """Keys posted without a pause, then Enter: how a wedge scanner, or a paste, arrives."""
-    driver = pilot.app._driver
-    assert driver is not None
-    for character in text:
-        key = "space" if character == " " else character
-        driver.send_message(events.Key(key, character))
-    driver.send_message(events.Key("enter", "\r"))
-    for _ in range(5):
-        await pilot.pause()
+    await keys_at_once(pilot, *("space" if c == " " else c for c in text), "enter")
 
 
 async def test_a_name_in_one_burst_stays_in_the_vaccinator_field(

@@ -60,8 +60,11 @@ class ScanInput(Input):
             self._enter_at = event.time  # when it was pressed, not when we got to it
         await super()._on_key(event)
 
+    def _form(self) -> Form | None:
+        return next((a for a in self.ancestors if isinstance(a, Form)), None)
+
     def _is_code(self, text: str) -> bool:
-        form = next((a for a in self.ancestors if isinstance(a, Form)), None)
+        form = self._form()
         return form.is_code(text) if form is not None else False
 
     async def action_submit(self) -> None:
@@ -74,7 +77,7 @@ class ScanInput(Input):
             self.post_message(self.Judged())
             return
         await super().action_submit()
-        if next((a for a in self.ancestors if isinstance(a, Form)), None) is None:
+        if self._form() is None:
             self.post_message(self.Judged())  # no form to judge it
 
 
