@@ -18,6 +18,8 @@ line, the hub's ingest and the desk refuse the same things (FieldError, codes of
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -255,6 +257,33 @@ def site_stock(
         held["desks"].add(desk)
     return [LotStock(vaccine, number, **{**held, "desks": tuple(sorted(held["desks"]))})
             for (vaccine, number), held in sorted(lots.items())]  # fmt: skip
+
+
+def parse_expiry(text: str, field: str = "expires_on") -> date:
+    """An expiry as printed on a vial or a delivery note: 31/03/2027, 31032027, 310327 (a
+    two-digit year is this century's: an expiry is ahead), or 03/2027 (the month's last day,
+    as GS1 writes a day 00)."""
+    parts = [p for p in re.split(r"[/.\-\s]+", text.strip()) if p]
+    if not parts or not all(p.isascii() and p.isdigit() for p in parts):
+        raise FieldError(field, "stock.expiry", text=text.strip()[:20])
+    if len(parts) == 1 and len(parts[0]) in (6, 8):
+        digits = parts[0]
+        parts = [digits[:2], digits[2:4], digits[4:]]
+    if len(parts) == 2:
+        month, year = int(parts[0]), _century(parts[1])
+        if not 1 <= month <= 12:
+            raise FieldError(field, "stock.expiry", text=text.strip()[:20])
+        return date(year, month, calendar.monthrange(year, month)[1])
+    if len(parts) != 3 or len(parts[2]) not in (2, 4):
+        raise FieldError(field, "stock.expiry", text=text.strip()[:20])
+    try:
+        return date(_century(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        raise FieldError(field, "stock.expiry", text=text.strip()[:20]) from None
+
+
+def _century(year: str) -> int:
+    return 2000 + int(year) if len(year) <= 2 else int(year)
 
 
 def find_lot(holdings: Iterable[LotStock], vaccine: str, lot: str) -> LotStock | None:

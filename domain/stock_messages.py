@@ -17,8 +17,10 @@ STOCK_MESSAGES: dict[str, str] = {
     "stock.over_allocated": N_(
         "lot {lot}: vials left to allocate at this site: {count}"
     ),
+    "stock.unknown_desk": N_("no desk {desk} enrolled at site {site}"),
     "stock.nothing": N_("give the vials opened or the doses wasted"),
     "stock.expired": N_("lot {lot} expired on {date}: it cannot be used"),
     "stock.unknown_lot": N_("no lot {lot} of {vaccine} is allocated to this desk"),
+    "stock.expiry": N_("'{text}' is not an expiry: type e.g. 31/03/2027 or 03/2027"),
     "stock.not_a_number": N_("'{text}' is not a number"),
 }

@@ -14,8 +14,10 @@ from starlette.routing import Route
 from domain.errors import DeskError, FieldError
 from domain.messages import describe
 from domain.wire import API, DOSES_PATH, HEALTH_PATH, HEARTBEAT_PATH
+from domain.wire_stock import desk_lots_body, settings_body
 from hub.context import ApiError, HubContext, guarded
 from hub.export_ledger import refused_versions
+from hub.stock_db import desk_stock
 from hub.storage import Storage
 
 # A heartbeat's fields: (kind, at most this long); each may be left out.
@@ -69,9 +71,11 @@ def routes(hub: HubContext) -> list[Route]:
         skew = hub.skew(request, now)
         await run_in_threadpool(hub.db.heartbeat, desk, beat, now, skew["clock_skew_seconds"])
         refusals = await run_in_threadpool(desk_refusals, hub.db, desk.desk_id)
+        lots, thresholds = await run_in_threadpool(desk_stock, hub.db, desk)
         return JSONResponse({"server_time": now.isoformat(), **skew,
                              "site_timezone": hub.site_timezone,
-                             "platform_refusals": refusals})  # fmt: skip
+                             "platform_refusals": refusals, "stock_lots": desk_lots_body(lots),
+                             "stock_settings": settings_body(thresholds)})  # fmt: skip
 
     async def doses(request: Request) -> Response:
         desk = await hub.authorised(request)

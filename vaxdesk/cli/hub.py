@@ -76,7 +76,8 @@ def _hub_db(url: str) -> Iterator[HubDB]:
 
 @group(
     cls=LazyGroup,
-    lazy_subcommands={"results": "vaxdesk.cli.hub_results:results"},
+    lazy_subcommands={"results": "vaxdesk.cli.hub_results:results",
+                      "stock": "vaxdesk.cli.hub_stock:stock"},
     invoke_without_command=True,
     help=N_("Run the hub that desks upload to (default: SQLite, loopback, port 8470)."),
 )
