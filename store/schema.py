@@ -259,6 +259,48 @@ CREATE TABLE platform_refusals (
 """,
 )
 
+# Vaccine stock (issue 16): the lots the hub allocated to this desk and the site's thresholds,
+# as its heartbeat reply last listed them (replaced whole); this desk's movements (vials
+# opened, doses wasted), append-only, each queued for the hub (kind "stock_usage").
+MIGRATIONS.sql(
+    "0012_stock",
+    """
+CREATE TABLE stock_lots (
+    vaccine TEXT NOT NULL,
+    lot TEXT NOT NULL,
+    expires_on TEXT NOT NULL,
+    doses_per_vial INTEGER NOT NULL,
+    allocated_vials INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (vaccine, lot)
+);
+CREATE TABLE stock_thresholds (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    near_expiry_days INTEGER NOT NULL,
+    near_empty_doses INTEGER NOT NULL
+);
+CREATE TABLE stock_usage (
+    usage_id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL,
+    desk_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    vaccine TEXT NOT NULL,
+    lot TEXT NOT NULL,
+    vials_opened INTEGER NOT NULL,
+    doses_wasted INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    entered_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX stock_usage_lot ON stock_usage (vaccine, lot);
+CREATE TRIGGER stock_usage_no_update BEFORE UPDATE ON stock_usage
+BEGIN SELECT RAISE(ABORT, 'stock movements are append-only: record another'); END;
+CREATE TRIGGER stock_usage_no_delete BEFORE DELETE ON stock_usage
+BEGIN SELECT RAISE(ABORT, 'stock movements are never deleted'); END;
+""",
+)
+
 SCHEMA_VERSION = len(MIGRATIONS.names)
 
 

@@ -38,7 +38,7 @@ from domain.wire import (
     refusal_problem,
 )
 from store import Store, StoreError, open_store
-from store.refusals import keep_refusals
+from store.hub_reply import keep_reply
 from sync.errors import HubRefused, HubUnavailable, link_failure
 
 if TYPE_CHECKING:
@@ -297,11 +297,10 @@ class SyncWorker:
                 "audit_head": audit_head,
             }
         )
-        if "platform_refusals" in reply:  # a hub before issue 14 says nothing of them
-            try:
-                await self._db(keep_refusals, store, reply["platform_refusals"])
-            except StoreError as error:  # a busy file: the next heartbeat brings them again
-                log.warning("platform refusals not kept: %s", error.code)
+        try:  # the platform's refusals, the desk's lots (store.hub_reply)
+            await self._db(keep_reply, store, reply)
+        except StoreError as error:  # a busy file: the next heartbeat brings them again
+            log.warning("the hub's reply not kept: %s", error.code)
         zone = str(reply.get("site_timezone") or self._state.site_timezone)
         self._state = replace(
             self._state, clock_flagged=bool(reply.get("clock_flagged")), site_timezone=zone

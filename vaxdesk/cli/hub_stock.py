@@ -91,7 +91,8 @@ def _lot_options(command: F) -> F:
 @option("--vials", type=INTEGER, required=True, help=N_("Vials received."))
 @option("--doses-per-vial", type=INTEGER, required=True, help=N_("Doses in one vial."))
 @option("--expires", required=True, metavar="DD/MM/YYYY", help=N_("The lot's expiry."))
-@option("--from", "received_from", required=True, help=N_("Received from (e.g. CDC Gia Lai)."))
+@option("--from", "received_from", required=True,
+        help=N_("Who sent them (e.g. the province's disease control centre)."))
 @option("--on", "received_on", metavar="DD/MM/YYYY", help=N_("Day received. Default: today."))
 @click.pass_obj
 def receive(hub_db: str, site_id: str, vaccine: str, lot: str, vials: int, doses_per_vial: int,
