@@ -147,3 +147,37 @@ def checked_settings(body: Any) -> StockSettings | None:
     except FieldError:
         return None
     return StockSettings(near_expiry_days=days, near_empty_doses=doses)
+
+
+# -- a site's lots, in its supervisor's figures ----------------------------------------------
+
+LOT_FIGURES = ("received_vials", "allocated_vials", "opened_vials", "given_doses",
+               "wasted_doses")  # fmt: skip
+
+
+def site_lots_body(holdings: list[LotStock]) -> list[dict[str, Any]]:
+    """Each lot of the site, as its supervisor's screen reads it (the verdicts are worked out
+    there, on the site's day and thresholds)."""
+    return [{"vaccine": h.vaccine, "lot": h.lot,
+             "expires_on": h.expires_on.isoformat() if h.expires_on else "",
+             "doses_per_vial": h.doses_per_vial,
+             **{name: getattr(h, name) for name in LOT_FIGURES}}
+            for h in holdings[:LOTS_TO_DESK]]  # fmt: skip
+
+
+def checked_site_lots(rows: Any) -> list[LotStock]:
+    """The well-formed lots of a site's figures (the others left out)."""
+    if not isinstance(rows, list):
+        return []
+    found = []
+    for row in rows[:LOTS_TO_DESK]:
+        try:
+            expires = date.fromisoformat(row["expires_on"]) if row["expires_on"] else None
+            counts = {name: row[name] for name in LOT_FIGURES}
+            if not all(type(v) is int for v in counts.values()):
+                continue
+            found.append(LotStock(str(row["vaccine"]), str(row["lot"]), expires,
+                                  int(row["doses_per_vial"]), **counts))  # fmt: skip
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from uuid6 import uuid7
@@ -66,28 +67,58 @@ def _usage(cur: Cursor, site_id: str) -> list[Usage]:
     return [body_to_usage(json.loads(body)) for (body,) in cur.fetchall()]
 
 
-def doses_given(cur: Cursor, site_id: str) -> dict[tuple[str, str, str], int]:
-    """(vaccine, lot, desk) -> doses given at the site: the current version of each record,
-    when it is active and gives a dose."""
+def tracked_since(receipts: Sequence[Receipt]) -> str | None:
+    """The moment from which the site's doses count against its stock: the day before its
+    first receipt (UTC, as records' `received_at`); None when it has received nothing."""
+    if not receipts:
+        return None
+    first = min(r.received_on for r in receipts) - timedelta(days=1)
+    return datetime.combine(first, time(), tzinfo=UTC).isoformat(timespec="milliseconds")
+
+
+def doses_given(cur: Cursor, site_id: str, since: str | None) -> dict[tuple[str, str, str], int]:
+    """(vaccine, lot, desk) -> doses given at the site: the current version of each record
+    uploaded since `since` (None: nothing is counted), when it is active and gives a dose. The
+    records of the time before the site kept stock are never read (the window is on the
+    records' upload index)."""
+    if since is None:
+        return {}
     lot = "(r.body::json ->> 'lot')" if cur.postgres else "json_extract(r.body, '$.lot')"
     cur.execute(
         f"SELECT r.vaccine, {lot}, r.desk_id, COUNT(*) FROM records r WHERE r.site_id = ? AND "
-        f"{active_dose('r')} AND {current_version('r')} GROUP BY r.vaccine, {lot}, r.desk_id",
-        (site_id,),
+        f"r.received_at >= ? AND {active_dose('r')} AND {current_version('r')} "
+        f"GROUP BY r.vaccine, {lot}, r.desk_id",
+        (site_id, since),
     )
     return {(str(vaccine), str(number or ""), str(desk)): int(count)
             for vaccine, number, desk, count in cur.fetchall()}  # fmt: skip
 
 
-def _holdings(cur: Cursor, site_id: str, desk_id: str | None = None) -> list[LotStock]:
-    return site_stock(_receipts(cur, site_id), _allocations(cur, site_id), _usage(cur, site_id),
-                      doses_given(cur, site_id), desk_id=desk_id)  # fmt: skip
+@dataclass(frozen=True)
+class Snapshot:
+    """What the site's stock is made of, read in one transaction."""
+
+    receipts: list[Receipt]
+    allocations: list[Allocation]
+    usage: list[Usage]
+    given: dict[tuple[str, str, str], int]
+    settings: StockSettings
+
+    def holdings(self, desk_id: str | None = None) -> list[LotStock]:
+        return site_stock(self.receipts, self.allocations, self.usage, self.given,
+                          desk_id=desk_id)  # fmt: skip
+
+
+def snapshot(db: Storage, site_id: str) -> Snapshot:
+    with db._tx() as cur:
+        got = _receipts(cur, site_id)
+        return Snapshot(got, _allocations(cur, site_id), _usage(cur, site_id),
+                        doses_given(cur, site_id, tracked_since(got)), _settings(cur, site_id))
 
 
 def holdings(db: Storage, site_id: str, desk_id: str | None = None) -> list[LotStock]:
     """Every lot of the site (or what one desk of it holds), by vaccine and lot."""
-    with db._tx() as cur:
-        return _holdings(cur, site_id, desk_id)
+    return snapshot(db, site_id).holdings(desk_id)
 
 
 def receipts(db: Storage, site_id: str) -> list[Receipt]:

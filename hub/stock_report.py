@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from domain.stock import Allocation, LotStock, Receipt, StockSettings, site_stock
+from domain.stock import Allocation, LotStock, Receipt, StockSettings
 from hub import stock_db
 from hub.storage import Storage
 from i18n import N_, _, format_date
@@ -79,13 +79,10 @@ def write_report(db: Storage, site_id: str, out: Path, today: date) -> StockRepo
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    settings = stock_db.stock_settings(db, site_id)
-    lots = stock_db.holdings(db, site_id)
-    receipts = stock_db.receipts(db, site_id)
-    allocations = stock_db.allocations(db, site_id)
+    stock = stock_db.snapshot(db, site_id)
+    settings, receipts, allocations = stock.settings, stock.receipts, stock.allocations
+    lots = stock.holdings()
     desks = sorted({desk for lot in lots for desk in lot.desks})
-    with db._tx() as cur:
-        usage, given = stock_db._usage(cur, site_id), stock_db.doses_given(cur, site_id)
     book = Workbook(write_only=True)
 
     def sheet(name: str, columns: tuple[str, ...], rows: list[list[Any]]) -> None:
@@ -108,7 +105,7 @@ def write_report(db: Storage, site_id: str, out: Path, today: date) -> StockRepo
     sheet(N_("Lots"), LOT_COLUMNS, [lot_row(lot, today, settings) for lot in lots])
     per_desk = []
     for desk in desks:
-        for held in site_stock(receipts, allocations, usage, given, desk_id=desk):
+        for held in stock.holdings(desk):
             if held.received_vials or held.used_doses or held.opened_vials:
                 per_desk.append(desk_row(desk, held, today, settings))
     sheet(N_("Desks"), DESK_COLUMNS, per_desk)

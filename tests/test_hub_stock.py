@@ -224,3 +224,38 @@ class _opened:
 
     def __exit__(self, *exc: object) -> None:
         self.db.close()
+
+
+async def test_the_supervisor_sees_the_lots_that_need_care(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A lot near expiry and one near empty stand out on the supervisor's screen, on the
+    site's day and thresholds; a lot in good order does not."""
+    from textual.widgets import Static
+
+    from hub.tokens import issue_supervisor_token
+    from tui.screens.site import stock_line
+    from tui.supervise import make_supervisor_app
+    from vaxdesk.testing.desk import until
+
+    db = HubDB(f"sqlite:///{tmp_path / 'hub.db'}")
+    server = HubServer(db, clock=lambda: clock().astimezone(UTC)).start()
+    try:
+        token = enrol(db, "desk-1")
+        stock_db.receive(db, receipt(1, expires=TODAY + timedelta(days=200)), TODAY, clock())
+        stock_db.receive(db, receipt(50, lot="LOT2", expires=TODAY + timedelta(days=9)), TODAY,
+                         clock())  # fmt: skip
+        stock_db.receive(db, receipt(50, lot="LOT3"), TODAY, clock())
+        await drain(desk_store(tmp_path, "desk-1", 2, clock=clock), server.url, token)
+        supervisor = issue_supervisor_token(db, SITE, clock())
+        app = make_supervisor_app(server.url, supervisor, SITE, refresh_seconds=0.2)
+        async with app.run_test(size=(160, 30)) as pilot:
+            line = app.screen.query_one("#site-stock", Static)
+            await until(pilot, lambda: "Stock" in str(line.render()), "the stock line")
+            shown = str(line.render())
+            assert "AZ LOT2: expires 02/12/2026 (in 9 days)" in shown
+            assert "AZ NX1234: 8 doses left" in shown and "LOT3" not in shown
+    finally:
+        server.stop()
+        db.close()
+    assert stock_line({"day": "2026-11-23"}) == ""  # a hub before issue 16: nothing said
