@@ -8,7 +8,7 @@ from dbkit import Cursor, Migrations
 
 TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "lookups", "hub_secrets",
           "hub_meta", "aefi_events", "day_states", "exports", "exported_versions",
-          "platform_results", "_migrations")  # fmt: skip
+          "platform_results", "sites", "_migrations")  # fmt: skip
 
 
 class HubMeta:
@@ -226,6 +226,27 @@ MIGRATIONS.sql(
         PRIMARY KEY (destination, record_id, version)
     )""",
     "CREATE INDEX IF NOT EXISTS platform_results_outcome ON platform_results (outcome)",
+)
+
+# The site registry (issue 16): each site's code (the one its desks are enrolled at), its
+# facility code on the national platform, name, address as the 2025 units' codes, tables,
+# the person in charge. Reports group sites by province and ward (hub/sites_db.py).
+MIGRATIONS.sql(
+    "0011_sites",
+    """CREATE TABLE IF NOT EXISTS sites (
+        site_id TEXT PRIMARY KEY,
+        facility_code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        province_code TEXT NOT NULL,
+        ward_code TEXT NOT NULL,
+        address TEXT NOT NULL,
+        table_count INTEGER NOT NULL,
+        in_charge TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS sites_area ON sites (province_code, ward_code)",
 )
 
 SCHEMA_VERSION = len(MIGRATIONS.names)
