@@ -16,5 +16,16 @@ STAFF_MESSAGES: dict[str, str] = {
     "site.unknown": N_(
         "no site {site} in the hub's registry: add it first with `vaxdesk hub site add`"
     ),
-    "site.facility_taken": N_("facility code {facility} is site {site}'s already"),
+    "site.facility_taken": N_("facility code {value} is site {site}'s already"),
+    # the site's staff (hub/staff.py, domain/wire_staff.py, domain/pins.py)
+    "staff.role": N_("'{text}' is not a role: {choices}"),
+    "staff.pin_hash": N_("not a PIN hash this desk accepts"),
+    "staff.not_a_list": N_("not a list of members"),
+    "staff.too_many": N_("more than {limit} members"),
+    "staff.twice": N_("the same member twice"),
+    "staff.exists": N_("{name} is on the staff of site {site} already"),
+    "staff.unknown": N_("nobody called '{name}' on the staff of site {site}"),
+    "staff.ambiguous": N_("several members match '{name}': {names}; give the whole name"),
+    "login.revoked": N_("this user was revoked at the hub: ask the site's supervisor"),
+    "login.revoked_now": N_("{name} was revoked at the hub: log in as another user"),
 }

@@ -8,7 +8,7 @@ from dbkit import Cursor, Migrations
 
 TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "lookups", "hub_secrets",
           "hub_meta", "aefi_events", "day_states", "exports", "exported_versions",
-          "platform_results", "sites", "_migrations")  # fmt: skip
+          "platform_results", "sites", "staff", "_migrations")  # fmt: skip
 
 
 class HubMeta:
@@ -247,6 +247,27 @@ MIGRATIONS.sql(
         updated_at TEXT NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS sites_area ON sites (province_code, ward_code)",
+)
+
+# The site's staff (issue 16): created once here, sent to the site's desks with their role and
+# an Argon2id hash of their PIN (never the PIN). `revision` orders every change: a desk says
+# the revision it holds in its heartbeat and gets the site's staff again when it is behind.
+MIGRATIONS.sql(
+    "0012_staff",
+    """CREATE TABLE IF NOT EXISTS staff (
+        staff_id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        role TEXT NOT NULL,
+        pin_hash TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0,
+        revision INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (site_id, name_key)
+    )""",
+    "CREATE INDEX IF NOT EXISTS staff_site ON staff (site_id, revision)",
 )
 
 SCHEMA_VERSION = len(MIGRATIONS.names)

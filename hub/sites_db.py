@@ -123,7 +123,7 @@ class SiteRows(Storage):
         row = cur.execute("SELECT site_id FROM sites WHERE facility_code = ? AND site_id != ?",
                           (site.facility_code, site.site_id)).fetchone()  # fmt: skip
         if row:
-            raise SiteRefused("site.facility_taken", facility=site.facility_code, site=row[0])
+            raise SiteRefused("site.facility_taken", value=site.facility_code, site=row[0])
 
 
 def _values(site: Site) -> tuple[Any, ...]:

@@ -75,7 +75,7 @@ def test_the_registry_on_both_back_ends(hub_db: HubDB) -> None:
     assert taken.value.code == "site.exists"
     with pytest.raises(SiteRefused) as facility:
         hub_db.add_site(build_site({**CAU_NGANG, "site_id": "NEW-1"}), NOW)
-    assert facility.value.params == {"facility": "86123", "site": "TV-CN-01"}
+    assert facility.value.params == {"value": "86123", "site": "TV-CN-01"}
     assert hub_db.site("NEW-1") is None  # nothing half-stored
     changed = edited_site(hub_db.site("TV-CN-01"), {"tables": "6"})  # type: ignore[arg-type]
     hub_db.update_site(changed, NOW)

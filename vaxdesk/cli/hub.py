@@ -1,5 +1,6 @@
 """`vaxdesk hub`: run the hub; `hub enrol`, `hub supervisor`, `hub revoke`, `hub export`;
-`hub results` (vaxdesk.cli.hub_results), `hub site` (vaxdesk.cli.hub_site).
+`hub results` (vaxdesk.cli.hub_results), `hub site` (vaxdesk.cli.hub_site), `hub user`
+(vaxdesk.cli.hub_user).
 
 The only module of the desk side that knows where the hub's code lives (the server, its
 database, its tokens): every import of it is here, inside a function, so listing the
@@ -84,7 +85,7 @@ def _hub_db(url: str) -> Iterator[HubDB]:
 @group(
     cls=LazyGroup,
     lazy_subcommands={"results": "vaxdesk.cli.hub_results:results",
-                      "site": "vaxdesk.cli.hub_site:site"},
+                      "site": "vaxdesk.cli.hub_site:site", "user": "vaxdesk.cli.hub_user:user"},
     invoke_without_command=True,
     help=N_("Run the hub that desks upload to (default: SQLite, loopback, port 8470)."),
 )
