@@ -8,8 +8,8 @@ from dbkit import Cursor, Migrations
 
 TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "lookups", "hub_secrets",
           "hub_meta", "aefi_events", "day_states", "exports", "exported_versions",
-          "platform_results", "stock_receipts", "stock_allocations", "stock_usage",
-          "stock_settings", "_migrations")  # fmt: skip
+          "platform_results", "sites", "staff", "stock_receipts", "stock_allocations",
+          "stock_usage", "stock_settings", "_migrations")  # fmt: skip
 
 
 class HubMeta:
@@ -227,6 +227,48 @@ MIGRATIONS.sql(
         PRIMARY KEY (destination, record_id, version)
     )""",
     "CREATE INDEX IF NOT EXISTS platform_results_outcome ON platform_results (outcome)",
+)
+
+# The site registry (issue 16): each site's code (the one its desks are enrolled at), its
+# facility code on the national platform, name, address as the 2025 units' codes, tables,
+# the person in charge. Reports group sites by province and ward (hub/sites_db.py).
+MIGRATIONS.sql(
+    "0011_sites",
+    """CREATE TABLE IF NOT EXISTS sites (
+        site_id TEXT PRIMARY KEY,
+        facility_code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        province_code TEXT NOT NULL,
+        ward_code TEXT NOT NULL,
+        address TEXT NOT NULL,
+        table_count INTEGER NOT NULL,
+        in_charge TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS sites_area ON sites (province_code, ward_code)",
+)
+
+# The site's staff (issue 16): created once here, sent to the site's desks with their role and
+# an Argon2id hash of their PIN (never the PIN). `revision` orders every change: a desk says
+# the revision it holds in its heartbeat and gets the site's staff again when it is behind.
+MIGRATIONS.sql(
+    "0012_staff",
+    """CREATE TABLE IF NOT EXISTS staff (
+        staff_id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        role TEXT NOT NULL,
+        pin_hash TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0,
+        revision INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (site_id, name_key)
+    )""",
+    "CREATE INDEX IF NOT EXISTS staff_site ON staff (site_id, revision)",
 )
 
 # Vaccine stock per lot (issue 16): the site's receipts and its allocations to desks, entered

@@ -71,7 +71,9 @@ def routes(hub: HubContext) -> list[Route]:
         totals = await run_in_threadpool(hub.db.site_totals, site_id, midnight)
         platform = await run_in_threadpool(platform_figures, hub.db, site_id)
         stock = await run_in_threadpool(stock_figures, site_id)
-        return JSONResponse({"site_id": site_id, "day": local.date().isoformat(),
+        name = await run_in_threadpool(hub.db.site_name, site_id)  # '' when not registered
+        return JSONResponse({"site_id": site_id, "site_name": name,
+                             "day": local.date().isoformat(),
                              "hour": local.hour, "site_timezone": hub.site_timezone,
                              "generated_at": now.isoformat(), "desks": desks,
                              "totals": totals, "platform": platform, "stock": stock})  # fmt: skip

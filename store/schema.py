@@ -259,6 +259,22 @@ CREATE TABLE platform_refusals (
 """,
 )
 
+# The site's staff from the hub (issue 16): a user the hub sent keeps its hub id (the desk's
+# own users have none) and is never deleted here: revoked at the hub, it is inactive and
+# marked so. `staff_sync` holds the one roster the desk has (its site and revision). The
+# session's team and the records' (the screening doctor, the data-entry volunteers).
+MIGRATIONS.sql(
+    "0011_staff_sync",
+    "ALTER TABLE users ADD COLUMN hub_staff_id TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE users ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;",
+    "CREATE TABLE staff_sync (site_id TEXT NOT NULL, revision INTEGER NOT NULL, "
+    "synced_at TEXT NOT NULL);",
+    "ALTER TABLE sessions ADD COLUMN doctor TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE sessions ADD COLUMN volunteers TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE records ADD COLUMN doctor TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE records ADD COLUMN volunteers TEXT NOT NULL DEFAULT '';",
+)
+
 # Vaccine stock (issue 16): the lots the hub allocated to this desk and the site's thresholds,
 # as its heartbeat reply last listed them (replaced whole); this desk's movements (vials
 # opened, doses wasted), append-only, each queued for the hub (kind "stock_usage").

@@ -61,7 +61,7 @@ def site_line(stats: dict[str, Any], target_per_day: int) -> str:
         for vaccine, dose, count in day.doses
     )
     return _("Site {site} · {today} today of {target} ({share}) · {doses}").format(
-        site=day.site_id, today=format_number(day.today), target=format_number(day.target),
+        site=day.heading, today=format_number(day.today), target=format_number(day.target),
         share=format_percent(day.share), doses=doses or _("no doses yet"),
     )  # fmt: skip
 
@@ -232,6 +232,7 @@ class SiteScreen(Screen[None]):
         self.show(stats)
 
     def show(self, stats: dict[str, Any]) -> None:
+        self.app.sub_title = _("site {site}").format(site=site_day(stats, 0).heading)
         self.query_one("#site-summary", Static).update(site_line(stats, self.target_per_day))
         aefi = "\n".join(line for line in (adverse_line(stats), *severe_lines(stats)) if line)
         self.query_one("#site-aefi", Static).update(Text(aefi, style="bold red") if aefi else "")
