@@ -19,6 +19,7 @@ from typing import Any
 from domain.aefi_messages import AEFI_MESSAGES
 from domain.ledger_messages import LEDGER_MESSAGES
 from domain.list_messages import LIST_MESSAGES
+from domain.schedule_messages import SCHEDULE_MESSAGES
 from domain.screening_messages import SCREENING_MESSAGES
 from domain.slip_messages import SLIP_MESSAGES
 from i18n import N_, Nn_, _, format_date, format_time, ngettext
@@ -220,6 +221,7 @@ MESSAGES: dict[str, str] = {
     "observation.none": N_("no observation for this record: no dose given here today"),
     "observation.marked_already": N_("marked as gone already"),
     **AEFI_MESSAGES, **SLIP_MESSAGES, **LEDGER_MESSAGES,  # issue 13: AEFI; 14: slips, ledger
+    **SCHEDULE_MESSAGES,  # issue 17: the immunization schedule
 }
 
 # Messages with a count: code -> (the count's parameter, singular, plural). Rendered with
@@ -253,10 +255,8 @@ PLURALS: dict[str, tuple[str, tuple[str, str]]] = {
     "ages.months_over": ("low", Nn_("{low} month and over", "{low} months and over")),
 }
 MESSAGES.update({code: forms[1] for code, (_count, forms) in PLURALS.items()})
-MESSAGES.update({
-    "ages.years": N_("{low}-{high} years"),
-    "ages.months": N_("{low}-{high} months"),
-})  # fmt: skip
+MESSAGES.update({"ages.years": N_("{low}-{high} years"),
+                 "ages.months": N_("{low}-{high} months")})  # fmt: skip
 
 # Parameters that hold a word or a phrase (its English message id, marked with N_ where it is
 # given): translated when the message is rendered, so a hub's refusal, read by a desk, is

@@ -105,6 +105,7 @@ class SeriesDose:
     vaccines: frozenset[str] | None = None  # None: every vaccine of the antigen
     skip_from_age: Duration | None = None
     skip_if_previous_at: Duration | None = None
+    skip_if_first_at: Duration | None = None
     repeat: bool = False
     label: str = ""
 
@@ -120,6 +121,8 @@ class Series:
     risk: str = ""  # applies to a person with this risk only ("pregnancy")
     sex: str = ""  # "female", "male" or "" for both
     intervals_from_vaccine_table: bool = False
+    overdue_after: Duration | None = None  # instead of the table's
+    never_overdue: bool = False  # no dose of it is ever overdue (given at pregnancies)
 
     @property
     def repeats(self) -> bool:
@@ -189,7 +192,7 @@ def _from_table(table: VaccineTable, entry: dict) -> list[ScheduleVaccine]:
 def _dose(entry: dict) -> SeriesDose:
     ages = ("min_age", "min_interval", "recommended_age", "recommended_interval",
             "overdue_age", "overdue_interval", "max_age", "skip_from_age",
-            "skip_if_previous_at")  # fmt: skip
+            "skip_if_previous_at", "skip_if_first_at")  # fmt: skip
     known = {*ages, "vaccines", "repeat", "label"}
     if unknown := set(entry) - known:
         raise ValueError(f"unknown fields of a series dose: {sorted(unknown)}")
@@ -222,7 +225,8 @@ def build_schedule(data: dict, table: VaccineTable) -> Schedule:
             raise ValueError(f"{v.code}: unknown antigens {sorted(missing)}")
     series = tuple(
         Series(s["code"], s["antigen"], tuple(_dose(d) for d in s["dose"]), s.get("risk", ""),
-               s.get("sex", ""), bool(s.get("intervals_from_vaccine_table", False)))
+               s.get("sex", ""), bool(s.get("intervals_from_vaccine_table", False)),
+               _duration(s, "overdue_after"), bool(s.get("never_overdue", False)))
         for s in data["series"]
     )  # fmt: skip
     for s in series:
