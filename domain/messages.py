@@ -19,6 +19,7 @@ from typing import Any
 from domain.aefi_messages import AEFI_MESSAGES
 from domain.ledger_messages import LEDGER_MESSAGES
 from domain.list_messages import LIST_MESSAGES
+from domain.schedule_messages import SCHEDULE_MESSAGES
 from domain.screening_messages import SCREENING_MESSAGES
 from domain.slip_messages import SLIP_MESSAGES
 from domain.staff_messages import STAFF_MESSAGES
@@ -219,8 +220,14 @@ MESSAGES: dict[str, str] = {
     "observation.voided": N_("this dose was voided: nobody to watch"),  # observation (13)
     "observation.none": N_("no observation for this record: no dose given here today"),
     "observation.marked_already": N_("marked as gone already"),
-    # issue 13: AEFI; 14: slips, the ledger; 16: stock, the site registry, staff, the team
-    **AEFI_MESSAGES, **SLIP_MESSAGES, **LEDGER_MESSAGES, **STAFF_MESSAGES, **STOCK_MESSAGES,
+    # issue 13: AEFI; 14: slips, the ledger; 16: stock, the site registry, staff, the team;
+    # 17: the immunization schedule. One line each: parallel work merges cleanly.
+    **AEFI_MESSAGES,
+    **SLIP_MESSAGES,
+    **LEDGER_MESSAGES,
+    **STAFF_MESSAGES,
+    **STOCK_MESSAGES,
+    **SCHEDULE_MESSAGES,
 }
 
 # Messages with a count: code -> (the count's parameter, singular, plural). Rendered with
