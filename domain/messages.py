@@ -220,14 +220,8 @@ MESSAGES: dict[str, str] = {
     "observation.voided": N_("this dose was voided: nobody to watch"),  # observation (13)
     "observation.none": N_("no observation for this record: no dose given here today"),
     "observation.marked_already": N_("marked as gone already"),
-    # issue 13: AEFI; 14: slips, the ledger; 16: stock, the site registry, staff, the team;
-    # 17: the immunization schedule. One line each: parallel work merges cleanly.
-    **AEFI_MESSAGES,
-    **SLIP_MESSAGES,
-    **LEDGER_MESSAGES,
-    **STAFF_MESSAGES,
-    **STOCK_MESSAGES,
-    **SCHEDULE_MESSAGES,
+    **AEFI_MESSAGES, **SLIP_MESSAGES, **LEDGER_MESSAGES,  # issues 13 (AEFI), 14
+    **STAFF_MESSAGES, **STOCK_MESSAGES, **SCHEDULE_MESSAGES,  # issues 16 and 17
 }
 
 # Messages with a count: code -> (the count's parameter, singular, plural). Rendered with
