@@ -216,6 +216,8 @@ class SiteScreen(Screen[None]):
         try:
             stats = await self.client.stats()
         except (HubUnavailable, HubRefused) as error:
+            if not self.query("#site-state"):  # the screen was closed while the hub was asked
+                return
             if self.unreachable_since is None:
                 self.unreachable_since = self.clock()
             since = format_time(self.unreachable_since.astimezone(zone_of(self.stats)))
@@ -229,7 +231,8 @@ class SiteScreen(Screen[None]):
             return
         self.unreachable_since = None
         self.stats = stats
-        self.show(stats)
+        if self.query("#site-state"):
+            self.show(stats)
 
     def show(self, stats: dict[str, Any]) -> None:
         self.app.sub_title = _("site {site}").format(site=site_day(stats, 0).heading)
