@@ -145,5 +145,5 @@ async def test_first_run_and_lock_speak_vietnamese(db_path: Path, clock: FakeClo
         assert "Đã khóa màn hình" in box_text(app) and "Mã PIN" in box_text(app)
         app.attendance = Attendance(idle_lock_seconds=300)
         await type_text(pilot, "0000")
-        await pilot.press("enter")
-        assert "Sai mã PIN" in text_of(app, "#session-message")
+        await pilot.press("enter")  # the PIN is checked in a thread: waited for
+        await until(pilot, lambda: "Sai mã PIN" in text_of(app, "#session-message"), "the refusal")
