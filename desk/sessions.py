@@ -56,7 +56,7 @@ def _build(desk: Desk, form: Mapping[str, str]) -> Session:
         errors.setdefault("vaccine", refusal)
     if not errors:
         try:  # a lot the hub said is expired (issue 16): never a session's
-            check_lot(desk, session.vaccine, session.lot)
+            check_lot(desk, session.vaccine, session.lot, form.get("expires_on", ""))
         except FieldError as error:
             errors["lot"] = error
     if errors:

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from desk.core import Desk
+from domain.errors import FieldError
 from domain.record import new_record_id
 from domain.stock import Alert, LotStock, StockSettings, Usage, check_usable, find_lot
 from domain.stock_form import build_usage
+from domain.vials import VialScan, parse_vial
 from store.stock import desk_holdings, save_usage, stock_thresholds
 
 
@@ -38,10 +41,40 @@ def lot_holding(desk: Desk, vaccine: str, lot: str) -> LotStock | None:
     return find_lot(holdings(desk), vaccine, lot)
 
 
-def check_lot(desk: Desk, vaccine: str, lot: str) -> None:
+def check_lot(desk: Desk, vaccine: str, lot: str, expires_on: str = "") -> None:
     """A session may not give doses of a lot the desk knows to be expired (FieldError at
-    `lot`); a lot it knows nothing of is not refused."""
-    check_usable(lot_holding(desk, vaccine, lot), desk.clock().date())
+    `lot`): from the hub's allocation, or from the vial's own code (`expires_on`, ISO, when
+    one was scanned); a lot it knows nothing of is not refused."""
+    today = desk.clock().date()
+    check_usable(lot_holding(desk, vaccine, lot), today)
+    if expires_on:
+        check_usable(LotStock(vaccine, lot, date.fromisoformat(expires_on), 1), today)
+
+
+@dataclass(frozen=True)
+class VialFilled:
+    """A vial's code scanned on the session screen: the fields it fills, and what is wrong
+    with its lot (expired) when something is."""
+
+    vial: VialScan
+    values: dict[str, str]
+    problem: FieldError | None = None
+
+
+def scan_vial(desk: Desk, text: str) -> VialFilled | None:
+    """What a vial's GS1 code fills in the session form (its vaccine when the GTIN is known,
+    its lot); None when the text is no product's code. FieldError when it has no lot."""
+    vial = parse_vial(text)
+    if vial is None:
+        return None
+    values = {"lot": vial.lot, **({"vaccine": vial.vaccine} if vial.vaccine else {})}
+    vaccine = vial.vaccine or (desk.session.vaccine if desk.session else "")
+    expiry = vial.expires_on.isoformat() if vial.expires_on else ""
+    try:
+        check_lot(desk, vaccine, vial.lot, expiry)
+    except FieldError as error:
+        return VialFilled(vial, values, error)
+    return VialFilled(vial, values)
 
 
 def session_alerts(desk: Desk) -> list[StockAlert]:

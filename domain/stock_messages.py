@@ -22,5 +22,6 @@ STOCK_MESSAGES: dict[str, str] = {
     "stock.expired": N_("lot {lot} expired on {date}: it cannot be used"),
     "stock.unknown_lot": N_("no lot {lot} of {vaccine} is allocated to this desk"),
     "stock.expiry": N_("'{text}' is not an expiry: type e.g. 31/03/2027 or 03/2027"),
+    "vial.no_lot": N_("this vial's code (GTIN {text}) carries no lot: type the lot"),
     "stock.not_a_number": N_("'{text}' is not a number"),
 }

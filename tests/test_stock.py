@@ -24,6 +24,7 @@ from domain.stock import (
     check_usable,
     check_usage,
     find_lot,
+    parse_expiry,
     site_stock,
     warnings,
 )
@@ -265,3 +266,20 @@ def test_one_expiry_verdict_at_most(days: int, near: int) -> None:
     alerts = stock.alerts(TODAY, StockSettings(near_expiry_days=near))
     assert (Alert.EXPIRED in alerts) is (days < 0)
     assert (Alert.NEAR_EXPIRY in alerts) is (0 <= days <= near)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("31/03/2027", date(2027, 3, 31)), ("31032027", date(2027, 3, 31)),
+     ("310327", date(2027, 3, 31)), ("03/2027", date(2027, 3, 31)), ("2/28", date(2028, 2, 29)),
+     ("1.6.2027", date(2027, 6, 1))],
+)  # fmt: skip
+def test_an_expiry_as_printed(text: str, expected: date) -> None:
+    assert parse_expiry(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "31/02/2027", "13/2027", "soon", "3/3/227", "1234567"])
+def test_what_is_no_expiry(text: str) -> None:
+    with pytest.raises(FieldError) as caught:
+        parse_expiry(text)
+    assert (caught.value.field, caught.value.code) == ("expires_on", "stock.expiry")

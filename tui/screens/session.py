@@ -11,13 +11,15 @@ from textual.widgets import Header, Static
 
 from desk import Desk
 from desk.sessions import check_session_field, open_session, session_form
-from domain.errors import ValidationError
+from desk.stock import scan_vial
+from domain.errors import FieldError, ValidationError
 from domain.messages import describe
 from domain.record import Session
 from domain.tables import vaccine_table
-from i18n import N_, _
+from domain.vials import VialScan, looks_like_vial
+from i18n import N_, _, format_date
 from tui.texts import field_messages, fields_to_fix
-from tui.widgets.form import Form, FormField
+from tui.widgets.form import Form, FormField, ScanInput
 from tui.widgets.keybar import KeyBar
 from tui.widgets.suggest import VaccineSuggester, lot_suggester, vaccine_code
 
@@ -34,6 +36,7 @@ class SessionScreen(Screen[Session | None]):
         super().__init__()
         self.desk = desk
         self.current = desk.session
+        self.vial: VialScan | None = None  # the vial scanned last: its expiry goes with its lot
 
     def compose(self) -> ComposeResult:
         codes = vaccine_table().choices()
@@ -59,6 +62,7 @@ class SessionScreen(Screen[Session | None]):
                     ),
                 )
                 yield FormField("session_date", _("Date"), placeholder=_("today"))
+            yield Static(id="session-vial")
             yield Static(id="session-message")
         yield KeyBar()
 
@@ -66,7 +70,17 @@ class SessionScreen(Screen[Session | None]):
     def form(self) -> Form:
         return self.query_one("#session-form", Form)
 
+    def values(self) -> dict[str, str]:
+        """The form, and the scanned vial's expiry while its lot is the one in the form."""
+        values = self.form.values()
+        vial = self.vial
+        if vial is not None and vial.expires_on and values.get("lot", "").upper() == vial.lot:
+            values["expires_on"] = vial.expires_on.isoformat()
+        return values
+
     def on_mount(self) -> None:
+        self.form.is_code = looks_like_vial  # a wedge scanner's vial code, not typing
+        self.query_one("#session-vial", Static).display = False
         self.form.set_values(session_form(self.desk))
         # Always the top: a volunteer reads down the form; what is offered is kept by Enter
         # and replaced by typing (the field's text is selected on focus).
@@ -77,7 +91,7 @@ class SessionScreen(Screen[Session | None]):
         field = event.field
         if field.field_name == "vaccine" and (hit := vaccine_table().resolve(field.value)):
             field.value = hit.code
-        error = check_session_field(self.desk, self.form.values(), field.field_name)
+        error = check_session_field(self.desk, self.values(), field.field_name)
         field.error = describe(error) if error else ""
         if error:
             return  # stays on the field: the next one must not get this one's text
@@ -86,7 +100,7 @@ class SessionScreen(Screen[Session | None]):
 
     def action_open_session(self) -> None:
         try:
-            session = open_session(self.desk, self.form.values())
+            session = open_session(self.desk, self.values())
         except ValidationError as error:
             self.form.show_errors(field_messages(error.errors))
             self.query_one("#session-message", Static).update(
@@ -94,6 +108,32 @@ class SessionScreen(Screen[Session | None]):
             )
             return
         self.dismiss(session)
+
+    @on(ScanInput.Scanned)
+    def vial_scanned(self, message: ScanInput.Scanned) -> None:
+        """A vial's GS1 DataMatrix (issue 16): its vaccine (from its GTIN), lot and expiry."""
+        message.stop()
+        line = self.query_one("#session-vial", Static)
+        try:
+            filled = scan_vial(self.desk, message.text)
+        except FieldError as error:
+            line.update(_("Vial code: {reason}").format(reason=describe(error)))
+            line.display = True
+            return
+        if filled is None:
+            return
+        vial = self.vial = filled.vial
+        self.form.set_values(filled.values)
+        expiry = format_date(vial.expires_on) if vial.expires_on else _("not given")
+        said = _("Vial scanned: {vaccine} lot {lot}, expiry {expiry}").format(
+            vaccine=vial.vaccine or _("vaccine not in the table, type it"), lot=vial.lot,
+            expiry=expiry)  # fmt: skip
+        line.update(said)
+        line.display = True
+        lot = self.form.field("lot")
+        lot.error = describe(filled.problem) if filled.problem else ""
+        self.form.focus_field("lot" if filled.problem else "vaccine" if not vial.vaccine
+                              else "session_date")  # fmt: skip
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
