@@ -78,7 +78,8 @@ def visit_vaccines(child: Child, history: Sequence[Given], on: date, due: Iterab
     """Vaccines of the programmes that, given on the day, cover the antigens due: each time
     the one that counts for most of what is left, then for least of what is not due, then
     with the fewest antigens, then first in the schedule's order."""
-    left = set(due)
+    wanted = frozenset(due)
+    left = set(wanted)
     checks: list[Check] = []
     for vaccine in sched.vaccines:
         if vaccine.programme in programmes and left & set(vaccine.antigens):
@@ -92,9 +93,9 @@ def visit_vaccines(child: Child, history: Sequence[Given], on: date, due: Iterab
             covered = left & set(check.counts)
             if not covered:
                 continue
-            vaccine = sched.vaccine(check.vaccine)
-            score = (-len(covered), len(set(check.counts) - set(due)),
-                     len(vaccine.antigens) if vaccine else 0, order)  # fmt: skip
+            product = sched.vaccine(check.vaccine)
+            score = (-len(covered), len(set(check.counts) - wanted),
+                     len(product.antigens) if product else 0, order)  # fmt: skip
             if best is None or score < best[0]:
                 best = (score, check)
         if best is None:

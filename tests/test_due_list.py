@@ -117,3 +117,14 @@ def test_a_newborn_through_the_birth_doses_to_the_two_month_visit() -> None:
     assert {i.antigen: i.number for i in again.items}["hepb"] == 3
     (late,) = due_list([(baby, history)], WARD, date(2026, 5, 12))
     assert late.overdue  # a month past due
+
+
+def test_a_single_vaccine_is_preferred_to_a_combination_that_gives_more_than_is_due() -> None:
+    born = date(2025, 6, 1)
+    child = Child("c-x", "Mai", born, WARD)
+    history = programme_history(born, 5)
+    (row,) = due_list([(child, history)], WARD, at(born, 9))
+    assert row.vaccines == ("SOI",)  # measles at 9 months, not MR: rubella is for 18 months
+    both = due_list([(child, history)], WARD, at(born, 12), programmes=("tcmr", "service"))
+    assert "MMR" in both[0].vaccines  # from 12 months, mumps is due too: MMR covers it all
+    assert "SOI" not in both[0].vaccines
