@@ -274,11 +274,26 @@ def forecast_antigen(
     """The antigen's doses and next dose on a day; None when no series applies to the person.
     `strict`: a dose of the history about to be given (no grace period for it)."""
     sched = sched or schedule()
-    doses = []
+    return _antigen(antigen, person, history, _resolved(history, on, sched), on, sched, strict)
+
+
+def _resolved(history: Sequence[Given], on: date,
+              sched: Schedule) -> list[tuple[Given, ScheduleVaccine]]:  # fmt: skip
+    """The doses up to the day, in date order, each with its vaccine (unknown ones left out)."""
+    out = []
     for given in sorted((g for g in history if g.on <= on), key=lambda g: g.on):
         vaccine = sched.vaccine(given.vaccine)
-        if vaccine is not None and antigen in vaccine.antigens:
-            doses.append((given, vaccine))
+        if vaccine is not None:
+            out.append((given, vaccine))
+    return out
+
+
+def _antigen(
+    antigen: str, person: Person, history: Sequence[Given],
+    resolved: list[tuple[Given, ScheduleVaccine]], on: date, sched: Schedule,
+    strict: Given | None = None,
+) -> AntigenForecast | None:  # fmt: skip
+    doses = [(g, v) for g, v in resolved if antigen in v.antigens]
     runs = []
     for series in sched.series_of(antigen):
         if not applies(series, person, history):
@@ -297,9 +312,10 @@ def forecast(
     """Every antigen of the schedule (or those named) that applies to the person, on a day."""
     sched = sched or schedule()
     codes = [a.code for a in sched.antigens] if antigens is None else list(antigens)
+    resolved = _resolved(history, on, sched)
     out = {}
     for code in codes:
-        result = forecast_antigen(code, person, history, on, sched)
+        result = _antigen(code, person, history, resolved, on, sched)
         if result is not None:
             out[code] = result
     unknown = tuple(g for g in history if sched.vaccine(g.vaccine) is None)

@@ -10,7 +10,7 @@ import tomllib
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 
 from domain.tables import VaccineTable, vaccine_table
@@ -47,6 +47,8 @@ class Duration:
     def after(self, start: date) -> date:
         """The date this long after `start`, as CDSi adds: years, then months, then weeks and
         days; a day the month does not have moves to the first of the next month."""
+        if not (self.years or self.months):
+            return start + timedelta(weeks=self.weeks, days=self.days)
         month_index = start.month - 1 + self.months
         year = start.year + self.years + month_index // 12
         month = month_index % 12 + 1
@@ -146,17 +148,36 @@ class Schedule:
     table: VaccineTable  # vaccines.toml, for the intervals of its products
 
     def antigen(self, code: str) -> Antigen:
-        return next(a for a in self.antigens if a.code == code)
+        return self._antigens[code]
 
     def vaccine(self, code: str) -> ScheduleVaccine | None:
-        code = code.strip().upper()
-        return next((v for v in self.vaccines if v.code == code), None)
+        found = self._vaccines.get(code)
+        return found if found is not None else self._vaccines.get(code.strip().upper())
 
     def series_of(self, antigen: str) -> tuple[Series, ...]:
-        return tuple(s for s in self.series if s.antigen == antigen)
+        return self._series.get(antigen, ())
 
     def vaccines_of(self, antigen: str) -> tuple[str, ...]:
-        return tuple(v.code for v in self.vaccines if antigen in v.antigens)
+        return self._holding.get(antigen, ())
+
+    # indexes, made on first use (the engine asks these for every dose of every child)
+    @cached_property
+    def _antigens(self) -> dict[str, Antigen]:
+        return {a.code: a for a in self.antigens}
+
+    @cached_property
+    def _vaccines(self) -> dict[str, ScheduleVaccine]:
+        return {v.code: v for v in self.vaccines}
+
+    @cached_property
+    def _series(self) -> dict[str, tuple[Series, ...]]:
+        return {a.code: tuple(s for s in self.series if s.antigen == a.code)
+                for a in self.antigens}  # fmt: skip
+
+    @cached_property
+    def _holding(self) -> dict[str, tuple[str, ...]]:
+        return {a.code: tuple(v.code for v in self.vaccines if a.code in v.antigens)
+                for a in self.antigens}  # fmt: skip
 
 
 @cache
