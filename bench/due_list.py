@@ -85,7 +85,8 @@ def main() -> None:
     listed = len(due_list(children, "00004", ON))
     print(f"forecast, every antigen of a child: {per_forecast:.2f} ms")
     print(f"may_give(5IN1):                     {per_check:.2f} ms")
-    print(f"due list (tcmr), {listed} listed:   {tcmr:.0f} ms ({tcmr / len(children):.2f} ms a child)")
+    each = tcmr / len(children)
+    print(f"due list (tcmr), {listed} listed:   {tcmr:.0f} ms ({each:.2f} ms a child)")
     print(f"due list (tcmr + service):          {both:.0f} ms")
 
 
