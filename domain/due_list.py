@@ -13,7 +13,7 @@ from datetime import date
 
 from domain.schedule import Given, Person, Status, forecast
 from domain.schedule_check import Check, may_give
-from domain.schedule_table import Schedule, schedule
+from domain.schedule_table import Duration, Schedule, schedule
 from domain.text import fold
 
 
@@ -105,17 +105,22 @@ def visit_vaccines(child: Child, history: Sequence[Given], on: date, due: Iterab
     return tuple(chosen)
 
 
+CHILDREN_UNDER = Duration(years=6)  # the programme's children's doses end by 5 years
+
+
 def due_list(
     children: Iterable[tuple[Child, Sequence[Given]]], ward_code: str, on: date, *,
-    programmes: Iterable[str] = ("tcmr",), sched: Schedule | None = None,
+    programmes: Iterable[str] = ("tcmr",), under: Duration = CHILDREN_UNDER,
+    sched: Schedule | None = None,
 ) -> list[DueRow]:  # fmt: skip
-    """The children of the ward due or overdue on the day: overdue ones first, the longest
-    waiting first, then by name (without diacritics: Đỗ among the Ds)."""
+    """The children of the ward, younger than `under` on the day, due or overdue: overdue
+    ones first, the longest waiting first, then by name (without diacritics: Đỗ among the
+    Ds). The age keeps adults (people of the COVID-19 records) off a children's list."""
     sched = sched or schedule()
     wanted = frozenset(programmes)
     rows = []
     for child, history in children:
-        if child.ward_code != ward_code or child.birth > on:
+        if child.ward_code != ward_code or child.birth > on or on >= under.after(child.birth):
             continue
         items = due_items(child, history, on, wanted, sched)
         if not items:

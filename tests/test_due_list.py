@@ -128,3 +128,14 @@ def test_a_single_vaccine_is_preferred_to_a_combination_that_gives_more_than_is_
     both = due_list([(child, history)], WARD, at(born, 12), programmes=("tcmr", "service"))
     assert "MMR" in both[0].vaccines  # from 12 months, mumps is due too: MMR covers it all
     assert "SOI" not in both[0].vaccines
+
+
+def test_adults_are_not_on_a_children_s_list_unless_asked() -> None:
+    adult = Child("p-1", "Nguyễn Văn An", date(1992, 8, 15), WARD)
+    history = [Given("AZ", date(2021, 8, 1)), Given("AZ", date(2021, 9, 1))]
+    assert due_list([(adult, history)], WARD, ON) == []
+    five = Child("c-5", "Lâm Năm", date(2020, 3, 11), WARD)  # 5 years old, one day short of 6
+    assert [r.child.key for r in due_list([(five, [])], WARD, ON)] == ["c-5"]
+    assert due_list([(five, [])], WARD, date(2026, 3, 11)) == []  # six today
+    (row,) = due_list([(adult, history)], WARD, ON, under=Duration(years=120))
+    assert "hepb" in {i.antigen for i in row.items}  # hepatitis B has no upper age
