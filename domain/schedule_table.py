@@ -86,6 +86,7 @@ class ScheduleVaccine:
     min_age: Duration | None = None
     max_age: Duration | None = None  # exclusive: a dose from that age counts for nothing
     given_elsewhere_only: bool = False
+    live_injected: bool = False
     in_vaccine_table: bool = False  # defined in vaccines.toml (COVID-19, tetanus toxoid)
 
     @property
@@ -146,6 +147,7 @@ class Schedule:
     vaccines: tuple[ScheduleVaccine, ...]
     series: tuple[Series, ...]
     table: VaccineTable  # vaccines.toml, for the intervals of its products
+    live_conflict: Duration = Duration(days=28)
 
     def antigen(self, code: str) -> Antigen:
         return self._antigens[code]
@@ -236,7 +238,7 @@ def build_schedule(data: dict, table: VaccineTable) -> Schedule:
         vaccines.append(ScheduleVaccine(
             str(v["code"]).upper(), v["name"], v.get("name_vi", ""), tuple(v["antigens"]),
             v["programme"], _duration(v, "min_age"), _duration(v, "max_age"),
-            bool(v.get("given_elsewhere_only", False)),
+            bool(v.get("given_elsewhere_only", False)), bool(v.get("live_injected", False)),
         ))  # fmt: skip
     codes = [v.code for v in vaccines]
     if len(set(codes)) != len(codes):
@@ -262,4 +264,5 @@ def build_schedule(data: dict, table: VaccineTable) -> Schedule:
         version=str(data["version"]), grace_days=int(data["grace_days"]),
         overdue_after=Duration.parse(data["overdue_after"]), antigens=antigens,
         vaccines=tuple(vaccines), series=series, table=table,
+        live_conflict=Duration.parse(data.get("live_conflict", "28d")),
     )  # fmt: skip
