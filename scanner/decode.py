@@ -1,20 +1,33 @@
 """One decoder interface over zxing-cpp (the default) and zbar (pyzbar), both giving raw bytes.
 
-Measured here (DESIGN.md): zxing-cpp reads far more webcam frames, faster, with no wrong
-texts; a second pass on an unsharp-masked frame, only when the first finds nothing, adds a
-few more. zbar is kept as a selectable backend, in binary mode: in its default mode it guesses
-a charset and garbles Vietnamese. Decoders are imported on first use: OpenCV alone adds
-~150 ms and ~32 MB to start-up.
+Measured here (DESIGN.md, bench/scan.py): zxing-cpp reads far more webcam frames, faster,
+with no wrong texts; most of what it misses, a black-and-white pass and a closer look at a
+symbol seen and not read recover (`ZxingDecoder`). zbar is kept as a selectable backend, in
+binary mode: in its default mode it guesses a charset and garbles Vietnamese. Decoders are
+imported on first use: OpenCV alone adds ~150 ms and ~32 MB to start-up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from domain.errors import DeskError
+from scanner.regions import (
+    Box,
+    box_of,
+    crop,
+    enlarged,
+    grown,
+    inside,
+    midrange,
+    moved,
+    shrunk,
+    unsharp,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,9 +61,12 @@ CODE39_CHECKED = ("]A1", "]A5")
 
 @dataclass(frozen=True)
 class Code:
-    format: str  # "QRCode", "Code128", ...
-    data: bytes  # the code's bytes, never a decoder's charset guess
+    format: str  # "QRCode", "Code128", "DataMatrix", ...
+    data: bytes  # the code's bytes, never a decoder's charset guess (GS1: GS is ASCII 29)
     check_character: bytes = b""  # a Code 39 check character, taken off `data`
+    symbology: str = ""  # its symbology identifier: "]Q1", "]C0", "]d2" (GS1 DataMatrix), …
+    gs1: bool = False  # GS1 data: application identifiers (a vial's GTIN, expiry, lot)
+    box: Box | None = None  # where it is in the frame
 
 
 def code39_split(data: bytes, symbology: str) -> tuple[bytes, bytes]:
@@ -60,69 +76,140 @@ def code39_split(data: bytes, symbology: str) -> tuple[bytes, bytes]:
     return data, b""
 
 
+class Found(list[Code]):
+    """The codes read in a frame, and `unread`: the boxes of symbols seen there that could not
+    be read (a card in view, too blurred or too far): the scan loop keeps looking."""
+
+    def __init__(self, codes: Iterable[Code] = (), unread: Iterable[Box] = ()) -> None:
+        super().__init__(codes)
+        self.unread = list(unread)
+
+
 class Decoder(Protocol):
     name: str
 
-    def decode(self, gray: np.ndarray) -> list[Code]: ...
+    def decode(
+        self, gray: np.ndarray, *, region: Box | None = None, qr: bool = True,
+        linear: bool = True, matrix: bool = True,
+    ) -> list[Code]: ...  # fmt: skip
 
 
 def sharpened(gray: np.ndarray) -> np.ndarray:
-    import cv2
+    """The whole frame unsharp-masked, as the second pass before issue 15 (bench/scan.py)."""
+    return unsharp(gray, sigma=2.0, amount=0.6)
 
-    blurred = cv2.GaussianBlur(gray, (0, 0), 2.0)
-    return cv2.addWeighted(gray, 1.6, blurred, -0.6, 0)
+
+CLOSER_LOOKS = 3  # symbols seen and not read in one frame, looked at closer
+CLOSER_SCALE = 1.5
 
 
 class ZxingDecoder:
-    """zxing-cpp on the full-resolution grayscale frame: QR codes (the ID card's, a health
-    app's, a slip's), then the 1D formats (a slip's Code 128, old ID barcodes) when no QR was
-    read. Asked for all four at once it spends ~3.5x longer on a frame with a QR; asked
-    separately, a 1D pass over rows (a code held about level, not turned 90°) costs ~0.5 ms
-    an empty 1280x720 frame. A second pass on a sharpened
-    frame runs only when the first saw a QR symbol it could not read: not on every empty frame,
-    which is most of what a desk's camera sees (bench/scan.py)."""
+    """zxing-cpp on the full-resolution grayscale frame, as little as finds the code:
+    1. QR codes (the ID card's, a health app's, a slip's, a certificate's), in `region` first
+       (around the last code read), then in the whole frame: zxing-cpp's own binarizer, dark
+       on light, keeping the symbols it saw but could not read;
+    2. none read: the frame in black and white by `regions.midrange` (a card moving), light
+       on dark too (a phone's screen);
+    3. a symbol seen by either and still not read: a closer look at it alone (unsharp mask,
+       1.5 times bigger);
+    4. no QR read: the 1D formats (`linear`: a slip's Code 128, old ID barcodes; held about
+       level, dark bars on white) and DataMatrix (`matrix`: a vial's GS1 label), as the scan
+       loop asks (`scanner.pacing`: one frame in ten).
+    An empty frame, most of what a desk's camera sees, costs steps 1 and 2 (bench/scan.py).
+    Options are built once; a frame is read in place and a region is a view of it."""
 
     name = "zxing"
 
     def __init__(self, second_pass: bool = True, linear: bool = True, qr: bool = True) -> None:
         import zxingcpp
 
-        self._zx = zxingcpp
+        self._read = zxingcpp.read_barcodes
+        self._fixed = zxingcpp.Binarizer.FixedThreshold
+        self._plain = zxingcpp.TextMode.Plain
+        self._gs1 = zxingcpp.ContentType.GS1
         formats = zxingcpp.BarcodeFormat
-        self._qr = (formats.QRCode,)
-        self._linear = (formats.Code128, formats.Code39, formats.EAN13)
-        self.second_pass = second_pass
-        self.linear = linear
-        self.qr = qr  # off: the 1D formats alone (a code beside a QR, as on a slip)
+        self._qr = zxingcpp.BarcodeFormats((formats.QRCode,))
+        self._linear = zxingcpp.BarcodeFormats((formats.Code128, formats.Code39, formats.EAN13))
+        self._matrix = zxingcpp.BarcodeFormats((formats.DataMatrix,))
+        self._names: dict[Any, str] = {}
+        self.second_pass = second_pass  # steps 2 and 3
+        self.linear = linear  # off: never the 1D formats
+        self.qr = qr  # off: the other formats alone (a code beside a QR, as on a slip)
+        self.reads: Counter[str] = Counter()  # the step that read a frame's QR (or "none")
 
-    def _codes(self, found: list[Any]) -> list[Code]:
-        codes = []
+    def _name(self, format: Any) -> str:
+        name = self._names.get(format)
+        if name is None:
+            name = self._names[format] = str(format).replace(" ", "")
+        return name
+
+    def _codes(self, found: list[Any], at: tuple[int, int] = (0, 0), scale: float = 1) -> Found:
+        codes = Found()
         for result in found:
+            box = box_of(result.position)
+            box = moved(shrunk(box, scale) if scale != 1 else box, at)
             if not result.valid:
+                codes.unread.append(box)
                 continue
-            name = str(result.format).replace(" ", "")
+            name = self._name(result.format)
             data, check = bytes(result.bytes), b""
+            symbology = result.symbology_identifier
             if name.startswith("Code39"):
-                data, check = code39_split(data, result.symbology_identifier)
-            codes.append(Code(name, data, check))
+                data, check = code39_split(data, symbology)
+            gs1 = result.content_type == self._gs1
+            codes.append(Code(name, data, check, symbology, gs1, box))
         return codes
 
-    def _qr_codes(self, gray: np.ndarray, *, seen: bool = False) -> tuple[list[Code], bool]:
-        """The QR codes read, and whether a symbol was seen that could not be read."""
-        found = self._zx.read_barcodes(
-            gray, formats=self._qr, try_invert=True, return_errors=seen  # type: ignore[arg-type]
-        )
-        codes = self._codes(found)
-        return codes, len(found) > len(codes)
+    def _qr_codes(self, gray: np.ndarray, box: Box | None = None) -> Found:
+        at = (box[0], box[1]) if box else (0, 0)
+        view = crop(gray, box) if box else gray
+        found = self._codes(self._read(view, formats=self._qr, try_invert=False,
+                                       return_errors=True), at)  # fmt: skip
+        if found or not self.second_pass:
+            self.reads["qr" if found else "none"] += 1
+            return found
+        again = self._codes(self._read(midrange(view), formats=self._qr, binarizer=self._fixed,
+                                       return_errors=True), at)  # fmt: skip
+        seen = found.unread + again.unread
+        if again:
+            self.reads["midrange"] += 1
+            return Found(again, seen)
+        looked: list[Box] = []
+        for symbol in seen:
+            if len(looked) == CLOSER_LOOKS or any(inside(symbol, box) for box in looked):
+                continue  # the same symbol, seen by both passes
+            looked.append(grown(symbol, gray.shape, by=0.25))
+            closer = self._closer(gray, looked[-1])
+            if closer:
+                self.reads["closer"] += 1
+                return Found(closer, seen)
+        self.reads["none"] += 1
+        return Found((), seen)
 
-    def decode(self, gray: np.ndarray) -> list[Code]:
-        codes, unread = self._qr_codes(gray, seen=self.second_pass) if self.qr else ([], False)
-        if not codes and unread:
-            codes, _ = self._qr_codes(sharpened(gray))
-        if not codes and self.linear:  # held about level: no 90° turn, dark bars on white
-            codes = self._codes(self._zx.read_barcodes(
-                gray, formats=self._linear, try_invert=False,  # type: ignore[arg-type]
-                try_rotate=False))  # fmt: skip
+    def _closer(self, gray: np.ndarray, box: Box) -> Found:
+        """A closer look at the box around a symbol seen and not read: sharpened, 1.5 times
+        bigger."""
+        image = enlarged(unsharp(crop(gray, box), sigma=2.0, amount=3.0), CLOSER_SCALE)
+        return self._codes(self._read(image, formats=self._qr), box[:2], CLOSER_SCALE)
+
+    def decode(
+        self, gray: np.ndarray, *, region: Box | None = None, qr: bool = True,
+        linear: bool = True, matrix: bool = True,
+    ) -> Found:  # fmt: skip
+        codes = Found()
+        if qr and self.qr:
+            if region is not None:
+                codes = self._qr_codes(gray, region)
+            if not codes:
+                codes = self._qr_codes(gray)
+        if codes:
+            return codes
+        if linear and self.linear:  # held about level: no 90° turn, dark bars on white
+            codes.extend(self._codes(self._read(
+                gray, formats=self._linear, try_invert=False, try_rotate=False)))  # fmt: skip
+        if matrix and not codes:  # a vial's label; GS1's separator stays GS (ASCII 29)
+            codes.extend(self._codes(self._read(
+                gray, formats=self._matrix, try_invert=False, text_mode=self._plain)))  # fmt: skip
         return codes
 
 
@@ -169,7 +256,12 @@ class ZbarDecoder:
                     for d in pyzbar._decode_symbols(pyzbar._symbols_for_image(image))
                 ]
 
-    def decode(self, gray: np.ndarray) -> list[Code]:
+    def decode(
+        self, gray: np.ndarray, *, region: Box | None = None, qr: bool = True,
+        linear: bool = True, matrix: bool = True,
+    ) -> list[Code]:  # fmt: skip
+        """The whole frame, whatever is asked: zbar reads its formats in one pass (and no
+        DataMatrix)."""
         codes = self._read(gray)
         if not codes and self.try_inverted:
             codes = self._read(255 - gray)

@@ -38,9 +38,9 @@ from domain.wire import (
     RECORDS_PATH,
     refusal_problem,
 )
-from store import Store, StoreError, open_store
-from store.refusals import keep_refusals
+from store import Store, open_store
 from sync.errors import HubRefused, HubUnavailable, link_failure
+from sync.staff_sync import beat_fields, keep_reply
 
 if TYPE_CHECKING:
     import httpx
@@ -298,13 +298,10 @@ class SyncWorker:
                 "last_error": self._state.error,
                 "audit_seq": audit_seq,
                 "audit_head": audit_head,
+                **await self._db(beat_fields, store),  # the staff list held
             }
         )
-        if "platform_refusals" in reply:  # a hub before issue 14 says nothing of them
-            try:
-                await self._db(keep_refusals, store, reply["platform_refusals"])
-            except StoreError as error:  # a busy file: the next heartbeat brings them again
-                log.warning("platform refusals not kept: %s", error.code)
+        await self._db(keep_reply, store, reply)  # the platform's refusals, the site's staff
         zone = str(reply.get("site_timezone") or self._state.site_timezone)
         self._state = replace(
             self._state, clock_flagged=bool(reply.get("clock_flagged")), site_timezone=zone

@@ -27,7 +27,7 @@ PACKAGES = ("domain", "store", "desk", "sync", "hub", "scanner", "tui", "vaxdesk
 CODE = re.compile(r"[a-z_0-9]+(\.[a-z_0-9]+)+|required")
 RAISERS = {"FieldError", "DeskError", "LoginError", "PinRefused", "Rejected", "StoreError",
            "RecordNotFound", "render", "CameraError", "NoWebcam", "HubUnavailable",
-           "SchemaTooNew"}  # fmt: skip
+           "SchemaTooNew", "SiteRefused", "StaffRefused"}  # fmt: skip
 
 
 def raised_codes() -> set[tuple[str, str]]:

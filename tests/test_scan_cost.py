@@ -1,6 +1,6 @@
 """What the camera loop does not do: decode again a frame that shows what the last one showed
-(a held card, a still desk, a replayed image), or sharpen and re-read a frame with no code in
-it; and what it still does: read a card moved into view, a slip's Code 128, a blurred QR."""
+(a held card, a still desk, a replayed image); and what it still does: read a card moved into
+view, a slip's Code 128, a blurred QR."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import threading
 import numpy as np
 import pytest
 
-import scanner.decode
 from domain.scans import IdentityScan
 from domain.slip_code import parse_slip_code, slip_code
 from scanner.decode import Code, ZxingDecoder, make_decoder
@@ -56,22 +55,6 @@ def test_frame_changes_on_a_grid_of_pixels() -> None:
     assert not changes.is_new(still.copy())
     assert changes.is_new(scene(cccd_payload(AN), "clean", rng))
     assert changes.is_new(empty_frame(rng, (640, 480)))  # another size: another camera
-
-
-def test_an_empty_frame_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    sharpened: list[int] = []
-    real = scanner.decode.sharpened
-
-    def counting(gray: np.ndarray) -> np.ndarray:
-        sharpened.append(1)
-        return real(gray)
-
-    monkeypatch.setattr(scanner.decode, "sharpened", counting)
-    decoder = ZxingDecoder()
-    rng = random.Random(2)
-    for _ in range(5):
-        assert decoder.decode(empty_frame(rng)) == []
-    assert sharpened == []
 
 
 @pytest.mark.parametrize("kind", ["blur", "motion", "clean"])
