@@ -51,6 +51,7 @@ class Verdict(StrEnum):
     OTHER_VACCINE = "other_vaccine"  # the target dose takes other vaccines
     PRODUCT_AGE = "product_age"  # outside the ages of the product itself
     EXTRA = "extra"  # the series was complete
+    LIVE_CONFLICT = "live_conflict"  # within 28 days (less grace) of another live injected one
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,10 @@ def applies(series: Series, person: Person, history: Iterable[Given]) -> bool:
 class _Run:
     """One series evaluated over the antigen's doses, then forecast on a day."""
 
-    def __init__(self, sched: Schedule, series: Series, person: Person) -> None:
+    def __init__(self, sched: Schedule, series: Series, person: Person,
+                 lives: Sequence[date] = ()) -> None:  # fmt: skip
         self.sched, self.series, self.person = sched, series, person
+        self.lives = lives  # the days live injected vaccines were given, of any antigen
         self.target = 0
         self.counted: list[Given] = []
         self.previous: Given | None = None  # the antigen's previous dose, counted or early
@@ -185,10 +188,21 @@ class _Run:
             self._say(given, Verdict.TOO_SOON, number, soon)
             self.previous = given
             return
+        conflict = self.live_conflict(given.on) if vaccine.live_injected else None
+        if conflict and given.on < conflict - grace:
+            self._say(given, Verdict.LIVE_CONFLICT, number, conflict)
+            self.previous = given
+            return
         self.counted.append(given)
         self.previous = given
         self.target += 1
         self.doses.append(EvaluatedDose(given, Verdict.COUNTED, number, len(self.counted)))
+
+    def live_conflict(self, on: date) -> date | None:
+        """The first day a live injected vaccine counts again after the last one given before
+        `on` (the same day is no conflict); None when there is none."""
+        before = [day for day in self.lives if day < on]
+        return self.sched.live_conflict.after(max(before)) if before else None
 
     def _say(self, given: Given, verdict: Verdict, number: int, at: date | None = None) -> None:
         self.doses.append(EvaluatedDose(given, verdict, number, earliest=at))
@@ -208,6 +222,9 @@ class _Run:
         if (end and (earliest >= end or on >= end)) or not products:
             return self._result(Status.AGED_OUT, None)
         earliest = max(earliest, min(products.values()))
+        live = all(self.sched.vaccine(code).live_injected for code in products)  # type: ignore[union-attr]
+        if live and (conflict := self.live_conflict(on)):
+            earliest = max(earliest, conflict)
         recommended = self._latest(dose.recommended_age, dose.recommended_interval)
         overdue = self._latest(dose.overdue_age, dose.overdue_interval)
         after = self.series.overdue_after or self.sched.overdue_after
@@ -274,16 +291,32 @@ def forecast_antigen(
     """The antigen's doses and next dose on a day; None when no series applies to the person.
     `strict`: a dose of the history about to be given (no grace period for it)."""
     sched = sched or schedule()
-    doses = []
+    return _antigen(antigen, person, history, _resolved(history, on, sched), on, sched, strict)
+
+
+def _resolved(history: Sequence[Given], on: date,
+              sched: Schedule) -> list[tuple[Given, ScheduleVaccine]]:  # fmt: skip
+    """The doses up to the day, in date order, each with its vaccine (unknown ones left out)."""
+    out = []
     for given in sorted((g for g in history if g.on <= on), key=lambda g: g.on):
         vaccine = sched.vaccine(given.vaccine)
-        if vaccine is not None and antigen in vaccine.antigens:
-            doses.append((given, vaccine))
+        if vaccine is not None:
+            out.append((given, vaccine))
+    return out
+
+
+def _antigen(
+    antigen: str, person: Person, history: Sequence[Given],
+    resolved: list[tuple[Given, ScheduleVaccine]], on: date, sched: Schedule,
+    strict: Given | None = None,
+) -> AntigenForecast | None:  # fmt: skip
+    doses = [(g, v) for g, v in resolved if antigen in v.antigens]
+    lives = tuple(g.on for g, v in resolved if v.live_injected)
     runs = []
     for series in sched.series_of(antigen):
         if not applies(series, person, history):
             continue
-        run = _Run(sched, series, person)
+        run = _Run(sched, series, person, lives)
         for given, vaccine in doses:
             run.evaluate(given, vaccine, strict=given is strict)
         runs.append(run.forecast(on))
@@ -297,9 +330,10 @@ def forecast(
     """Every antigen of the schedule (or those named) that applies to the person, on a day."""
     sched = sched or schedule()
     codes = [a.code for a in sched.antigens] if antigens is None else list(antigens)
+    resolved = _resolved(history, on, sched)
     out = {}
     for code in codes:
-        result = forecast_antigen(code, person, history, on, sched)
+        result = _antigen(code, person, history, resolved, on, sched)
         if result is not None:
             out[code] = result
     unknown = tuple(g for g in history if sched.vaccine(g.vaccine) is None)

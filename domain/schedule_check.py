@@ -70,6 +70,13 @@ def may_give(
                 "schedule.too_soon", antigen=label, number=number,
                 previous=previous[-1].given.on if previous else on, earliest=evaluated.earliest,
             ))  # fmt: skip
+        elif verdict is Verdict.LIVE_CONFLICT:
+            lives = [g.on for g in history if (v := sched.vaccine(g.vaccine)) is not None
+                     and v.live_injected and g.on < on]  # fmt: skip
+            refusals.append(DeskError(
+                "schedule.live_conflict", antigen=label, number=number, previous=max(lives),
+                earliest=evaluated.earliest,
+            ))  # fmt: skip
         elif verdict is Verdict.EXTRA:
             notes.append(DeskError("schedule.complete", antigen=label))
         elif verdict is Verdict.OTHER_VACCINE:

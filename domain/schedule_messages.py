@@ -16,6 +16,10 @@ SCHEDULE_MESSAGES: dict[str, str] = {
     "schedule.too_soon": N_(
         "{antigen} dose {number}: too soon after the dose of {previous}, not before {earliest}"
     ),
+    "schedule.live_conflict": N_(
+        "{antigen} dose {number}: 4 weeks at least after the live vaccine of {previous}, not "
+        "before {earliest}"
+    ),
     "schedule.too_old": N_("{antigen} dose {number}: not given at this age"),
     "schedule.complete": N_("{antigen}: already complete"),
     "schedule.other_vaccine": N_("{antigen} dose {number} is given with {vaccines}"),

@@ -10,7 +10,7 @@ import tomllib
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 
 from domain.tables import VaccineTable, vaccine_table
@@ -47,6 +47,8 @@ class Duration:
     def after(self, start: date) -> date:
         """The date this long after `start`, as CDSi adds: years, then months, then weeks and
         days; a day the month does not have moves to the first of the next month."""
+        if not (self.years or self.months):
+            return start + timedelta(weeks=self.weeks, days=self.days)
         month_index = start.month - 1 + self.months
         year = start.year + self.years + month_index // 12
         month = month_index % 12 + 1
@@ -84,6 +86,7 @@ class ScheduleVaccine:
     min_age: Duration | None = None
     max_age: Duration | None = None  # exclusive: a dose from that age counts for nothing
     given_elsewhere_only: bool = False
+    live_injected: bool = False
     in_vaccine_table: bool = False  # defined in vaccines.toml (COVID-19, tetanus toxoid)
 
     @property
@@ -144,19 +147,39 @@ class Schedule:
     vaccines: tuple[ScheduleVaccine, ...]
     series: tuple[Series, ...]
     table: VaccineTable  # vaccines.toml, for the intervals of its products
+    live_conflict: Duration = Duration(days=28)
 
     def antigen(self, code: str) -> Antigen:
-        return next(a for a in self.antigens if a.code == code)
+        return self._antigens[code]
 
     def vaccine(self, code: str) -> ScheduleVaccine | None:
-        code = code.strip().upper()
-        return next((v for v in self.vaccines if v.code == code), None)
+        found = self._vaccines.get(code)
+        return found if found is not None else self._vaccines.get(code.strip().upper())
 
     def series_of(self, antigen: str) -> tuple[Series, ...]:
-        return tuple(s for s in self.series if s.antigen == antigen)
+        return self._series.get(antigen, ())
 
     def vaccines_of(self, antigen: str) -> tuple[str, ...]:
-        return tuple(v.code for v in self.vaccines if antigen in v.antigens)
+        return self._holding.get(antigen, ())
+
+    # indexes, made on first use (the engine asks these for every dose of every child)
+    @cached_property
+    def _antigens(self) -> dict[str, Antigen]:
+        return {a.code: a for a in self.antigens}
+
+    @cached_property
+    def _vaccines(self) -> dict[str, ScheduleVaccine]:
+        return {v.code: v for v in self.vaccines}
+
+    @cached_property
+    def _series(self) -> dict[str, tuple[Series, ...]]:
+        return {a.code: tuple(s for s in self.series if s.antigen == a.code)
+                for a in self.antigens}  # fmt: skip
+
+    @cached_property
+    def _holding(self) -> dict[str, tuple[str, ...]]:
+        return {a.code: tuple(v.code for v in self.vaccines if a.code in v.antigens)
+                for a in self.antigens}  # fmt: skip
 
 
 @cache
@@ -215,7 +238,7 @@ def build_schedule(data: dict, table: VaccineTable) -> Schedule:
         vaccines.append(ScheduleVaccine(
             str(v["code"]).upper(), v["name"], v.get("name_vi", ""), tuple(v["antigens"]),
             v["programme"], _duration(v, "min_age"), _duration(v, "max_age"),
-            bool(v.get("given_elsewhere_only", False)),
+            bool(v.get("given_elsewhere_only", False)), bool(v.get("live_injected", False)),
         ))  # fmt: skip
     codes = [v.code for v in vaccines]
     if len(set(codes)) != len(codes):
@@ -241,4 +264,5 @@ def build_schedule(data: dict, table: VaccineTable) -> Schedule:
         version=str(data["version"]), grace_days=int(data["grace_days"]),
         overdue_after=Duration.parse(data["overdue_after"]), antigens=antigens,
         vaccines=tuple(vaccines), series=series, table=table,
+        live_conflict=Duration.parse(data.get("live_conflict", "28d")),
     )  # fmt: skip

@@ -186,3 +186,29 @@ def test_the_grace_period_for_a_dose_given_before_its_interval(early: int) -> No
     result = forecast_antigen("je", CHILD, [*history, Given("VNNB", third)], third)
     assert result is not None and (result.counted == 3) is (early <= 4)
     assert may_give(CHILD, history, "VNNB", third).allowed is (early == 0)
+
+
+def test_two_live_vaccines_on_different_days_are_four_weeks_apart() -> None:
+    mmr = [Given("MMR", age(12))]
+    check = may_give(CHILD, mmr, "VAR", age(12, 10))
+    assert not check.allowed
+    assert said(check) == [
+        "Varicella (chickenpox) dose 1: 4 weeks at least after the live vaccine of 10/01/2026, "
+        "not before 07/02/2026"
+    ]
+    assert may_give(CHILD, mmr, "VAR", age(12)).allowed  # the same day: no conflict
+    assert may_give(CHILD, mmr, "VAR", age(12) + timedelta(days=28)).allowed
+    assert may_give(CHILD, mmr, "VNNB", age(12, 10)).allowed  # Jevax is not live
+    # given anyway within the 28 days (less the grace period), it does not count
+    early = [*mmr, Given("VAR", age(12, 20))]
+    result = forecast_antigen("varicella", CHILD, early, age(13))
+    assert result is not None and result.counted == 0
+    assert result.doses[0].verdict is Verdict.LIVE_CONFLICT
+    assert result.next is not None and result.next.earliest == age(12, 20) + timedelta(days=28)
+    grace = [*mmr, Given("VAR", age(12) + timedelta(days=24))]
+    assert forecast_antigen("varicella", CHILD, grace, age(13)).counted == 1  # type: ignore[union-attr]
+    # the forecast waits for the 28 days too
+    varicella = forecast_antigen("varicella", CHILD, mmr, age(12, 1))
+    assert varicella is not None and varicella.next is not None
+    assert varicella.next.earliest == age(12) + timedelta(days=28)
+    assert varicella.status is Status.NOT_YET
