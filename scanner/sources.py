@@ -54,6 +54,12 @@ class CameraSource:
         self.width = width
         self.height = height
         self.name = _("camera {device}").format(device=device)
+        self.every = 1 / DECODE_FPS  # seconds between the frames handed on
+
+    def pace(self, seconds: float) -> None:
+        """Hand on a frame every `seconds` at most (the scan loop idles): the frames between
+        are grabbed and dropped, never decoded from MJPEG nor turned grey."""
+        self.every = max(1 / DECODE_FPS, seconds)
 
     def open(self) -> Any:
         import cv2
@@ -89,7 +95,7 @@ class CameraSource:
                 now = time.monotonic()
                 if now < next_at:
                     continue  # drop it: only the newest frame is worth decoding
-                next_at = now + 1 / DECODE_FPS
+                next_at = now + self.every
                 ok, frame = capture.retrieve()
                 if ok:
                     yield cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
