@@ -25,6 +25,7 @@ from scanner.regions import (
     inside,
     midrange,
     moved,
+    quieter,
     shrunk,
     unsharp,
 )
@@ -113,8 +114,8 @@ class ZxingDecoder:
     3. a symbol seen by either and still not read: a closer look at it alone (unsharp mask,
        1.5 times bigger);
     4. no QR read: the 1D formats (`linear`: a slip's Code 128, old ID barcodes; held about
-       level, dark bars on white) and DataMatrix (`matrix`: a vial's GS1 label), as the scan
-       loop asks (`scanner.pacing`: one frame in ten).
+       level, dark bars on white) and DataMatrix (`matrix`: a vial's GS1 label, on the frame
+       `quieter`), as the scan loop asks (`scanner.pacing`: one frame in ten each).
     An empty frame, most of what a desk's camera sees, costs steps 1 and 2 (bench/scan.py).
     Options are built once; a frame is read in place and a region is a view of it."""
 
@@ -207,10 +208,26 @@ class ZxingDecoder:
         if linear and self.linear:  # held about level: no 90° turn, dark bars on white
             codes.extend(self._codes(self._read(
                 gray, formats=self._linear, try_invert=False, try_rotate=False)))  # fmt: skip
-        if matrix and not codes:  # a vial's label; GS1's separator stays GS (ASCII 29)
-            codes.extend(self._codes(self._read(
-                gray, formats=self._matrix, try_invert=False, text_mode=self._plain)))  # fmt: skip
+        if matrix and not codes:
+            vial = self._matrix_codes(gray)
+            codes = Found(vial, codes.unread + vial.unread)
         return codes
+
+    def _matrix_codes(self, gray: np.ndarray) -> Found:
+        """A vial's DataMatrix on the frame `quieter`; a symbol seen there and not read, in
+        its box at full size. GS1's separator stays GS (ASCII 29)."""
+        image, scale = quieter(gray)
+        found = self._codes(self._read(image, formats=self._matrix, try_invert=False,
+                                       text_mode=self._plain, return_errors=True),
+                            scale=scale)  # fmt: skip
+        for seen in () if found else found.unread[:CLOSER_LOOKS]:
+            box = grown(seen, gray.shape, by=0.25)
+            again = self._read(crop(gray, box), formats=self._matrix, try_invert=False,
+                               text_mode=self._plain)  # fmt: skip
+            closer = self._codes(again, box[:2])
+            if closer:
+                return Found(closer, found.unread)
+        return found
 
 
 class ZbarDecoder:
