@@ -215,6 +215,19 @@ async def drain_after_outage(hub_db: HubDB, desk: Path, batch: int, outage: floa
     }
 
 
+def durability(url: str) -> str:
+    """How durable the PostgreSQL server's commits are: scripts/start-postgres runs it with
+    fsync=off (a test server), where a commit never waits for the disk."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        fsync, commit = (conn.execute(f"SHOW {name}").fetchone()[0]
+                         for name in ("fsync", "synchronous_commit"))  # fmt: skip
+    if fsync == "off":
+        return "its server runs fsync=off: commits not durable, faster than in the field"
+    return f"fsync={fsync}, synchronous_commit={commit}"
+
+
 def numbers(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part]
 
@@ -242,9 +255,9 @@ def main() -> None:
         with open_store(desk) as store:
             base = [item.payload for item in store.outbox_claim(made)]
             store.outbox_reset_inflight()
-        backends = [("sqlite", f"sqlite:///{tmp}/hub.db")]
+        backends = [("sqlite (synchronous=FULL: each commit on disk)", f"sqlite:///{tmp}/hub.db")]
         if args.postgres and not args.sqlite_only:
-            backends.append(("postgresql (fsync as its server runs)", args.postgres))
+            backends.append((f"postgresql ({durability(args.postgres)})", args.postgres))
         for name, url in backends:
             db = HubDB(url)
             clear(db)

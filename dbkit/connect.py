@@ -69,6 +69,22 @@ class Cursor:
             self._cursor.executemany(statement, rows)
         return self
 
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """New rows, all at once: COPY on PostgreSQL (one stream, no statement a row), one
+        prepared INSERT stepped on SQLite; nothing is sent for no rows."""
+        if not rows:
+            return
+        names = ", ".join(columns)
+        if self.postgres:
+            with self._cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" * len(columns))
+        self._cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
     def fetchone(self) -> Any:
         return self._cursor.fetchone()
 

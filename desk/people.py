@@ -9,8 +9,8 @@ from enum import StrEnum
 
 from desk.core import Desk
 from domain.errors import DeskError
+from domain.names import resolve_name as resolve_name  # the rule, where the login's callers find it
 from domain.roles import Action, NotAllowed, Role, can
-from domain.text import clean_text, fold
 from store import Store
 from store.people import LoginError, User
 
@@ -51,22 +51,6 @@ class AmbiguousName(LoginError):
     def __init__(self, names: Iterable[str]) -> None:
         super().__init__("login.wrong")
         self.names = tuple(names)
-
-
-def resolve_name(typed: str, names: Iterable[str]) -> tuple[str, ...]:
-    """The users' names a typed name means, sorted: the exact name (case and runs of spaces
-    aside) when one is typed; else every name that is the same without diacritics
-    ('nguyen thi  LAN' → 'Nguyễn Thị Lan'; and 'Nguyễn Thị Lân' too, if there is one);
-    else none."""
-    wanted = clean_text(typed)
-    if not wanted:
-        return ()
-    known = list(dict.fromkeys(names))
-    exact = [name for name in known if clean_text(name).casefold() == wanted.casefold()]
-    if exact:
-        return (exact[0],)
-    folded = fold(wanted)
-    return tuple(sorted(name for name in known if fold(name) == folded))
 
 
 def users_named(store: Store, typed: str) -> tuple[str, ...]:

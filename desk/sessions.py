@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from desk.core import Desk
+from desk.stock import check_lot
 from domain.errors import FieldError, ValidationError
 from domain.record import Session, build_session
 from domain.tables import vaccine_table
@@ -53,6 +54,11 @@ def _build(desk: Desk, form: Mapping[str, str]) -> Session:
         # A vaccine known only from certificates of doses given elsewhere: never a session's.
         refusal = FieldError("vaccine", "vaccine.given_elsewhere", vaccine=vaccine.code)
         errors.setdefault("vaccine", refusal)
+    if not errors:
+        try:  # a lot the hub said is expired (issue 16): never a session's
+            check_lot(desk, session.vaccine, session.lot)
+        except FieldError as error:
+            errors["lot"] = error
     if errors:
         raise ValidationError(errors)
     return session

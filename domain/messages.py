@@ -19,8 +19,11 @@ from typing import Any
 from domain.aefi_messages import AEFI_MESSAGES
 from domain.ledger_messages import LEDGER_MESSAGES
 from domain.list_messages import LIST_MESSAGES
+from domain.schedule_messages import SCHEDULE_MESSAGES
 from domain.screening_messages import SCREENING_MESSAGES
 from domain.slip_messages import SLIP_MESSAGES
+from domain.staff_messages import STAFF_MESSAGES
+from domain.stock_messages import STOCK_MESSAGES
 from i18n import N_, Nn_, _, format_date, format_time, ngettext
 
 MESSAGES: dict[str, str] = {
@@ -213,13 +216,12 @@ MESSAGES: dict[str, str] = {
     "clock.unknown_zone": N_("unknown time zone '{name}'"),
     "dcc.no_vaccination": N_("it holds no vaccination (a test or recovery certificate?)"),
     **LIST_MESSAGES,  # subject lists and arrival (issue 13): domain.list_messages
-    # the screening checklist (issue 13)
-    **SCREENING_MESSAGES,  # domain.screening_messages
-    # observation after the dose (issue 13)
-    "observation.voided": N_("this dose was voided: nobody to watch"),
+    **SCREENING_MESSAGES,  # the screening checklist (issue 13): domain.screening_messages
+    "observation.voided": N_("this dose was voided: nobody to watch"),  # observation (13)
     "observation.none": N_("no observation for this record: no dose given here today"),
     "observation.marked_already": N_("marked as gone already"),
-    **AEFI_MESSAGES, **SLIP_MESSAGES, **LEDGER_MESSAGES,  # issue 13: AEFI; 14: slips, ledger
+    **AEFI_MESSAGES, **SLIP_MESSAGES, **LEDGER_MESSAGES,  # issues 13 (AEFI), 14
+    **STAFF_MESSAGES, **STOCK_MESSAGES, **SCHEDULE_MESSAGES,  # issues 16 and 17
 }
 
 # Messages with a count: code -> (the count's parameter, singular, plural). Rendered with
@@ -253,10 +255,8 @@ PLURALS: dict[str, tuple[str, tuple[str, str]]] = {
     "ages.months_over": ("low", Nn_("{low} month and over", "{low} months and over")),
 }
 MESSAGES.update({code: forms[1] for code, (_count, forms) in PLURALS.items()})
-MESSAGES.update({
-    "ages.years": N_("{low}-{high} years"),
-    "ages.months": N_("{low}-{high} months"),
-})  # fmt: skip
+MESSAGES.update({"ages.years": N_("{low}-{high} years"),
+                 "ages.months": N_("{low}-{high} months")})  # fmt: skip
 
 # Parameters that hold a word or a phrase (its English message id, marked with N_ where it is
 # given): translated when the message is rendered, so a hub's refusal, read by a desk, is

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+import msgspec
+
 from domain.aefi import AefiEvent, checked_event, event_to_body
 from domain.dates import PartialDate
 from domain.errors import FieldError
@@ -231,10 +233,8 @@ def record_body(row: dict[str, Any]) -> dict[str, Any]:
 def canonical_body(body: dict[str, Any]) -> tuple[str, str]:
     """The record's fields as canonical JSON (keys sorted, compact), and its content hash: one
     serialisation, for the hash and for keeping."""
-    canonical = json.dumps(
-        record_body(body), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    )
-    return canonical, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    canonical = msgspec.json.encode(record_body(body), order="sorted")  # json.dumps' bytes
+    return canonical.decode(), hashlib.sha256(canonical).hexdigest()
 
 
 def content_hash(body: dict[str, Any]) -> str:

@@ -11,6 +11,8 @@ from dbkit import iso
 from hub.lookups_db import PersonLookups
 from hub.records_db import RecordRows
 from hub.schema import SCHEMA_VERSION, TABLES
+from hub.sites_db import SiteRows
+from hub.staff_db import StaffRows
 from hub.stats_db import SiteFigures
 
 
@@ -20,7 +22,7 @@ class Desk:
     site_id: str
 
 
-class HubDB(RecordRows, PersonLookups, SiteFigures):
+class HubDB(RecordRows, PersonLookups, SiteFigures, SiteRows, StaffRows):
     """`HubDB("sqlite:///path")` or `HubDB("postgresql://...")`."""
 
     # -- desks and supervisors -----------------------------------------------------------

@@ -1,6 +1,7 @@
-"""What desks ask besides uploads: health, heartbeats (the site's zone in the reply), and a
-person's doses, for dose numbering (only what numbering needs, to desks that may see them,
-audited and rate-limited)."""
+"""What desks ask besides uploads: health, heartbeats (the site's zone, the platform's refusals
+and, when the desk's is not current, its site's staff in the reply), and a person's doses, for
+dose numbering (only what numbering needs, to desks that may see them, audited and
+rate-limited)."""
 
 from __future__ import annotations
 
@@ -14,15 +15,18 @@ from starlette.routing import Route
 from domain.errors import DeskError, FieldError
 from domain.messages import describe
 from domain.wire import API, DOSES_PATH, HEALTH_PATH, HEARTBEAT_PATH
+from domain.wire_staff import STAFF_REVISION, STAFF_SITE
+from domain.wire_stock import desk_lots_body, settings_body
 from hub.context import ApiError, HubContext, guarded
 from hub.export_ledger import refused_versions
+from hub.stock_db import desk_stock
 from hub.storage import Storage
 
 # A heartbeat's fields: (kind, at most this long); each may be left out.
 HEARTBEAT_FIELDS: dict[str, tuple[type, int]] = {
     "software_version": (str, 40), "backlog": (int, 10**9), "camera": (str, 80),
     "last_record_at": (str, 40), "last_error": (str, 200), "audit_seq": (int, 2**31 - 1),
-    "audit_head": (str, 64),
+    "audit_head": (str, 64), STAFF_SITE: (str, 32), STAFF_REVISION: (int, 2**62),
 }  # fmt: skip
 
 
@@ -69,9 +73,12 @@ def routes(hub: HubContext) -> list[Route]:
         skew = hub.skew(request, now)
         await run_in_threadpool(hub.db.heartbeat, desk, beat, now, skew["clock_skew_seconds"])
         refusals = await run_in_threadpool(desk_refusals, hub.db, desk.desk_id)
+        lots, thresholds = await run_in_threadpool(desk_stock, hub.db, desk)
+        staff = await run_in_threadpool(hub.db.staff_reply, desk.site_id, beat)
         return JSONResponse({"server_time": now.isoformat(), **skew,
                              "site_timezone": hub.site_timezone,
-                             "platform_refusals": refusals})  # fmt: skip
+                             "platform_refusals": refusals, "stock_lots": desk_lots_body(lots),
+                             "stock_settings": settings_body(thresholds), **staff})  # fmt: skip
 
     async def doses(request: Request) -> Response:
         desk = await hub.authorised(request)

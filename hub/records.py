@@ -31,10 +31,12 @@ from domain.wire import (
     checked_record,
     checked_state,
 )
+from domain.wire_stock import STOCK_ITEM_KEYS, STOCK_USAGE, checked_usage
 from hub.aefi_db import ingest_aefi, missing_aefi
 from hub.context import ApiError, HubContext, guarded
 from hub.day_db import ingest_states, missing_states
 from hub.db import Desk
+from hub.stock_db import ingest_usage, missing_usage
 
 log = logging.getLogger("vaxdesk.hub")
 
@@ -178,8 +180,22 @@ async def keep_states(
     return await _keep_checked(hub, desk, bodies, now, check, ingest_states, "subject state")
 
 
+async def keep_usage(
+    hub: HubContext, desk: Desk, bodies: list[Any], now: datetime
+) -> list[dict[str, Any]]:
+    """A desk's stock movements (issue 16): checked as the desk checks them, its own only."""
+
+    def check(body: Any) -> dict[str, Any]:
+        usage = checked_usage(body)
+        _own(desk, usage.desk_id, usage.site_id)
+        return dict(body)
+
+    return await _keep_checked(hub, desk, bodies, now, check, ingest_usage, "stock usage")
+
+
 KEEPERS: dict[str, Keeper] = {RECORD: keep_records, AEFI: keep_aefi,
-                              SUBJECT_STATE: keep_states}  # fmt: skip
+                              SUBJECT_STATE: keep_states, STOCK_USAGE: keep_usage}  # fmt: skip
+KEYS = {**ITEM_KEYS, **STOCK_ITEM_KEYS}
 
 
 def _item_key(item: Any) -> tuple[str, str, int] | None:
@@ -194,9 +210,9 @@ def _item_key(item: Any) -> tuple[str, str, int] | None:
 
 def _matches(kind: str, key: str, version: int, payload: dict[str, Any]) -> bool:
     """A record's (an event's) payload is the one the item names."""
-    if kind not in ITEM_KEYS:
+    if kind not in KEYS:
         return True
-    name, number = ITEM_KEYS[kind]
+    name, number = KEYS[kind]
     return (payload.get(name), payload.get(number)) == (key, version)
 
 
@@ -277,9 +293,12 @@ def routes(hub: HubContext) -> list[Route]:
         states = [(key, version) for kind, key, version in wanted if kind == SUBJECT_STATE]
         lacking |= {(SUBJECT_STATE, *key) for key in await run_in_threadpool(
             missing_states, hub.db, desk, states)}  # fmt: skip
+        moves = [(key, version) for kind, key, version in wanted if kind == STOCK_USAGE]
+        lacking |= {(STOCK_USAGE, *key) for key in await run_in_threadpool(
+            missing_usage, hub.db, desk, moves)}  # fmt: skip
         # An item of a kind the hub does not keep is never held: it is missing too.
         missing = [[k, key, v] for k, key, v in wanted
-                   if k not in (RECORD, AEFI, SUBJECT_STATE) or (k, key, v) in lacking]  # fmt: skip
+                   if k not in KEEPERS or (k, key, v) in lacking]  # fmt: skip
         return JSONResponse({"missing": missing})
 
     return [

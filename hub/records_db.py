@@ -12,18 +12,16 @@ from typing import TYPE_CHECKING, Any
 from dbkit import Cursor, iso
 from domain.screening_answers import outcome_of
 from domain.wire import CONFLICT, DUPLICATE, STORED, canonical_body, differing_field
-from hub.storage import Storage
+from hub.storage import Storage, locked_records
 
 if TYPE_CHECKING:
     from hub.db import Desk
 
 CHUNK = 500  # ids in one IN (...)
-_INSERT_RECORD = (
-    "INSERT INTO records (record_id, version, desk_id, site_id, person_key, status, screening, "
-    "vaccine, dose_number, given_on, aefi, content_hash, body, received_at, desk_recorded_at, "
-    "checklist_version, screening_answers, checklist_outcome) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+RECORD_COLUMNS = ("record_id", "version", "desk_id", "site_id", "person_key", "status",
+                  "screening", "vaccine", "dose_number", "given_on", "aefi", "content_hash",
+                  "body", "received_at", "desk_recorded_at", "checklist_version",
+                  "screening_answers", "checklist_outcome")  # fmt: skip
 _INSERT_CONFLICT = (
     "INSERT INTO conflicts (record_id, version, desk_id, offered_hash, field, received_at) "
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
@@ -32,6 +30,15 @@ _INSERT_CONFLICT = (
 
 def _chunks(ids: Sequence[str]) -> list[Sequence[str]]:
     return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+def _ids_in(cur: Cursor, ids: Sequence[str]) -> str:
+    """`record_id` is one of these: one array parameter on PostgreSQL, `?`s on SQLite."""
+    return "record_id = ANY(?)" if cur.postgres else f"record_id IN ({', '.join('?' * len(ids))})"
+
+
+def _ids_params(cur: Cursor, ids: Sequence[str]) -> Sequence[Any]:
+    return [list(ids)] if cur.postgres else ids
 
 
 def _checklist(body: dict[str, Any]) -> tuple[str, str, str]:
@@ -47,25 +54,22 @@ class RecordRows(Storage):
         self, desk: Desk, bodies: Sequence[dict[str, Any]], now: datetime
     ) -> list[dict[str, Any]]:
         """Keep a batch of checked record bodies in one transaction; a result for each, in
-        order: {record_id, version, result[, field, message]}."""
+        order: {record_id, version, result[, field, message]}. What the hub holds of them is
+        asked once for the batch, the new versions written at once."""
         received = iso(now)
+        ids = sorted({str(b["record_id"]) for b in bodies})
         with self._tx() as cur:
-            existing = self._held(cur, sorted({str(b["record_id"]) for b in bodies}))
-            results, new_rows, conflicts = [], [], []
+            locked_records(cur, ids)
+            existing = self._held(cur, ids)
+            results, new_rows, conflicting = [], [], []
             for body in bodies:
                 key = (str(body["record_id"]), int(body["version"]))
                 kept, digest = canonical_body(body)
                 result: dict[str, Any] = {"record_id": key[0], "version": key[1]}
                 if key in existing:
-                    known_digest, known_body = existing[key]
-                    if known_digest == digest:
-                        result["result"] = DUPLICATE
-                    else:
-                        field = differing_field(json.loads(known_body), body)
-                        conflicts.append((key[0], key[1], desk.desk_id, digest, field, received))
-                        result.update(result=CONFLICT, field=field,
-                                      message=f"the hub holds other content for this version "
-                                              f"({field} differs)")  # fmt: skip
+                    result["result"] = DUPLICATE if existing[key] == digest else CONFLICT
+                    if existing[key] != digest:
+                        conflicting.append((result, key, digest, body))
                 else:
                     new_rows.append(
                         (key[0], key[1], desk.desk_id, desk.site_id, body["person_key"],
@@ -73,24 +77,40 @@ class RecordRows(Storage):
                          body["dose_number"], body["given_on"], body["aefi"], digest,
                          kept, received, body["recorded_at"], *_checklist(body))
                     )  # fmt: skip
-                    existing[key] = (digest, kept)
+                    existing[key] = digest
                     result["result"] = STORED
                 results.append(result)
-            cur.executemany(_INSERT_RECORD, new_rows)
-            cur.executemany(_INSERT_CONFLICT, conflicts)
+            cur.insert_rows("records", RECORD_COLUMNS, new_rows)
+            if conflicting:
+                cur.executemany(_INSERT_CONFLICT, self._conflicts(cur, desk, conflicting,
+                                                                  received))  # fmt: skip
         return results
 
     @staticmethod
-    def _held(cur: Cursor, ids: Sequence[str]) -> dict[tuple[str, int], tuple[str, str]]:
-        held: dict[tuple[str, int], tuple[str, str]] = {}
+    def _conflicts(cur: Cursor, desk: Desk, conflicting: list[Any], received: str) -> list[Any]:
+        """Each version offered with other content than the hub holds: its result says which
+        field differs (the held body read for these only), and the conflict row to keep."""
+        rows = []
+        for result, (rid, version), digest, body in conflicting:
+            cur.execute("SELECT body FROM records WHERE record_id = ? AND version = ?",
+                        (rid, version))  # fmt: skip
+            field = differing_field(json.loads(cur.fetchone()[0]), body)
+            rows.append((rid, version, desk.desk_id, digest, field, received))
+            result.update(field=field, message=f"the hub holds other content for this version "
+                                               f"({field} differs)")  # fmt: skip
+        return rows
+
+    @staticmethod
+    def _held(cur: Cursor, ids: Sequence[str]) -> dict[tuple[str, int], str]:
+        """The content hash of every version the hub holds of these records."""
+        held: dict[tuple[str, int], str] = {}
         for chunk in _chunks(ids):
             cur.execute(
-                "SELECT record_id, version, content_hash, body FROM records "
-                f"WHERE record_id IN ({', '.join('?' * len(chunk))})",
-                chunk,
+                f"SELECT record_id, version, content_hash FROM records WHERE {_ids_in(cur, chunk)}",
+                _ids_params(cur, chunk),
             )
-            for rid, version, digest, body in cur.fetchall():
-                held[(rid, version)] = (digest, body)
+            for rid, version, digest in cur.fetchall():
+                held[(rid, version)] = digest
         return held
 
     def missing(self, desk: Desk, keys: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -8,7 +8,8 @@ from dbkit import Cursor, Migrations
 
 TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "lookups", "hub_secrets",
           "hub_meta", "aefi_events", "day_states", "exports", "exported_versions",
-          "platform_results", "_migrations")  # fmt: skip
+          "platform_results", "sites", "staff", "stock_receipts", "stock_allocations",
+          "stock_usage", "stock_settings", "_migrations")  # fmt: skip
 
 
 class HubMeta:
@@ -226,6 +227,101 @@ MIGRATIONS.sql(
         PRIMARY KEY (destination, record_id, version)
     )""",
     "CREATE INDEX IF NOT EXISTS platform_results_outcome ON platform_results (outcome)",
+)
+
+# The site registry (issue 16): each site's code (the one its desks are enrolled at), its
+# facility code on the national platform, name, address as the 2025 units' codes, tables,
+# the person in charge. Reports group sites by province and ward (hub/sites_db.py).
+MIGRATIONS.sql(
+    "0011_sites",
+    """CREATE TABLE IF NOT EXISTS sites (
+        site_id TEXT PRIMARY KEY,
+        facility_code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        province_code TEXT NOT NULL,
+        ward_code TEXT NOT NULL,
+        address TEXT NOT NULL,
+        table_count INTEGER NOT NULL,
+        in_charge TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS sites_area ON sites (province_code, ward_code)",
+)
+
+# The site's staff (issue 16): created once here, sent to the site's desks with their role and
+# an Argon2id hash of their PIN (never the PIN). `revision` orders every change: a desk says
+# the revision it holds in its heartbeat and gets the site's staff again when it is behind.
+MIGRATIONS.sql(
+    "0012_staff",
+    """CREATE TABLE IF NOT EXISTS staff (
+        staff_id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        role TEXT NOT NULL,
+        pin_hash TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0,
+        revision INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (site_id, name_key)
+    )""",
+    "CREATE INDEX IF NOT EXISTS staff_site ON staff (site_id, revision)",
+)
+
+# Vaccine stock per lot (issue 16): the site's receipts and its allocations to desks, entered
+# at the hub; each desk's movements (vials opened, doses wasted) as it sent them, keyed like
+# any item (usage id, version 1); the site's thresholds for near expiry and near empty.
+MIGRATIONS.sql(
+    "0013_stock",
+    """CREATE TABLE IF NOT EXISTS stock_receipts (
+        receipt_id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        vaccine TEXT NOT NULL,
+        lot TEXT NOT NULL,
+        vials INTEGER NOT NULL,
+        doses_per_vial INTEGER NOT NULL,
+        expires_on TEXT NOT NULL,
+        received_from TEXT NOT NULL,
+        received_on TEXT NOT NULL,
+        entered_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS stock_receipts_site ON stock_receipts (site_id, vaccine, lot)",
+    """CREATE TABLE IF NOT EXISTS stock_allocations (
+        allocation_id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        vaccine TEXT NOT NULL,
+        lot TEXT NOT NULL,
+        desk_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        vials INTEGER NOT NULL,
+        allocated_on TEXT NOT NULL,
+        entered_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS stock_allocations_site ON stock_allocations (site_id, desk_id)",
+    """CREATE TABLE IF NOT EXISTS stock_usage (
+        usage_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        desk_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        vaccine TEXT NOT NULL,
+        lot TEXT NOT NULL,
+        vials_opened INTEGER NOT NULL,
+        doses_wasted INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        body TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (usage_id, version)
+    )""",
+    "CREATE INDEX IF NOT EXISTS stock_usage_site ON stock_usage (site_id, vaccine, lot)",
+    """CREATE TABLE IF NOT EXISTS stock_settings (
+        site_id TEXT PRIMARY KEY,
+        near_expiry_days INTEGER NOT NULL,
+        near_empty_doses INTEGER NOT NULL
+    )""",
 )
 
 SCHEMA_VERSION = len(MIGRATIONS.names)

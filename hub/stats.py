@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -11,8 +12,10 @@ from starlette.routing import Route
 
 from domain.text import mask
 from domain.wire import DESK_RECENT_PATH, SITE_STATS_PATH
+from domain.wire_stock import settings_body, site_lots_body
 from hub.context import HubContext, guarded
 from hub.export_ledger import not_sent_figure, refused_count, refused_versions
+from hub.stock_db import snapshot
 from hub.storage import Storage
 
 RECENT_FIELDS = ("record_id", "version", "status", "given_on", "given_time", "vaccine",
@@ -35,7 +38,31 @@ def platform_figures(db: Storage, site_id: str) -> dict[str, Any]:
             "refusals": refusals}  # fmt: skip
 
 
+STOCK_SECONDS = 30.0  # a site's stock changes slowly: worked out at most this often
+
+
+class StockFigures:
+    """The site's lots and its thresholds, for its supervisor; kept for STOCK_SECONDS, so a
+    screen refreshing every 2 s does not recount the doses of every lot each time."""
+
+    def __init__(self, db: Storage) -> None:
+        self.db = db
+        self._kept: dict[str, tuple[float, dict[str, Any]]] = {}
+
+    def __call__(self, site_id: str) -> dict[str, Any]:
+        kept = self._kept.get(site_id)
+        if kept is not None and time.monotonic() - kept[0] < STOCK_SECONDS:
+            return kept[1]
+        stock = snapshot(self.db, site_id)
+        figures = {"lots": site_lots_body(stock.holdings()),
+                   "settings": settings_body(stock.settings)}  # fmt: skip
+        self._kept[site_id] = (time.monotonic(), figures)
+        return figures
+
+
 def routes(hub: HubContext) -> list[Route]:
+    stock_figures = StockFigures(hub.db)
+
     async def stats(request: Request) -> Response:
         site_id = await hub.site_reader(request)
         now = hub.clock()
@@ -43,10 +70,13 @@ def routes(hub: HubContext) -> list[Route]:
         desks = await run_in_threadpool(hub.db.site_stats, site_id, now, midnight)
         totals = await run_in_threadpool(hub.db.site_totals, site_id, midnight)
         platform = await run_in_threadpool(platform_figures, hub.db, site_id)
-        return JSONResponse({"site_id": site_id, "day": local.date().isoformat(),
+        stock = await run_in_threadpool(stock_figures, site_id)
+        name = await run_in_threadpool(hub.db.site_name, site_id)  # '' when not registered
+        return JSONResponse({"site_id": site_id, "site_name": name,
+                             "day": local.date().isoformat(),
                              "hour": local.hour, "site_timezone": hub.site_timezone,
                              "generated_at": now.isoformat(), "desks": desks,
-                             "totals": totals, "platform": platform})  # fmt: skip
+                             "totals": totals, "platform": platform, "stock": stock})  # fmt: skip
 
     async def recent(request: Request) -> Response:
         site_id = await hub.site_reader(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,14 +12,20 @@ from typing import Any
 from dbkit import Cursor, MigrationsTooNew, connect_sqlite, is_postgres_url, write_tx
 from hub.schema import MIGRATIONS, SCHEMA_VERSION
 
+POOL_SIZE = 8  # PostgreSQL connections: that many desks' batches are kept at once
+
 
 class Storage:
-    """Thread-safe (one lock, one connection): the hub's endpoints call it from a thread pool."""
+    """Thread-safe: the hub's endpoints call it from a thread pool. SQLite: one connection
+    behind a lock (SQLite has one writer anyway). PostgreSQL: a pool of connections, so
+    several desks' batches are kept at once; what must not interleave (two versions of one
+    record) is locked by the transactions themselves (`locked_records`)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int = POOL_SIZE) -> None:
         self.url = url
         self.postgres = is_postgres_url(url)
         self._lock = threading.Lock()
+        self._pool: Any = None
         if self.postgres:
             import psycopg
 
@@ -33,11 +40,37 @@ class Storage:
             raise RuntimeError(
                 f"the hub's database has schema {error.applied}; this hub knows {SCHEMA_VERSION}"
             ) from None
+        if self.postgres:
+            from psycopg_pool import ConnectionPool
+
+            self._conn.close()
+            self._pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size),
+                                        kwargs={"autocommit": True}, open=True)  # fmt: skip
 
     def close(self) -> None:
-        self._conn.close()
+        if self._pool is not None:
+            self._pool.close()
+        else:
+            self._conn.close()
 
     @contextmanager
     def _tx(self) -> Iterator[Cursor]:
+        if self._pool is not None:
+            with self._pool.connection() as conn, write_tx(conn, postgres=True) as cur:
+                yield cur
+            return
         with self._lock, write_tx(self._conn, postgres=self.postgres) as cur:
             yield cur
+
+
+def locked_records(cur: Cursor, record_ids: list[str]) -> None:
+    """PostgreSQL: hold, until the transaction ends, a lock on each of these records (in one
+    order, so two batches never wait on each other in a circle): two transactions never keep
+    versions of one record, nor change its figures, at once. SQLite: one writer already."""
+    if cur.postgres and record_ids:
+        keys = sorted({_lock_key(rid) for rid in record_ids})
+        cur.execute("SELECT pg_advisory_xact_lock(15, k) FROM unnest(?::int[]) AS k", (keys,))
+
+
+def _lock_key(record_id: str) -> int:
+    return zlib.crc32(record_id.encode()) - 2**31  # an int4

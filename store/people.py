@@ -9,6 +9,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from domain.errors import DeskError
+from domain.pins import PinRefused, hash_pin
+from domain.pins import check_pin as check_pin  # the rule, where the desk's callers find it
+from domain.pins import hasher as _hasher
 from domain.roles import Role
 from domain.text import clean_text
 from i18n import _
@@ -25,32 +28,11 @@ class LoginError(DeskError):
     """Wrong name or PIN, or locked out: it says which, never which one was wrong."""
 
 
-class PinRefused(DeskError, ValueError):
-    """A PIN that breaks the rule, or a user's name taken already."""
-
-
 @dataclass(frozen=True)
 class User:
     user_id: int
     name: str
     role: Role
-
-
-def _hasher() -> Any:
-    from argon2 import PasswordHasher
-
-    # OWASP's Argon2id setting m=19 MiB, t=2, p=1: ~40 ms a check on a 2-core machine.
-    return PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-
-
-def check_pin(pin: str) -> str:
-    """A PIN is 4 to 12 digits, or a password of 8 characters or more."""
-    pin = pin.strip()
-    if pin.isdigit() and 4 <= len(pin) <= 12:
-        return pin
-    if len(pin) >= 8 and not pin.isdigit():
-        return pin
-    raise PinRefused("pin.rule")
 
 
 def chain_hash(prev: str, at: str, user: str, action: str, detail: str) -> str:
@@ -66,9 +48,9 @@ class People:
     # -- users -------------------------------------------------------------------------
 
     def count(self) -> int:
-        return int(
-            self.store.conn.execute("SELECT COUNT(*) FROM users WHERE active = 1").fetchone()[0]
-        )
+        """Users this desk has ever had, revoked ones too: a desk whose users were all revoked
+        at the hub is not a new desk (its first-supervisor path stays closed)."""
+        return int(self.store.conn.execute("SELECT COUNT(*) FROM users").fetchone()[0])
 
     def users(self) -> list[User]:
         rows = self.store.conn.execute(
@@ -80,7 +62,7 @@ class People:
         from domain.identity import normalize_name
 
         name = normalize_name(name)
-        digest = _hasher().hash(check_pin(pin))
+        digest = hash_pin(pin)
         with self.store._write():
             names = self.store.conn.execute("SELECT name FROM users")
             if any(existing.casefold() == name.casefold() for (existing,) in names):
@@ -110,8 +92,11 @@ class People:
             None,
         )
         if row is None:
-            self.audit("-", "login.failed", "unknown name")
-            raise LoginError("login.wrong")
+            from store.staff import revoked_user
+
+            revoked = revoked_user(self.store, clean_text(name))  # by the hub: said plainly
+            self.audit("-", "login.failed", "revoked at the hub" if revoked else "unknown name")
+            raise LoginError("login.revoked" if revoked else "login.wrong")
         user_id, real_name, role, digest, failures, locked_until = row
         if locked_until and datetime.fromisoformat(locked_until) > now:
             wait = int((datetime.fromisoformat(locked_until) - now).total_seconds()) + 1

@@ -259,6 +259,64 @@ CREATE TABLE platform_refusals (
 """,
 )
 
+# The site's staff from the hub (issue 16): a user the hub sent keeps its hub id (the desk's
+# own users have none) and is never deleted here: revoked at the hub, it is inactive and
+# marked so. `staff_sync` holds the one roster the desk has (its site and revision). The
+# session's team and the records' (the screening doctor, the data-entry volunteers).
+MIGRATIONS.sql(
+    "0011_staff_sync",
+    "ALTER TABLE users ADD COLUMN hub_staff_id TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE users ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;",
+    "CREATE TABLE staff_sync (site_id TEXT NOT NULL, revision INTEGER NOT NULL, "
+    "synced_at TEXT NOT NULL);",
+    "ALTER TABLE sessions ADD COLUMN doctor TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE sessions ADD COLUMN volunteers TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE records ADD COLUMN doctor TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE records ADD COLUMN volunteers TEXT NOT NULL DEFAULT '';",
+)
+
+# Vaccine stock (issue 16): the lots the hub allocated to this desk and the site's thresholds,
+# as its heartbeat reply last listed them (replaced whole); this desk's movements (vials
+# opened, doses wasted), append-only, each queued for the hub (kind "stock_usage").
+MIGRATIONS.sql(
+    "0012_stock",
+    """
+CREATE TABLE stock_lots (
+    vaccine TEXT NOT NULL,
+    lot TEXT NOT NULL,
+    expires_on TEXT NOT NULL,
+    doses_per_vial INTEGER NOT NULL,
+    allocated_vials INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (vaccine, lot)
+);
+CREATE TABLE stock_thresholds (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    near_expiry_days INTEGER NOT NULL,
+    near_empty_doses INTEGER NOT NULL
+);
+CREATE TABLE stock_usage (
+    usage_id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL,
+    desk_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    vaccine TEXT NOT NULL,
+    lot TEXT NOT NULL,
+    vials_opened INTEGER NOT NULL,
+    doses_wasted INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    entered_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX stock_usage_lot ON stock_usage (vaccine, lot);
+CREATE TRIGGER stock_usage_no_update BEFORE UPDATE ON stock_usage
+BEGIN SELECT RAISE(ABORT, 'stock movements are append-only: record another'); END;
+CREATE TRIGGER stock_usage_no_delete BEFORE DELETE ON stock_usage
+BEGIN SELECT RAISE(ABORT, 'stock movements are never deleted'); END;
+""",
+)
+
 SCHEMA_VERSION = len(MIGRATIONS.names)
 
 

@@ -53,6 +53,12 @@ class SiteDay:
     target: int
     share: float  # of the target, 1.0 = reached
     doses: list[tuple[str, int, int]]  # (vaccine, dose number, count)
+    site_name: str = ""  # as the hub's site registry names it ('' when not registered)
+
+    @property
+    def heading(self) -> str:
+        """The site as a supervisor reads it: its name and code, else its code."""
+        return f"{self.site_name} · {self.site_id}" if self.site_name else self.site_id
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,7 @@ def site_day(stats: dict[str, Any], target_per_day: int) -> SiteDay:
         target=target_per_day,
         share=today / target_per_day if target_per_day else 0,
         doses=[(d["vaccine"], d["dose_number"], d["count"]) for d in stats["totals"]["doses"]],
+        site_name=str(stats.get("site_name") or ""),
     )
 
 

@@ -16,6 +16,7 @@ import logging
 import random
 import ssl
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,9 +38,9 @@ from domain.wire import (
     RECORDS_PATH,
     refusal_problem,
 )
-from store import Store, StoreError, open_store
-from store.refusals import keep_refusals
+from store import Store, open_store
 from sync.errors import HubRefused, HubUnavailable, link_failure
+from sync.staff_sync import beat_fields, keep_reply
 
 if TYPE_CHECKING:
     import httpx
@@ -189,7 +190,9 @@ class SyncWorker:
     on_state: Callable[[SyncState], None] = lambda state: None
     rng: random.Random = field(default_factory=random.Random)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
-    _db_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _db_thread: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="vaxdesk-sync-db")
+    )
     _store: Store | None = None
     _state: SyncState = field(default_factory=SyncState)
 
@@ -198,10 +201,10 @@ class SyncWorker:
         self._wake.set()
 
     async def _db(self, call: Callable[..., Any], *args: Any) -> Any:
-        # One call at a time on the worker's connection: a history pull must not join the
-        # transaction of an upload running in another thread.
-        async with self._db_lock:
-            return await asyncio.to_thread(call, *args)
+        # One thread owns the worker's connection, so calls run one after another: a history
+        # pull never joins an upload's transaction, and the close in `run` comes after a call
+        # that a cancelled task left running (closing under it crashed SQLite).
+        return await asyncio.get_running_loop().run_in_executor(self._db_thread, call, *args)
 
     def _open(self) -> Store:
         if self._store is None:
@@ -295,13 +298,10 @@ class SyncWorker:
                 "last_error": self._state.error,
                 "audit_seq": audit_seq,
                 "audit_head": audit_head,
+                **await self._db(beat_fields, store),  # the staff list held
             }
         )
-        if "platform_refusals" in reply:  # a hub before issue 14 says nothing of them
-            try:
-                await self._db(keep_refusals, store, reply["platform_refusals"])
-            except StoreError as error:  # a busy file: the next heartbeat brings them again
-                log.warning("platform refusals not kept: %s", error.code)
+        await self._db(keep_reply, store, reply)  # the platform's refusals, the site's staff
         zone = str(reply.get("site_timezone") or self._state.site_timezone)
         self._state = replace(
             self._state, clock_flagged=bool(reply.get("clock_flagged")), site_timezone=zone
@@ -392,5 +392,6 @@ class SyncWorker:
             return False
         finally:
             if self._store is not None:
-                self._store.close()
+                closing = self._db_thread.submit(self._store.close)
                 self._store = None
+                await asyncio.wrap_future(closing)

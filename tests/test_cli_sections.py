@@ -20,7 +20,7 @@ COMMANDS = ["aefi", "audit", "backup", "camera-check", "decode", "demo", "desk",
             "info", "list", "print", "supervise", "sync", "user"]  # fmt: skip
 SUBCOMMANDS = [["hub", "enrol"], ["hub", "supervisor"], ["hub", "revoke"], ["user", "add"],
                ["user", "list"], ["audit", "verify"], ["list", "import"], ["list", "export"],
-               ["list", "counts"]]  # fmt: skip
+               ["list", "counts"], ["hub", "site", "add"], ["hub", "site", "list"]]  # fmt: skip
 HEAVY = ["textual", "textual_serve", "httpx", "uvicorn", "starlette", "psycopg", "cv2", "numpy",
          "zxingcpp", "pyzbar", "tui", "sync", "store", "scanner"]  # fmt: skip
 
@@ -92,6 +92,11 @@ def test_hub_commands_use_the_hub_server_section(
     with open_store(db_path, clock) as store:
         store.save(build_record(AN, live))
     runner = CliRunner()
+    site = ["--site", "tv-cn-01", "--facility", "86123", "--name", "Trạm Y tế xã Cầu Ngang",
+            "--province", "86", "--ward", "29416", "--tables", "4", "--in-charge", "Lê Thị Hoa",
+            "--phone", "0912345678"]  # fmt: skip
+    registered = runner.invoke(main, ["--config", str(config), "hub", "site", "add", *site])
+    assert registered.exit_code == 0, registered.output
     enrolled = runner.invoke(
         main, ["--config", str(config), "hub", "enrol", "--desk", "desk-1", "--site", "tv-cn-01"]
     )

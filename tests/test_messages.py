@@ -27,7 +27,7 @@ PACKAGES = ("domain", "store", "desk", "sync", "hub", "scanner", "tui", "vaxdesk
 CODE = re.compile(r"[a-z_0-9]+(\.[a-z_0-9]+)+|required")
 RAISERS = {"FieldError", "DeskError", "LoginError", "PinRefused", "Rejected", "StoreError",
            "RecordNotFound", "render", "CameraError", "NoWebcam", "HubUnavailable",
-           "SchemaTooNew"}  # fmt: skip
+           "SchemaTooNew", "SiteRefused", "StaffRefused"}  # fmt: skip
 
 
 def raised_codes() -> set[tuple[str, str]]:
@@ -91,6 +91,7 @@ PLAUSIBLE: dict[str, object] = {
     "spec": "x", "applied": 6, "known": 5,
     "first": 9, "column": "B", "found": "Tên", "label": "Kết quả import", "sheet": "PL1",
     "export": "NAT-20210820-3fa9",
+    "antigen": "Sởi", "previous": "01/06/2025", "latest": "01/06/2030", "vaccines": "5IN1, DPT",
 }  # fmt: skip
 WORDS = {"cccd.date_shape": {"what": "birth date"}, "cccd.date_missing": {"what": "birth date"},
          "dcc.date_missing": {"what": "vaccination date"},

@@ -152,7 +152,9 @@ async def test_a_usb_scanner_typing_into_any_field_is_a_scan(
         assert screen.form.field("phone").value == ""  # the burst did not land as typing
         assert screen.form.field("sex").value == "Nam"
         assert screen.source.value == "scan"
-        assert app.focused is screen.form.field("full_name").input
+        # The cursor moves to the name once the scan is handled: waited for, not raced.
+        name = screen.form.field("full_name").input
+        await until(pilot, lambda: app.focused is name, "the cursor on the name")
 
 
 async def test_a_vaccination_certificate_imports_its_doses(db_path: Path, clock: FakeClock) -> None:

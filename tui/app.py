@@ -18,8 +18,10 @@ from textual.binding import Binding
 
 from desk import Desk, DeskPorts
 from desk.entry import Entry
-from desk.people import Attendance, Due, lock, log_out, sees_records
+from desk.people import Attendance, Due, first_run, lock, log_out, sees_records
+from desk.staff import revoked_at_desk
 from domain.clock import DEFAULT_TIMEZONE, SiteClock
+from domain.messages import describe
 from domain.record import Session
 from i18n import N_, _, format_number, set_language
 from printing.config import PrinterConfig
@@ -121,6 +123,14 @@ class VaxdeskApp(App[None]):
     def _sync_changed(self, state: SyncState) -> None:
         self.sync_state = state
         self.desk.adopt_timezone(state.site_timezone)
+        revoked = revoked_at_desk(self.desk)  # by the hub, at the last heartbeat
+        if revoked is not None:
+            self.log_out(describe(revoked))
+            return
+        screen = self.screen
+        if isinstance(screen, LoginScreen) and screen.first_run and not first_run(self.store):
+            self.pop_screen()  # the site's staff came from the hub: no first supervisor to make
+            self.log_in(_("The site's staff came from the hub: log in"))
         for screen in self.screen_stack:
             if isinstance(screen, EntryScreen):
                 screen.post_message(SyncStateChanged(state))

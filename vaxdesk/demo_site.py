@@ -33,10 +33,19 @@ from i18n import _
 from scanner.synthetic import people
 from store import Store, open_store
 from sync.worker import HubConfig
-from vaxdesk.cli.hub import _issue_desk_token, _issue_supervisor_token, _open_hub_db
+from vaxdesk.cli.hub import (
+    _issue_desk_token,
+    _issue_supervisor_token,
+    _open_hub_db,
+    _register_site,
+)
 from vaxdesk.sync_runner import sync_worker
 
 SITE = "DEMO-SITE"
+# The demo's site in the hub's registry: the supervisor's screen is headed by its name.
+SITE_FORM = {"site_id": SITE, "facility_code": "DEMO-01", "name": "Trạm Y tế xã Cầu Ngang",
+             "province": "86", "ward": "29416", "address": "Ấp Mỹ Cẩm A", "tables": "5",
+             "in_charge": "Giám Sát Demo", "phone": "0912345678"}  # fmt: skip
 PORT = 8471
 # Every simulated desk starts on a fresh file: its first user, a supervisor, adds the
 # vaccinator who enters the records (a volunteer may not record adverse events).
@@ -118,6 +127,7 @@ class DemoSite:
             old.unlink()
         self.db = _open_hub_db(f"sqlite:///{self.folder / 'hub.db'}")
         now = datetime.now(UTC)
+        _register_site(self.db, SITE_FORM, now)
         self.tokens = {
             desk.desk_id: _issue_desk_token(self.db, desk.desk_id, SITE, now)
             for desk in (*DESKS, SimulatedDesk("desk-you", (0, 0)))

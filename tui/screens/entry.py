@@ -27,6 +27,7 @@ from sync.worker import SyncState
 from tui.screens.observation import ObservationScreen
 from tui.screens.override import OverrideModal
 from tui.screens.session import SessionScreen
+from tui.screens.stock_usage import STOCK_BINDING, StockKeys
 from tui.screens.subjects import SubjectsScreen
 from tui.screens.today import TodayScreen
 from tui.services import HistoryArrived, SyncStateChanged
@@ -55,7 +56,7 @@ from tui.widgets.observation import ObservationLine
 from tui.widgets.scanner import ScannerPanel
 
 
-class EntryScreen(Screen[None]):
+class EntryScreen(StockKeys, Screen[None]):
     """Type or scan a citizen; Enter moves on; Enter on the last field saves."""
 
     BINDINGS = [
@@ -64,11 +65,11 @@ class EntryScreen(Screen[None]):
         Binding("f2", "session", N_("Session")),
         Binding("f3", "today", N_("Today's list")),
         Binding("f4", "toggle_mode", N_("Live/Hồi cứu")),
-        # Not on the key bar (full at 80 columns): the observation line says F6.
+        # Not on the key bar (full at 80 columns): the observation, arrival lines say F6, F7.
         Binding("f6", "observation", N_("Observation"), show=False),
-        # The key bar is full at 80 columns: the arrival line says F7.
         Binding("f7", "subjects", N_("Subject list"), show=False),
         Binding("ctrl+p", "print_slip", N_("Print slip"), show=False),  # the README says it
+        STOCK_BINDING,  # F8: vials opened, doses wasted; on when the desk holds lots
     ]
 
     def __init__(
@@ -186,6 +187,7 @@ class EntryScreen(Screen[None]):
         state = self.sync_state()
         self.query_one("#status", Static).update(
             describe_status(self.entry.desk.stats(), state is not None, state or SyncState())
+            + self.stock_status()
         )
 
     def say(self, text: str, *, error: bool = False) -> None:

@@ -13,6 +13,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from domain.stock import StockSettings, warnings
+from domain.wire_stock import checked_settings, checked_site_lots
 from i18n import N_, _, format_number, format_percent, format_time, ngettext
 from sync.supervision import (
     DeskRow,
@@ -22,6 +24,7 @@ from sync.supervision import (
     generated_at,
     severe_events,
     site_day,
+    site_today,
     zone_of,
 )
 from sync.worker import HubRefused, HubUnavailable
@@ -58,7 +61,7 @@ def site_line(stats: dict[str, Any], target_per_day: int) -> str:
         for vaccine, dose, count in day.doses
     )
     return _("Site {site} · {today} today of {target} ({share}) · {doses}").format(
-        site=day.site_id, today=format_number(day.today), target=format_number(day.target),
+        site=day.heading, today=format_number(day.today), target=format_number(day.target),
         share=format_percent(day.share), doses=doses or _("no doses yet"),
     )  # fmt: skip
 
@@ -101,6 +104,19 @@ def severe_lines(stats: dict[str, Any]) -> list[str]:
                               "and {count} more severe events (a: the list)", more)
                      .format(count=format_number(more)))  # fmt: skip
     return lines
+
+
+def stock_line(stats: dict[str, Any]) -> str:
+    """The site's lots that are expired, near expiry, empty or near empty (issue 16), on the
+    site's day and with its thresholds; "" when none is (or the hub keeps no stock)."""
+    found = stats.get("stock")
+    stock: dict[str, Any] = found if isinstance(found, dict) else {}
+    today = site_today(stats)
+    lots = checked_site_lots(stock.get("lots")) if stock and today else []
+    if not lots or today is None:
+        return ""
+    lines = warnings(lots, today, checked_settings(stock.get("settings")) or StockSettings())
+    return _("⚠ Stock: {alerts}").format(alerts=" · ".join(lines)) if lines else ""
 
 
 def seen_text(row: DeskRow) -> str:
@@ -179,6 +195,7 @@ class SiteScreen(Screen[None]):
         yield Static(_("connecting to the hub…"), id="site-summary")
         yield Static("", id="site-aefi")
         yield Static("", id="site-platform")
+        yield Static("", id="site-stock")
         yield DataTable(cursor_type="row", id="desks")
         yield Static("", id="site-state")
         yield KeyBar()
@@ -215,10 +232,14 @@ class SiteScreen(Screen[None]):
         self.show(stats)
 
     def show(self, stats: dict[str, Any]) -> None:
+        self.app.sub_title = _("site {site}").format(site=site_day(stats, 0).heading)
         self.query_one("#site-summary", Static).update(site_line(stats, self.target_per_day))
         aefi = "\n".join(line for line in (adverse_line(stats), *severe_lines(stats)) if line)
         self.query_one("#site-aefi", Static).update(Text(aefi, style="bold red") if aefi else "")
         self.query_one("#site-platform", Static).update(platform_line(stats))
+        stock = stock_line(stats)
+        shown = Text(stock, style="bold yellow") if stock else ""
+        self.query_one("#site-stock", Static).update(shown)
         table = self.query_one(DataTable)
         for row in desk_rows(stats, self.target_per_day):
             cells = row_cells(row)

@@ -1,5 +1,6 @@
 """`vaxdesk hub`: run the hub; `hub enrol`, `hub supervisor`, `hub revoke`, `hub export`;
-`hub results` (vaxdesk.cli.hub_results).
+`hub results` (vaxdesk.cli.hub_results), `hub site` (vaxdesk.cli.hub_site), `hub user`
+(vaxdesk.cli.hub_user).
 
 The only module of the desk side that knows where the hub's code lives (the server, its
 database, its tokens): every import of it is here, inside a function, so listing the
@@ -53,6 +54,13 @@ def _issue_desk_token(db: HubDB, desk_id: str, site_id: str, now: datetime) -> s
     return issue_desk_token(db, desk_id, site_id, now)
 
 
+def _register_site(db: HubDB, form: dict[str, str], now: datetime) -> None:
+    """Put a site in the hub's registry (the demo's own site): hub.sites checks it first."""
+    from hub.sites import build_site
+
+    db.add_site(build_site(form), now)
+
+
 def _issue_supervisor_token(db: HubDB, site_id: str, now: datetime) -> str:
     """A new supervisor token for one site: the hub keeps only its hash."""
     from hub.tokens import issue_supervisor_token
@@ -76,7 +84,9 @@ def _hub_db(url: str) -> Iterator[HubDB]:
 
 @group(
     cls=LazyGroup,
-    lazy_subcommands={"results": "vaxdesk.cli.hub_results:results"},
+    lazy_subcommands={"results": "vaxdesk.cli.hub_results:results",
+                      "site": "vaxdesk.cli.hub_site:site", "stock": "vaxdesk.cli.hub_stock:stock",
+                      "user": "vaxdesk.cli.hub_user:user"},
     invoke_without_command=True,
     help=N_("Run the hub that desks upload to (default: SQLite, loopback, port 8470)."),
 )
@@ -153,13 +163,18 @@ def _code(field: str, text: str) -> str:
 
 @hub.command(help=N_("Issue a desk's token (shown once; the hub keeps only its hash)."))
 @desk_option(N_("Desk code, as in its settings."), required=True)
-@site_option(N_("Site code of the desk."), required=True)
+@site_option(N_("Site code of the desk: a site of the registry (`hub site add`)."),
+             required=True)  # fmt: skip
 @click.pass_obj
 def enrol(hub_db: str, desk_id: str, site_id: str) -> None:
     from datetime import UTC, datetime
 
+    from domain.errors import DeskError
+
     desk_id, site_id = _code("desk", desk_id), _code("site", site_id).upper()
     with _hub_db(hub_db) as db:
+        if db.site(site_id) is None:
+            raise click.ClickException(describe(DeskError("site.unknown", site=site_id)))
         token = _issue_desk_token(db, desk_id, site_id, datetime.now(UTC))
     click.echo(
         _("desk {desk} enrolled at site {site}. Its token (shown once):").format(
