@@ -16,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from domain.errors import DeskError
+from scanner.deblur import deblurred, motion, textured
 from scanner.regions import (
     Box,
     box_of,
@@ -23,7 +24,7 @@ from scanner.regions import (
     enlarged,
     grown,
     inside,
-    midrange,
+    midrange_and_contrast,
     moved,
     quieter,
     shrunk,
@@ -112,7 +113,8 @@ class ZxingDecoder:
     2. none read: the frame in black and white by `regions.midrange` (a card moving), light
        on dark too (a phone's screen);
     3. a symbol seen by either and still not read: a closer look at it alone (unsharp mask,
-       1.5 times bigger);
+       1.5 times bigger); else the textured part of the frame, its motion blur undone when
+       its gradients say one direction (`scanner.deblur`: a card moving);
     4. no QR read: the 1D formats (`linear`: a slip's Code 128, old ID barcodes; held about
        level, dark bars on white) and DataMatrix (`matrix`: a vial's GS1 label, on the frame
        `quieter`), as the scan loop asks (`scanner.pacing`: one frame in ten each).
@@ -169,7 +171,8 @@ class ZxingDecoder:
         if found or not self.second_pass:
             self.reads["qr" if found else "none"] += 1
             return found
-        again = self._codes(self._read(midrange(view), formats=self._qr, binarizer=self._fixed,
+        binary, contrast = midrange_and_contrast(view)
+        again = self._codes(self._read(binary, formats=self._qr, binarizer=self._fixed,
                                        return_errors=True), at)  # fmt: skip
         seen = found.unread + again.unread
         if again:
@@ -184,8 +187,25 @@ class ZxingDecoder:
             if closer:
                 self.reads["closer"] += 1
                 return Found(closer, seen)
+        steady = self._steadied(view, contrast, at)
+        if steady:
+            self.reads["deblurred"] += 1
+            return Found(steady, seen)
         self.reads["none"] += 1
         return Found((), seen)
+
+    def _steadied(self, view: np.ndarray, contrast: np.ndarray, at: tuple[int, int]) -> Found:
+        """The textured part of the frame, its motion blur undone (`scanner.deblur`)."""
+        part = textured(contrast, 2)
+        if part is None:
+            return Found()
+        box = grown(part, view.shape, by=0.1)
+        image = crop(view, box)
+        blur = motion(image)
+        if blur is None:
+            return Found()
+        sharp = deblurred(image, *blur)
+        return self._codes(self._read(sharp, formats=self._qr), (at[0] + box[0], at[1] + box[1]))
 
     def _closer(self, gray: np.ndarray, box: Box) -> Found:
         """A closer look at the box around a symbol seen and not read: sharpened, 1.5 times

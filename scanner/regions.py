@@ -103,8 +103,15 @@ def midrange(
     gray: np.ndarray, window: int = MIDRANGE_WINDOW, floor: int = MIDRANGE_FLOOR
 ) -> np.ndarray:
     """Black and white (0, 255): a pixel is white when lighter than the middle of the darkest
-    and lightest pixels around it, and where those differ by less than `floor`. The extremes
-    are taken on the frame at half size: a quarter of the work, the same middle."""
+    and lightest pixels around it, and where those differ by less than `floor`."""
+    return midrange_and_contrast(gray, window, floor)[0]
+
+
+def midrange_and_contrast(
+    gray: np.ndarray, window: int = MIDRANGE_WINDOW, floor: int = MIDRANGE_FLOOR
+) -> tuple[np.ndarray, np.ndarray]:
+    """`midrange`, and where the frame has contrast (255), at half size. The extremes are
+    taken on the frame at half size: a quarter of the work, the same middle."""
     import cv2
 
     height, width = gray.shape[:2]
@@ -115,4 +122,4 @@ def midrange(
     contrast = cv2.compare(cv2.subtract(lightest, darkest), floor, cv2.CMP_GE)  # type: ignore[call-overload]
     middle = cv2.bitwise_and(middle, contrast)  # flat: 0, so every pixel there is lighter
     middle = cv2.resize(middle, (width, height), interpolation=cv2.INTER_LINEAR)
-    return cv2.compare(gray, middle, cv2.CMP_GT)
+    return cv2.compare(gray, middle, cv2.CMP_GT), contrast
