@@ -16,7 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from domain.errors import DeskError
-from scanner.deblur import deblurred, motion, textured
+from scanner.deblur import blurred, deblurred, motion, refocused, textured
 from scanner.regions import (
     Box,
     box_of,
@@ -114,7 +114,7 @@ class ZxingDecoder:
        on dark too (a phone's screen);
     3. a symbol seen by either and still not read: a closer look at it alone (unsharp mask,
        1.5 times bigger); else the textured part of the frame, its motion blur undone when
-       its gradients say one direction (`scanner.deblur`: a card moving);
+       its gradients say one direction (`scanner.deblur`: a card moving), else its defocus;
     4. no QR read: the 1D formats (`linear`: a slip's Code 128, old ID barcodes; held about
        level, dark bars on white) and DataMatrix (`matrix`: a vial's GS1 label, on the frame
        `quieter`), as the scan loop asks (`scanner.pacing`: one frame in ten each).
@@ -173,7 +173,7 @@ class ZxingDecoder:
             return found
         binary, contrast = midrange_and_contrast(view)
         again = self._codes(self._read(binary, formats=self._qr, binarizer=self._fixed,
-                                       return_errors=True), at)  # fmt: skip
+                                       return_errors=True, try_downscale=False), at)  # fmt: skip
         seen = found.unread + again.unread
         if again:
             self.reads["midrange"] += 1
@@ -195,16 +195,16 @@ class ZxingDecoder:
         return Found((), seen)
 
     def _steadied(self, view: np.ndarray, contrast: np.ndarray, at: tuple[int, int]) -> Found:
-        """The textured part of the frame, its motion blur undone (`scanner.deblur`)."""
+        """The textured part of the frame, its motion blur or its defocus undone."""
         part = textured(contrast, 2)
         if part is None:
             return Found()
         box = grown(part, view.shape, by=0.1)
         image = crop(view, box)
-        blur = motion(image)
-        if blur is None:
+        if not blurred(image):
             return Found()
-        sharp = deblurred(image, *blur)
+        blur = motion(image)
+        sharp = refocused(image) if blur is None else deblurred(image, *blur)
         return self._codes(self._read(sharp, formats=self._qr), (at[0] + box[0], at[1] + box[1]))
 
     def _closer(self, gray: np.ndarray, box: Box) -> Found:

@@ -263,6 +263,32 @@ def empty_frame(rng: random.Random, size: tuple[int, int] = (1280, 720)) -> np.n
     return np.clip(base + grain, 0, 255).astype(np.uint8)
 
 
+def cluttered_frame(rng: random.Random, size: tuple[int, int] = (1280, 720)) -> np.ndarray:
+    """A desk with no code on it: papers, printed lines, a pen, edges, a hand's shadow; the
+    textured frames a desk's camera sees most, where the decoder's last looks are tried."""
+    import cv2
+    import numpy as np
+
+    frame = empty_frame(rng, size)
+    width, height = size
+    for _ in range(rng.randint(2, 5)):  # sheets of paper, some with printed lines
+        x, y = rng.randint(0, width - 100), rng.randint(0, height - 100)
+        w, h = rng.randint(80, width // 2), rng.randint(60, height // 2)
+        cv2.rectangle(frame, (x, y), (x + w, y + h), rng.randint(170, 240), -1)
+        for line in range(y + 12, y + h - 8, rng.randint(14, 26)):
+            words = "".join(rng.choice("abcdefghiklmnopqrstuvxy  ") for _ in range(w // 9))
+            cv2.putText(frame, words, (x + 6, line), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
+                        rng.randint(20, 80), 1, cv2.LINE_AA)  # fmt: skip
+    for _ in range(rng.randint(1, 4)):  # pens, cables, the desk's edge
+        start = (rng.randint(0, width), rng.randint(0, height))
+        end = (rng.randint(0, width), rng.randint(0, height))
+        cv2.line(frame, start, end, rng.randint(0, 60), rng.randint(2, 9), cv2.LINE_AA)
+    shadow = np.zeros_like(frame)
+    cv2.ellipse(shadow, (rng.randint(0, width), rng.randint(0, height)),
+                (rng.randint(60, 200), rng.randint(40, 120)), rng.uniform(0, 180), 0, 360, 60, -1)
+    return cv2.subtract(frame, cv2.GaussianBlur(shadow, (0, 0), 25))  # fmt: skip
+
+
 FAMILY = [
     "Nguyễn",
     "Trần",

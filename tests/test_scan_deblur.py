@@ -1,5 +1,6 @@
 """A card moved during the exposure (scanner/deblur.py): the motion found from the frame alone
-and undone, only where a textured part of the frame has gradients of one direction."""
+and undone where a textured part of the frame has gradients of one direction; a lens out of
+focus undone where they have none."""
 
 from __future__ import annotations
 
@@ -10,10 +11,18 @@ import numpy as np
 import pytest
 
 import scanner.decode
-from scanner.deblur import deblurred, kernel, motion, textured
+from scanner.deblur import deblurred, kernel, motion, refocused, textured
 from scanner.decode import ZxingDecoder
 from scanner.regions import midrange_and_contrast
-from scanner.synthetic import cccd_payload, empty_frame, people, qr_modules, render, scene
+from scanner.synthetic import (
+    cccd_payload,
+    cluttered_frame,
+    empty_frame,
+    people,
+    qr_modules,
+    render,
+    scene,
+)
 from tests.test_scan_decode import raw_zxing
 from tests.test_tui_scan import AN
 
@@ -42,23 +51,37 @@ def test_undone_the_card_reads_again() -> None:
     assert raw_zxing(deblurred(moved, angle, length)) == [cccd_payload(AN).encode("utf-8")]
 
 
-def test_an_empty_frame_has_no_textured_part_and_is_never_deblurred(
+@pytest.mark.parametrize("sigma", [2.5, 3.0])
+def test_a_card_out_of_focus_reads_refocused(sigma: float) -> None:
+    out_of_focus = cv2.GaussianBlur(CARD, (0, 0), sigma)
+    assert raw_zxing(out_of_focus) == [] and motion(out_of_focus) is None
+    assert raw_zxing(refocused(out_of_focus)) == [cccd_payload(AN).encode("utf-8")]
+
+
+def test_an_empty_desk_or_one_of_sharp_papers_is_never_deblurred(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    looked: list[int] = []
-    real = scanner.decode.motion
+    looked: list[str] = []
+    motion_of, refocus = scanner.decode.motion, scanner.decode.refocused
 
-    def counting(gray: np.ndarray) -> tuple[float, int] | None:
-        looked.append(1)
-        return real(gray)
+    def counting_motion(gray: np.ndarray) -> tuple[float, int] | None:
+        looked.append("motion")
+        return motion_of(gray)
 
-    monkeypatch.setattr(scanner.decode, "motion", counting)
+    def counting_refocus(gray: np.ndarray) -> np.ndarray:
+        looked.append("refocus")
+        return refocus(gray)
+
+    monkeypatch.setattr(scanner.decode, "motion", counting_motion)
+    monkeypatch.setattr(scanner.decode, "refocused", counting_refocus)
     rng = random.Random(9)
     decoder = ZxingDecoder()
     for size in ((640, 480), (1280, 720)):
-        frame = empty_frame(rng, size)
-        assert textured(midrange_and_contrast(frame)[1], 2) is None
-        assert decoder.decode(frame) == []
+        empty = empty_frame(rng, size)
+        assert textured(midrange_and_contrast(empty)[1], 2) is None
+        assert decoder.decode(empty) == []
+        for _ in range(4):
+            assert decoder.decode(cluttered_frame(rng, size)) == []
     assert looked == []
 
 
