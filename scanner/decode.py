@@ -16,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from domain.errors import DeskError
+from scanner.deblur import blurred, deblurred, motion, refocused, textured
 from scanner.regions import (
     Box,
     box_of,
@@ -23,8 +24,9 @@ from scanner.regions import (
     enlarged,
     grown,
     inside,
-    midrange,
+    midrange_and_contrast,
     moved,
+    quieter,
     shrunk,
     unsharp,
 )
@@ -111,10 +113,11 @@ class ZxingDecoder:
     2. none read: the frame in black and white by `regions.midrange` (a card moving), light
        on dark too (a phone's screen);
     3. a symbol seen by either and still not read: a closer look at it alone (unsharp mask,
-       1.5 times bigger);
+       1.5 times bigger); else the textured part of the frame, its motion blur undone when
+       its gradients say one direction (`scanner.deblur`: a card moving), else its defocus;
     4. no QR read: the 1D formats (`linear`: a slip's Code 128, old ID barcodes; held about
-       level, dark bars on white) and DataMatrix (`matrix`: a vial's GS1 label), as the scan
-       loop asks (`scanner.pacing`: one frame in ten).
+       level, dark bars on white) and DataMatrix (`matrix`: a vial's GS1 label, on the frame
+       `quieter`), as the scan loop asks (`scanner.pacing`: one frame in ten each).
     An empty frame, most of what a desk's camera sees, costs steps 1 and 2 (bench/scan.py).
     Options are built once; a frame is read in place and a region is a view of it."""
 
@@ -168,8 +171,9 @@ class ZxingDecoder:
         if found or not self.second_pass:
             self.reads["qr" if found else "none"] += 1
             return found
-        again = self._codes(self._read(midrange(view), formats=self._qr, binarizer=self._fixed,
-                                       return_errors=True), at)  # fmt: skip
+        binary, contrast = midrange_and_contrast(view)
+        again = self._codes(self._read(binary, formats=self._qr, binarizer=self._fixed,
+                                       return_errors=True, try_downscale=False), at)  # fmt: skip
         seen = found.unread + again.unread
         if again:
             self.reads["midrange"] += 1
@@ -183,8 +187,25 @@ class ZxingDecoder:
             if closer:
                 self.reads["closer"] += 1
                 return Found(closer, seen)
+        steady = self._steadied(view, contrast, at)
+        if steady:
+            self.reads["deblurred"] += 1
+            return Found(steady, seen)
         self.reads["none"] += 1
         return Found((), seen)
+
+    def _steadied(self, view: np.ndarray, contrast: np.ndarray, at: tuple[int, int]) -> Found:
+        """The textured part of the frame, its motion blur or its defocus undone."""
+        part = textured(contrast, 2)
+        if part is None:
+            return Found()
+        box = grown(part, view.shape, by=0.1)
+        image = crop(view, box)
+        if not blurred(image):
+            return Found()
+        blur = motion(image)
+        sharp = refocused(image) if blur is None else deblurred(image, *blur)
+        return self._codes(self._read(sharp, formats=self._qr), (at[0] + box[0], at[1] + box[1]))
 
     def _closer(self, gray: np.ndarray, box: Box) -> Found:
         """A closer look at the box around a symbol seen and not read: sharpened, 1.5 times
@@ -207,10 +228,26 @@ class ZxingDecoder:
         if linear and self.linear:  # held about level: no 90° turn, dark bars on white
             codes.extend(self._codes(self._read(
                 gray, formats=self._linear, try_invert=False, try_rotate=False)))  # fmt: skip
-        if matrix and not codes:  # a vial's label; GS1's separator stays GS (ASCII 29)
-            codes.extend(self._codes(self._read(
-                gray, formats=self._matrix, try_invert=False, text_mode=self._plain)))  # fmt: skip
+        if matrix and not codes:
+            vial = self._matrix_codes(gray)
+            codes = Found(vial, codes.unread + vial.unread)
         return codes
+
+    def _matrix_codes(self, gray: np.ndarray) -> Found:
+        """A vial's DataMatrix on the frame `quieter`; a symbol seen there and not read, in
+        its box at full size. GS1's separator stays GS (ASCII 29)."""
+        image, scale = quieter(gray)
+        found = self._codes(self._read(image, formats=self._matrix, try_invert=False,
+                                       text_mode=self._plain, return_errors=True),
+                            scale=scale)  # fmt: skip
+        for seen in () if found else found.unread[:CLOSER_LOOKS]:
+            box = grown(seen, gray.shape, by=0.25)
+            again = self._read(crop(gray, box), formats=self._matrix, try_invert=False,
+                               text_mode=self._plain)  # fmt: skip
+            closer = self._codes(again, box[:2])
+            if closer:
+                return Found(closer, found.unread)
+        return found
 
 
 class ZbarDecoder:

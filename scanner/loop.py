@@ -1,9 +1,10 @@
 """The scan loop: frames in, parsed scans out, run in one worker thread.
 
 Only what changed is reported: a new code (debounced), and the camera's figures once a
-second. The caller's `stop` event ends it; the source is released whatever happens. A frame
-whose handling fails (decoder, parser, receiver) is counted and skipped: one bad code must not
-stop the camera for the session.
+second; what of each frame is decoded, `scanner.pacing` says (`Rates`). The caller's `stop`
+event ends it; the source is released whatever happens. A frame whose handling fails
+(decoder, parser, receiver) is counted and skipped: one bad code must not stop the camera for
+the session.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from domain.messages import describe
 from domain.scans import Rejected, Scan, parse_payload
 from scanner.debounce import Debouncer
 from scanner.decode import Code, Decoder
+from scanner.pacing import FrameChanges, Pacer, Rates
 from scanner.sources import CameraError, FrameSource
+
+__all__ = ["CameraState", "FrameChanges", "ScanLoop", "parse_code"]
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,6 +53,8 @@ class ScanLoop:
         on_state: Callable[[CameraState], None],
         today: Callable[[], date] = date.today,
         debouncer: Debouncer | None = None,
+        rates: Rates | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.source = source
         self.decoder = decoder
@@ -56,20 +62,24 @@ class ScanLoop:
         self.on_state = on_state
         self.today = today
         self.debouncer = debouncer or Debouncer()
-        self.changes: FrameChanges | None = FrameChanges()
+        self.pacer = Pacer(rates)
+        self.clock = clock
 
     def run(self, stop: threading.Event) -> None:
         name, simulated = self.source.name, self.source.simulated
         frames = decodes = failed = 0
-        window = time.monotonic()
+        window = self.clock()
+        pace = getattr(self.source, "pace", None)  # a camera: decode (and convert) fewer
         try:
             for frame in self.source.frames(stop):
                 if stop.is_set():
                     break
                 frames += 1
-                now = time.monotonic()
+                now = self.clock()
                 try:
                     decodes += self.handle(frame, now)
+                    if pace is not None:
+                        pace(self.pacer.interval(now))
                 except Exception as error:  # logged by type only: a payload holds personal data
                     failed += 1
                     log.warning("scan frame failed: %s (%d so far)", type(error).__name__, failed)
@@ -90,11 +100,14 @@ class ScanLoop:
         self.on_state(CameraState(name, simulated, running=False, failed_frames=failed))
 
     def handle(self, frame: np.ndarray, now: float) -> bool:
-        """Decode one frame and pass on each new code; True when it held any code. A frame
-        that shows what the last decoded one showed is not decoded again."""
-        if self.changes is not None and not self.changes.is_new(frame):
+        """Decode what the pacer asks of one frame and pass on each new code; True when it
+        held any code."""
+        plan = self.pacer.plan(frame, now)
+        if plan is None:
             return False
-        codes = self.decoder.decode(frame)
+        codes = self.decoder.decode(frame, region=plan.region, qr=plan.qr, linear=plan.linear,
+                                    matrix=plan.matrix)  # fmt: skip
+        self.pacer.saw(now, codes, frame.shape)
         for code in codes:
             if self.debouncer.is_new(code.data, now):
                 self.on_scan(self.parse(code), code)
@@ -102,34 +115,6 @@ class ScanLoop:
 
     def parse(self, code: Code) -> Scan:
         return parse_code(code, today=self.today())
-
-
-class FrameChanges:
-    """Whether a frame shows something the last decoded frame did not: a held card, a still
-    desk, a replayed image are decoded once. Compared on a sparse grid of pixels (every 16th
-    of every 16th row: 80x45 of a 1280x720 frame) in blocks of 8x8 of them (128 px square): a
-    block whose mean absolute difference passes `threshold` is a change. A phone's QR entering
-    one block shows; a webcam's sensor noise (a few levels) does not."""
-
-    def __init__(self, step: int = 16, block: int = 8, threshold: float = 8.0) -> None:
-        self.step = step
-        self.block = block
-        self.threshold = threshold
-        self._last: np.ndarray | None = None
-
-    def is_new(self, frame: np.ndarray) -> bool:
-        import numpy as np
-
-        sample = frame[:: self.step, :: self.step].astype(np.int16)
-        last = self._last
-        if last is not None and last.shape == sample.shape:
-            rows, cols = (max(1, n // self.block) * self.block for n in sample.shape)
-            diff = np.abs(sample[:rows, :cols] - last[:rows, :cols])
-            blocks = diff.reshape(rows // self.block, self.block, cols // self.block, self.block)
-            if float(blocks.mean(axis=(1, 3)).max()) < self.threshold:
-                return False
-        self._last = sample
-        return True
 
 
 def parse_code(code: Code, *, today: date) -> Scan:

@@ -11,11 +11,13 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from domain.errors import DeskError
 from i18n import _
+from scanner.pacing import Rates
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,6 +26,19 @@ DECODE_FPS = 10.0
 
 
 DEMO_SOURCE = "demo"  # the name of the demo's camera of generated citizens
+
+
+@dataclass(frozen=True)
+class CameraSetup:
+    """How the desk's camera is read, from its settings: the decoder, and how much of each
+    frame it decodes (`linear_every = 0`: no 1D from the camera, a wedge scanner reads them)."""
+
+    decoder: str = "zxing"
+    rates: Rates = field(default_factory=Rates)
+
+    @classmethod
+    def of(cls, setup: str | CameraSetup) -> CameraSetup:
+        return setup if isinstance(setup, CameraSetup) else cls(setup)
 
 
 class CameraError(DeskError, RuntimeError):
@@ -54,6 +69,12 @@ class CameraSource:
         self.width = width
         self.height = height
         self.name = _("camera {device}").format(device=device)
+        self.every = 1 / DECODE_FPS  # seconds between the frames handed on
+
+    def pace(self, seconds: float) -> None:
+        """Hand on a frame every `seconds` at most (the scan loop idles): the frames between
+        are grabbed and dropped, never decoded from MJPEG nor turned grey."""
+        self.every = max(1 / DECODE_FPS, seconds)
 
     def open(self) -> Any:
         import cv2
@@ -89,7 +110,7 @@ class CameraSource:
                 now = time.monotonic()
                 if now < next_at:
                     continue  # drop it: only the newest frame is worth decoding
-                next_at = now + 1 / DECODE_FPS
+                next_at = now + self.every
                 ok, frame = capture.retrieve()
                 if ok:
                     yield cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame

@@ -1,13 +1,15 @@
 """Generated codes and webcam-like frames: for the demo, the tests and the benchmark.
 
 Distortion classes follow what the desks' webcams see: rotation, perspective, blur, motion,
-low light, noise, JPEG, glare, a phone screen (light on dark), a small code far away.
+low light, noise, JPEG, glare, a phone screen (light on dark), a small code far away. Vial
+labels are GS1 DataMatrix codes (GTIN, expiry, lot, serial), drawn by zxing-cpp's writer.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -189,6 +191,69 @@ def scene(
     return distort(frame_with(code, size, rng, code_width=width), kind, rng)
 
 
+GS = "\x1d"  # GS1's separator after a field of variable length
+
+
+def gtin_check_digit(body: str) -> str:
+    """The GS1 check digit of a GTIN's first 13 digits (weights 3, 1 from the right)."""
+    total = sum(int(d) * (3 if n % 2 == 0 else 1) for n, d in enumerate(reversed(body)))
+    return str(-total % 10)
+
+
+@dataclass(frozen=True)
+class VialLabel:
+    """What a vaccine vial's GS1 DataMatrix holds: (01) GTIN, (17) expiry, (10) lot, (21)
+    serial, in the order the pharmaceutical labels use."""
+
+    gtin: str  # 14 digits
+    expiry: date
+    lot: str
+    serial: str = ""
+
+    def hri(self) -> str:
+        """As printed under the code: `(01)…(17)YYMMDD(10)LOT(21)SERIAL`."""
+        serial = f"(21){self.serial}" if self.serial else ""
+        return f"(01){self.gtin}(17){self.expiry:%y%m%d}(10){self.lot}{serial}"
+
+    def element_string(self) -> bytes:
+        """The code's bytes as a decoder gives them: no parentheses, GS after the lot when
+        a field follows it."""
+        serial = f"{GS}21{self.serial}" if self.serial else ""
+        return f"01{self.gtin}17{self.expiry:%y%m%d}10{self.lot}{serial}".encode("ascii")
+
+
+def vial_labels(seed: int = 1, today: date = date(2026, 11, 23)) -> Iterator[VialLabel]:
+    """An endless stream of vial labels: Viet Nam's GS1 prefix (893), lots of letters and
+    digits, expiry within two years."""
+    rng = random.Random(seed)
+    while True:
+        body = f"0893{rng.randint(0, 10**9 - 1):09d}"
+        lot = rng.choice(["AB", "NX", "FK", "EW", "LT"]) + str(rng.randint(1000, 99999))
+        expiry = today + timedelta(days=rng.randint(30, 730))
+        yield VialLabel(body + gtin_check_digit(body), expiry, lot, f"{rng.randint(1, 10**8)}")
+
+
+def datamatrix_modules(label: VialLabel) -> np.ndarray:
+    """The label's GS1 DataMatrix modules (1 = dark) with a quiet zone of 2 modules."""
+    import numpy as np
+    import zxingcpp
+
+    barcode = zxingcpp.create_barcode(label.hri(), zxingcpp.BarcodeFormat.DataMatrix, gs1=True)
+    image = np.asarray(barcode.to_image(scale=1, add_quiet_zones=False))
+    return np.pad((image < 128).astype(np.uint8), 2)
+
+
+def vial_scene(
+    label: VialLabel, kind: str, rng: random.Random, size: tuple[int, int] = (1280, 720),
+    code_width: int | None = None,
+) -> np.ndarray:  # fmt: skip
+    """One frame of a distortion class holding a vial's label, held close: about a sixth of
+    the frame's height wide, unless `code_width` says."""
+    code = render(datamatrix_modules(label), 6)
+    width = code_width or int(size[1] * rng.uniform(0.15, 0.22))
+    return distort(frame_with(code, size, rng, code_width=width), kind, rng)
+
+
 def empty_frame(rng: random.Random, size: tuple[int, int] = (1280, 720)) -> np.ndarray:
     import numpy as np
 
@@ -196,6 +261,32 @@ def empty_frame(rng: random.Random, size: tuple[int, int] = (1280, 720)) -> np.n
     base = np.full((height, width), rng.randint(60, 160), dtype=np.uint8)
     grain = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 6, base.shape)
     return np.clip(base + grain, 0, 255).astype(np.uint8)
+
+
+def cluttered_frame(rng: random.Random, size: tuple[int, int] = (1280, 720)) -> np.ndarray:
+    """A desk with no code on it: papers, printed lines, a pen, edges, a hand's shadow; the
+    textured frames a desk's camera sees most, where the decoder's last looks are tried."""
+    import cv2
+    import numpy as np
+
+    frame = empty_frame(rng, size)
+    width, height = size
+    for _ in range(rng.randint(2, 5)):  # sheets of paper, some with printed lines
+        x, y = rng.randint(0, width - 100), rng.randint(0, height - 100)
+        w, h = rng.randint(80, width // 2), rng.randint(60, height // 2)
+        cv2.rectangle(frame, (x, y), (x + w, y + h), rng.randint(170, 240), -1)
+        for line in range(y + 12, y + h - 8, rng.randint(14, 26)):
+            words = "".join(rng.choice("abcdefghiklmnopqrstuvxy  ") for _ in range(w // 9))
+            cv2.putText(frame, words, (x + 6, line), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
+                        rng.randint(20, 80), 1, cv2.LINE_AA)  # fmt: skip
+    for _ in range(rng.randint(1, 4)):  # pens, cables, the desk's edge
+        start = (rng.randint(0, width), rng.randint(0, height))
+        end = (rng.randint(0, width), rng.randint(0, height))
+        cv2.line(frame, start, end, rng.randint(0, 60), rng.randint(2, 9), cv2.LINE_AA)
+    shadow = np.zeros_like(frame)
+    cv2.ellipse(shadow, (rng.randint(0, width), rng.randint(0, height)),
+                (rng.randint(60, 200), rng.randint(40, 120)), rng.uniform(0, 180), 0, 360, 60, -1)
+    return cv2.subtract(frame, cv2.GaussianBlur(shadow, (0, 0), 25))  # fmt: skip
 
 
 FAMILY = [

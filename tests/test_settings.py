@@ -160,6 +160,7 @@ def test_every_environment_variable(tmp_path: Path) -> None:
         "VAXDESK_PRINTER_ESCPOS",
         "VAXDESK_PRINTER_PAPER",
         "VAXDESK_PRINTER_TIMEOUT",
+        "VAXDESK_CAMERA_LINEAR_EVERY",  # [desk] camera_linear_every (issue 15: camera pacing)
     ]
     assert sorted(ENV_NAMES) == sorted(old_names + new_names)
     env = {
@@ -216,6 +217,7 @@ def test_environment_over_file_and_flags_over_environment(tmp_path: Path) -> Non
         ("[hub_server]\nport = true", "'hub_server.port' must be a whole number"),
         ("[supervisor]\nrefresh = 'fast'", "'supervisor.refresh' must be a number"),
         ("[desk]\nsite_id = 12", "'desk.site_id' must be text"),
+        ("[desk]\ncamera_linear_every = -1", "'desk.camera_linear_every' must be 0 or more"),
         ("[desk]\nsite_timezone = 'Asia/Hanoi_City'", "unknown time zone 'Asia/Hanoi_City'"),
         ("[hub_server]\nsite_timezone = '../etc'", "unknown time zone '../etc'"),
         ("site_timezone = 'Mars/Olympus'", "'site_timezone': unknown time zone 'Mars/Olympus'"),

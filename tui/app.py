@@ -26,7 +26,8 @@ from domain.record import Session
 from i18n import N_, _, format_number, set_language
 from printing.config import PrinterConfig
 from scanner.loop import CameraState
-from scanner.sources import FrameSource, check_spec, open_source, video_devices
+from scanner.pacing import Rates
+from scanner.sources import CameraSetup, FrameSource, check_spec, open_source, video_devices
 from store import Store, open_store
 from store.people import User
 from sync.worker import HubConfig, SyncState, SyncWorker
@@ -60,7 +61,7 @@ class VaxdeskApp(App[None]):
         desk: Desk,
         *,
         camera: Callable[[], FrameSource | None] = lambda: None,
-        decoder: str = "zxing",
+        decoder: str | CameraSetup = "zxing",
         hub: HubConfig | None = None,
         software_version: str = "",
         attendance: Attendance | None = None,
@@ -295,6 +296,7 @@ def make_app(
     camera: str = "none",
     camera_size: tuple[int, int] = (1280, 720),
     decoder: str = "zxing",
+    linear_every: int = Rates.linear_every,
     frame_source: FrameSource | None = None,
     hub: HubConfig | None = None,
     software_version: str = "",
@@ -311,7 +313,8 @@ def make_app(
     frames directly (tests, benchmarks); `clock` replaces the site's clock (tests).
     `language` (vi, en; UnknownLanguage otherwise), when given, is the one the desk speaks
     from now on; else the language already chosen stays. `printer`: where slips print (none
-    by default); `auto_print`: after every save, not only on Ctrl+P."""
+    by default); `auto_print`: after every save, not only on Ctrl+P. `linear_every`: the
+    camera's 1D pass on one frame in that many (0: none, a wedge scanner reads 1D codes)."""
     if language is not None:
         set_language(language)
     check_spec(camera, demo=demo)  # CameraError: generated citizens at a real desk
@@ -331,7 +334,7 @@ def make_app(
     return VaxdeskApp(
         desk,
         camera=make_source,
-        decoder=decoder,
+        decoder=CameraSetup(decoder, Rates(linear_every=linear_every)),
         hub=hub,
         software_version=software_version,
         attendance=Attendance(idle_lock_seconds=idle_lock_seconds),

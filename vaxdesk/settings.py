@@ -72,6 +72,7 @@ class DeskSettings:
     camera: str = "auto"  # none, auto (the first webcam, else none), 0, /dev/video2, a folder
     camera_size: str = "1280x720"
     decoder: str = "zxing"  # or zbar
+    camera_linear_every: int = 10  # 1D codes from the camera on 1 frame in this many; 0: none
     site_timezone: str = SITE_TIMEZONE
     print_slip: str = "key"  # the citizen's slip: on Ctrl+P (key), or after every save (auto)
 
@@ -262,6 +263,8 @@ def _put(changes: Changes, section: str, key: str, value: Any, name: str, origin
     value = _coerce(_TYPES[section][key], value, name, origin, typed=origin not in PLAIN_TEXT)
     if key == "site_timezone":
         _check_timezone(value, _where(origin, name))
+    if key == "camera_linear_every" and value < 0:
+        raise SettingsError(_("{where} must be 0 or more").format(where=_where(origin, name)))
     if (section, key) in URL_KEYS:
         value = _check_url(section, key, value, _where(origin, name))
     if problem := setting_problem(section, key, value):

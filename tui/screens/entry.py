@@ -22,7 +22,7 @@ from domain.record import Mode, Record, Session, Source
 from domain.roles import Action
 from domain.scans import CertificateScan, IdentityScan, Rejected, Scan, SlipScan, parse_typed
 from i18n import N_, _
-from scanner.sources import FrameSource
+from scanner.sources import CameraSetup, FrameSource
 from sync.worker import SyncState
 from tui.screens.observation import ObservationScreen
 from tui.screens.override import OverrideModal
@@ -76,7 +76,7 @@ class EntryScreen(StockKeys, Screen[None]):
         self,
         entry: Entry,
         camera: Callable[[], FrameSource | None] = lambda: None,
-        decoder: str = "zxing",
+        decoder: str | CameraSetup = "zxing",
         sync_state: Callable[[], SyncState | None] = lambda: None,
     ) -> None:
         super().__init__()

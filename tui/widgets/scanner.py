@@ -14,7 +14,7 @@ from domain.scans import Scan
 from i18n import N_, _, format_number
 from scanner.decode import Code, make_decoder
 from scanner.loop import CameraState, ScanLoop
-from scanner.sources import DEMO_SOURCE, FrameSource
+from scanner.sources import DEMO_SOURCE, CameraSetup, FrameSource
 
 
 def describe_camera(state: CameraState) -> str:
@@ -79,12 +79,12 @@ class ScannerPanel(Static):
     def __init__(
         self,
         source: Callable[[], FrameSource | None],
-        decoder: str = "zxing",
+        decoder: str | CameraSetup = "zxing",
         today: Callable[[], date] = date.today,
     ) -> None:
         super().__init__(_("camera: starting…"), id="scanner")
         self._make_source = source
-        self._decoder = decoder
+        self._setup = CameraSetup.of(decoder)
         self._today = today
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -102,7 +102,7 @@ class ScannerPanel(Static):
                     self.CameraStateChanged(CameraState("none", False, running=False))
                 )
                 return
-            decoder = make_decoder(self._decoder)
+            decoder = make_decoder(self._setup.decoder)
         except Exception as error:
             self.post_message(
                 self.CameraStateChanged(
@@ -110,7 +110,8 @@ class ScannerPanel(Static):
                 )
             )
             return
-        ScanLoop(source, decoder, self._scanned, self._state, today=self._today).run(self._stop)
+        ScanLoop(source, decoder, self._scanned, self._state, today=self._today,
+                 rates=self._setup.rates).run(self._stop)  # fmt: skip
 
     def _scanned(self, scan: Scan, code: Code) -> None:
         self.post_message(self.Scanned(scan, code.format))

@@ -51,6 +51,7 @@ def run_desk(settings: Settings, *, demo: bool = False) -> None:
             camera=desk.camera,
             camera_size=desk.camera_dimensions(),
             decoder=desk.decoder,
+            linear_every=desk.camera_linear_every,
             site_timezone=desk.site_timezone,
             hub=HubConfig(link.url, link.token, link.ca) if link.url else None,
             software_version=__version__,
