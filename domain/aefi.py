@@ -15,8 +15,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from uuid6 import uuid7
-
 from domain.aefi_symptoms import symptom_list
 from domain.dates import EARLIEST_YEAR, parse_date
 from domain.errors import FieldError, ValidationError
@@ -28,6 +26,12 @@ T = TypeVar("T")
 MAX_VERSION = 1_000_000
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _TYPED_TIME = re.compile(r"(\d{1,2})\s*[:hH.]?\s*(\d{2})?")
+
+
+def new_event_id() -> str:
+    from uuid6 import uuid7  # loaded when first needed, not at the desk's start
+
+    return str(uuid7())
 
 
 class Severity(StrEnum):
@@ -197,7 +201,7 @@ def build_event(form: Mapping[str, str], ctx: AefiContext) -> AefiEvent:
     assert onset is not None and onset_time and severity and outcome
     original = ctx.original
     event = AefiEvent(
-        event_id=original.event_id if original else str(uuid7()),
+        event_id=original.event_id if original else new_event_id(),
         version=original.version + 1 if original else 1,
         record_id=ctx.record_id, person_key=ctx.person_key, desk_id=ctx.desk_id,
         site_id=ctx.site_id, given_on=ctx.given_on, onset_on=onset.to_date(),

@@ -8,11 +8,10 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from dbkit import connect_sqlite, iso, utc_now, write_tx
 from store.errors import busy
 from store.people import People
+from store.rows import Rows
 from store.schema import migrate
 
 system_clock = utc_now
@@ -27,7 +26,7 @@ class StoreBase:
         self.path = path
         self.clock = clock
         self.conn = connect_sqlite(path, any_thread=any_thread)
-        self.db = Database(self.conn)
+        self.db = Rows(self.conn)
         self.conn.execute("PRAGMA foreign_keys=ON")
         migrate(self.conn)
         self.people = People(self)

@@ -11,18 +11,17 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from time import monotonic
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 
 from desk import Desk, DeskPorts
-from desk.entry import Entry
 from desk.people import Attendance, Due, first_run, lock, log_out, sees_records
 from desk.staff import revoked_at_desk
 from domain.clock import DEFAULT_TIMEZONE, SiteClock
 from domain.messages import describe
-from domain.record import Session
 from i18n import N_, _, format_number, set_language
 from printing.config import PrinterConfig
 from scanner.loop import CameraState
@@ -33,13 +32,18 @@ from store.people import User
 from sync.worker import HubConfig, SyncState, SyncWorker
 from tui.keygate import PATIENCE, KeyGate
 from tui.screens.confirm import ConfirmModal
-from tui.screens.entry import EntryScreen
 from tui.screens.login import LockScreen, LoginScreen, NoRecordsScreen
-from tui.screens.session import SessionScreen
 from tui.services import HistoryArrived, SyncService, SyncStateChanged
-from tui.texts import role_name
+from tui.warm import AFTER_LOGIN, warm_up
 from tui.widgets.form import ScanInput
-from tui.widgets.scanner import ScannerPanel, heartbeat_camera
+
+if TYPE_CHECKING:
+    from domain.record import Session
+    from tui.screens.entry import EntryScreen
+    from tui.widgets.scanner import ScannerPanel
+
+# Only the login screen is imported before the first paint; the session and entry screens
+# (and what they import) are loaded after it, in a thread (tui/warm.py), or when first shown.
 
 # The camera while no entry screen (and so no camera) is open, as heartbeats report it.
 NO_CAMERA = CameraState("none", False, running=False)
@@ -114,10 +118,20 @@ class VaxdeskApp(App[None]):
         return self.sync.worker if self.sync else None
 
     def on_mount(self) -> None:
-        if self.sync is not None:
-            self.run_worker(self.sync.run(), group="sync", exclusive=True)
         self.log_in()
         self.set_interval(1, self.lock_if_idle)
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """What the first screen does not need: uploads, and the next screens' modules."""
+        if self.sync is not None:
+            self.run_worker(self.sync.run(), group="sync", exclusive=True)
+        warm_up(self, AFTER_LOGIN + (("httpx",) if self.sync is not None else ()))
+
+    def _entry_screens(self) -> list[EntryScreen]:
+        from tui.screens.entry import EntryScreen
+
+        return [s for s in self.screen_stack if isinstance(s, EntryScreen)]
 
     # -- background services ---------------------------------------------------------------
 
@@ -132,9 +146,8 @@ class VaxdeskApp(App[None]):
         if isinstance(screen, LoginScreen) and screen.first_run and not first_run(self.store):
             self.pop_screen()  # the site's staff came from the hub: no first supervisor to make
             self.log_in(_("The site's staff came from the hub: log in"))
-        for screen in self.screen_stack:
-            if isinstance(screen, EntryScreen):
-                screen.post_message(SyncStateChanged(state))
+        for entry_screen in self._entry_screens():
+            entry_screen.post_message(SyncStateChanged(state))
 
     def current_sync_state(self) -> SyncState | None:
         return self.sync_state if self.sync is not None else None
@@ -146,17 +159,19 @@ class VaxdeskApp(App[None]):
 
     async def _pull_history(self, person_key: str) -> None:
         if self.sync is not None and await self.sync.pull_history(person_key):
-            for screen in self.screen_stack:
-                if isinstance(screen, EntryScreen):
-                    screen.post_message(HistoryArrived(person_key))
+            for screen in self._entry_screens():
+                screen.post_message(HistoryArrived(person_key))
 
-    @on(ScannerPanel.CameraStateChanged)
-    def camera_changed(self, message: ScannerPanel.CameraStateChanged) -> None:
+    def on_scanner_panel_camera_state_changed(
+        self, message: ScannerPanel.CameraStateChanged
+    ) -> None:
         self.camera_state = message.state
 
     @property
     def camera_summary(self) -> str:
         """The camera in a few words, as the next heartbeat says it."""
+        from tui.widgets.scanner import heartbeat_camera
+
         return heartbeat_camera(self.camera_state)
 
     # -- who is at the desk ----------------------------------------------------------------
@@ -169,6 +184,9 @@ class VaxdeskApp(App[None]):
             return
         self.desk.user = user
         self.logged_in_at = self.last_activity = monotonic()
+        from tui.screens.session import SessionScreen
+        from tui.texts import role_name
+
         self.sub_title = f"{user.name} ({role_name(user.role)})"
         if not sees_records(user):
             self.push_screen(NoRecordsScreen())
@@ -246,6 +264,9 @@ class VaxdeskApp(App[None]):
         if session is None or self.desk.user is None:
             return
         # The user stays named: whoever looks at the desk sees who is entering.
+        from desk.entry import Entry
+        from tui.screens.entry import EntryScreen
+
         user = self.desk.user
         self.sub_title = f"{user.name} · {session.site_id} {session.desk_id}"
         self.push_screen(
@@ -259,6 +280,8 @@ class VaxdeskApp(App[None]):
 
     @property
     def entry(self) -> EntryScreen:
+        from tui.screens.entry import EntryScreen
+
         screen = self.screen
         if not isinstance(screen, EntryScreen):
             raise LookupError("the entry screen is not showing")
@@ -270,7 +293,7 @@ class VaxdeskApp(App[None]):
         if isinstance(self.screen, ConfirmModal):
             self.screen.dismiss(True)
             return
-        entry = next((s for s in self.screen_stack if isinstance(s, EntryScreen)), None)
+        entry = next(iter(self._entry_screens()), None)
         question = entry.quit_question() if entry is not None else ""
         if not question:
             self.exit()

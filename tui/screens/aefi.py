@@ -138,8 +138,7 @@ class AefiScreen(Screen[AefiSaved | None]):
 
     def start(self, original: AefiEvent | None) -> None:
         self.original = original
-        self.form.clear()
-        self.form.set_values(aefi_form(self.desk, self.record, original))
+        self.form.reset(aefi_form(self.desk, self.record, original))
         if original is None:
             message = _("New adverse event")
         else:
@@ -158,6 +157,10 @@ class AefiScreen(Screen[AefiSaved | None]):
 
     def say(self, text: str) -> None:
         self.query_one("#aefi-message", Static).update(text)
+
+    @on(Form.Filled)
+    def form_filled(self) -> None:
+        self.on_input_changed()
 
     def on_input_changed(self) -> None:
         if self.is_mounted:

@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from desk.certificate import Imported
@@ -26,6 +25,7 @@ from scanner.sources import CameraSetup, FrameSource
 from sync.worker import SyncState
 from tui.screens.observation import ObservationScreen
 from tui.screens.override import OverrideModal
+from tui.screens.quiet import QuietScreen
 from tui.screens.session import SessionScreen
 from tui.screens.stock_usage import STOCK_BINDING, StockKeys
 from tui.screens.subjects import SubjectsScreen
@@ -33,7 +33,7 @@ from tui.screens.today import TodayScreen
 from tui.services import HistoryArrived, SyncStateChanged
 from tui.slip_printing import after_save_slip, print_last_slip
 from tui.slip_scan import open_slip
-from tui.texts import (
+from tui.texts import (  # fmt: skip
     describe_arrival,
     describe_certificate,
     describe_history,
@@ -54,9 +54,10 @@ from tui.widgets.form import Form, FormField, ScanInput
 from tui.widgets.keybar import KeyBar
 from tui.widgets.observation import ObservationLine
 from tui.widgets.scanner import ScannerPanel
+from tui.widgets.text import show_text
 
 
-class EntryScreen(StockKeys, Screen[None]):
+class EntryScreen(StockKeys, QuietScreen[None]):
     """Type or scan a citizen; Enter moves on; Enter on the last field saves."""
 
     BINDINGS = [
@@ -159,7 +160,7 @@ class EntryScreen(StockKeys, Screen[None]):
         if patch is not None:
             self.form.set_values(patch.values)
             if patch.lookup is not None and self.entry.certificate is None:
-                self.query_one("#history", Static).update(describe_history(patch.lookup))
+                show_text(self.query_one("#history", Static), describe_history(patch.lookup))
 
     # -- what the volunteer sees -----------------------------------------------------------
 
@@ -173,34 +174,31 @@ class EntryScreen(StockKeys, Screen[None]):
         """The fields, and the session bar: after a change of mode, session or correction."""
         self.show_fields()
         editing = self.editing
-        self.query_one("#session-bar", Static).update(
+        show_text(
+            self.query_one("#session-bar", Static),
             describe_session(
                 self.session,
                 retrospective=self.entry.mode is Mode.RETROSPECTIVE,
                 version=editing.version if editing else None,
-            )
+            ),
         )
         self.set_class(self.entry.mode is Mode.RETROSPECTIVE, "-retrospective")
         self.set_class(editing is not None, "-correcting")
 
     def refresh_status(self) -> None:
         state = self.sync_state()
-        self.query_one("#status", Static).update(
-            describe_status(self.entry.desk.stats(), state is not None, state or SyncState())
-            + self.stock_status()
-        )
+        status = describe_status(self.entry.desk.stats(), state is not None, state or SyncState())
+        show_text(self.query_one("#status", Static), status + self.stock_status())
 
     def say(self, text: str, *, error: bool = False) -> None:
         message = self.query_one("#message", Static)
-        message.update(text)
+        show_text(message, text)
         message.set_class(error, "-error")
 
     def clear_form(self) -> None:
-        values = self.entry.clear(self.values)
-        self.form.clear()
-        self.form.set_values(values)
+        self.form.reset(self.entry.clear(self.values))
         self.show_mode()
-        self.query_one("#history", Static).update("")
+        show_text(self.query_one("#history", Static), "")
         self.show_arrival("")
         first = self.form.first_enabled()
         if first is not None:
@@ -210,10 +208,10 @@ class EntryScreen(StockKeys, Screen[None]):
         """Put the core's answer on screen."""
         self.form.set_values(patch.values)
         if patch.lookup is not None and self.entry.certificate is None:
-            self.query_one("#history", Static).update(describe_history(patch.lookup))
+            show_text(self.query_one("#history", Static), describe_history(patch.lookup))
             self.show_arrival(describe_arrival(self.entry.arrival))
         if patch.certificate is not None:
-            self.query_one("#history", Static).update(describe_certificate(patch.certificate))
+            show_text(self.query_one("#history", Static), describe_certificate(patch.certificate))
         self.show_fields()  # on every Enter: the session bar stays as it is
         if patch.focus == "":
             self.last_field().input.focus()
@@ -222,7 +220,7 @@ class EntryScreen(StockKeys, Screen[None]):
 
     def show_arrival(self, text: str) -> None:
         line = self.query_one("#arrival", Static)
-        line.update(text)
+        show_text(line, text)
         line.display = bool(text)
 
     def quit_question(self) -> str:
@@ -243,8 +241,9 @@ class EntryScreen(StockKeys, Screen[None]):
         self._filled(Filled(scan, self.entry.fill(scan, self.values)))
 
     def open_for_correction(self, record: Record) -> None:
-        self.form.clear()
-        self.apply(self.entry.start_correction(record))
+        patch = self.entry.start_correction(record)
+        self.form.reset(patch.values)
+        self.apply(patch)
         self.show_mode()
         self.say(
             _("Correcting the record of {name}: Ctrl+S saves, Esc cancels").format(
@@ -307,7 +306,7 @@ class EntryScreen(StockKeys, Screen[None]):
             self.say(_("Scanned ✓ {scan}").format(scan=scan))
 
     def show_queue(self) -> None:
-        self.query_one("#scan-queue", Static).update(describe_queue(list(self.scan_queue)))
+        show_text(self.query_one("#scan-queue", Static), describe_queue(list(self.scan_queue)))
 
     def take_queued_scan(self, done: str = "") -> None:
         filled = self.entry.next_queued(self.values)

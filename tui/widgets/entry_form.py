@@ -23,6 +23,7 @@ from tui.widgets.suggest import (
     vaccine_code,
     ward_suggester,
 )
+from tui.widgets.text import show_text
 
 
 class EntryForm(Form):
@@ -86,10 +87,13 @@ class EntryForm(Form):
         """A form cleared or a record opened: the line follows the core's checklist."""
         self.refresh_screening()
 
+    def filled(self) -> None:
+        self.refresh_screening()  # a form cleared or a record opened: nobody else listens
+
     def refresh_screening(self) -> None:
         entry = getattr(self.screen, "entry", None)
         hint = screened_hint(entry) if isinstance(entry, Entry) else screening_hint()
-        self.query_one("#screening-outcome", Static).update(hint)
+        show_text(self.query_one("#screening-outcome", Static), hint)
 
     def _vaccine_text(self) -> str:
         return self.field("vaccine").value

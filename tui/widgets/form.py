@@ -24,6 +24,7 @@ from textual.widgets import Input, Label, Static
 
 from i18n import _
 from scanner.wedge import WedgeDetector, never_a_code
+from tui.widgets.text import show_text
 
 LABEL_WIDTH = 13  # the narrowest label column, its one cell of padding included
 
@@ -49,9 +50,20 @@ class ScanInput(Input):
     virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._completer: Suggester | None = None
         super().__init__(*args, **kwargs)
         self._wedge = WedgeDetector()
         self._enter_at = 0.0
+
+    # Input asks its suggester (in a worker) on every change of value, and forgets the answer
+    # when it gets the focus: for a field filled or cleared without it, the worker is wasted.
+    @property
+    def suggester(self) -> Suggester | None:
+        return self._completer if self.has_focus else None
+
+    @suggester.setter
+    def suggester(self, suggester: Suggester | None) -> None:
+        self._completer = suggester
 
     async def _on_key(self, event: events.Key) -> None:
         if event.is_printable and event.character is not None:
@@ -173,7 +185,7 @@ class FormField(Widget):
         self._judged = self._input.value
         self.set_class(bool(message), "-invalid")
         if self.is_mounted:
-            self.query_one(".error", Static).update(message)
+            show_text(self.query_one(".error", Static), message)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._normalize is not None:
@@ -235,17 +247,39 @@ class Form(Widget):
     def values(self) -> dict[str, str]:
         return {f.field_name: f.value for f in self.fields()}
 
-    def set_values(self, values: Mapping[str, str]) -> None:
-        for name, text in values.items():
-            if self.has_field(name):
-                self.field(name).value = text
+    class Filled(Message):
+        """The form's values were set from the program (not typed): `set_values`, `reset`."""
 
-    def clear(self, keep: Iterable[str] = ()) -> None:
-        kept = set(keep)
-        for f in self.fields():
+    def set_values(self, values: Mapping[str, str]) -> None:
+        """Only the fields whose text changes are touched (each change repaints its field)."""
+        index = self._index()
+        self._fill((index[name], text) for name, text in values.items() if name in index)
+
+    def reset(self, values: Mapping[str, str] = {}) -> None:
+        """Every field to its text in `values` (else empty), with no error."""
+        fields = self.fields()
+        for f in fields:
             f.error = ""
-            if f.field_name not in kept:
-                f.value = ""
+        self._fill((f, values.get(f.field_name, "")) for f in fields)
+
+    def _fill(self, changes: Iterable[tuple[FormField, str]]) -> None:
+        # One batch, and no Input.Changed a field (each bubbles up the whole DOM): what a
+        # typed change does, a set one does here: an error about another value goes.
+        with self.app.batch_update(), self.prevent(Input.Changed):
+            for f, text in changes:
+                if f.value != text:
+                    f.value = text
+                    if f.error and text != f._judged:
+                        f.error = ""
+        self.filled()
+
+    def filled(self) -> None:
+        """Values were set from the program (changed or not): tell whoever shows something
+        derived from them and the state behind them."""
+        self.post_message(self.Filled())
+
+    def clear(self) -> None:
+        self.reset()
 
     def show_errors(self, errors: Mapping[str, str]) -> FormField | None:
         """Put each message beside its field; focus the first field at fault."""

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from i18n import _
+from tui.widgets.text import show_text
 
 
 class KeyBar(Static):
@@ -43,7 +44,8 @@ class KeyBar(Static):
         shown = tuple(keys)
         if shown != self._shown:
             self._shown = shown
-            self.update(
+            show_text(
+                self,
                 Content(" ").join(
                     Content.from_markup(
                         "[bold $footer-key-foreground] $key [/]$description",
@@ -51,5 +53,5 @@ class KeyBar(Static):
                         description=description,
                     )
                     for key, description in shown
-                )
+                ),
             )

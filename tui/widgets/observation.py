@@ -11,6 +11,7 @@ from desk.core import Desk
 from desk.observation import ObservationQueue
 from domain.observation import QueueSummary
 from i18n import _, format_number, format_time, ngettext
+from tui.widgets.text import show_text
 
 
 def summary_line(summary: QueueSummary) -> str:
@@ -66,5 +67,5 @@ class ObservationLine(Static):
         shown = (summary_line(summary), summary.ended > 0)
         if shown != self._shown:
             self._shown = shown
-            self.update(shown[0])
+            show_text(self, shown[0])
             self.set_class(shown[1], "-ended")

@@ -15,6 +15,7 @@ from i18n import N_, _, format_number
 from scanner.decode import Code, make_decoder
 from scanner.loop import CameraState, ScanLoop
 from scanner.sources import DEMO_SOURCE, CameraSetup, FrameSource
+from tui.widgets.text import show_text
 
 
 def describe_camera(state: CameraState) -> str:
@@ -123,7 +124,7 @@ class ScannerPanel(Static):
         state = message.state
         self.set_class(state.simulated, "-simulated")
         self.set_class(bool(state.error), "-error")
-        self.update(_("camera: {state}").format(state=describe_camera(state)))
+        show_text(self, _("camera: {state}").format(state=describe_camera(state)))
 
     def stop(self, timeout: float = 3.0) -> None:
         """Stop the loop and wait for the camera to be released."""
