@@ -51,20 +51,25 @@ def _checklist(body: dict[str, Any]) -> tuple[str, str, str]:
 
 class RecordRows(Storage):
     def ingest(
-        self, desk: Desk, bodies: Sequence[dict[str, Any]], now: datetime
+        self,
+        desk: Desk,
+        bodies: Sequence[dict[str, Any]],
+        now: datetime,
+        canonical: Sequence[tuple[str, str]] | None = None,
     ) -> list[dict[str, Any]]:
         """Keep a batch of checked record bodies in one transaction; a result for each, in
         order: {record_id, version, result[, field, message]}. What the hub holds of them is
-        asked once for the batch, the new versions written at once."""
+        asked once for the batch, the new versions written at once. `canonical`: each body's kept
+        JSON and content hash, when the checks made them already."""
         received = iso(now)
         ids = sorted({str(b["record_id"]) for b in bodies})
         with self._tx() as cur:
             locked_records(cur, ids)
             existing = self._held(cur, ids)
             results, new_rows, conflicting = [], [], []
-            for body in bodies:
+            for n, body in enumerate(bodies):
                 key = (str(body["record_id"]), int(body["version"]))
-                kept, digest = canonical_body(body)
+                kept, digest = canonical[n] if canonical is not None else canonical_body(body)
                 result: dict[str, Any] = {"record_id": key[0], "version": key[1]}
                 if key in existing:
                     result["result"] = DUPLICATE if existing[key] == digest else CONFLICT

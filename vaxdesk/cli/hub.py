@@ -43,7 +43,7 @@ def _hub_app(db: HubDB, server: HubServerSettings | None = None) -> Any:
 
     if server is None:
         return create_hub(db)
-    return create_hub(db, site_timezone=server.site_timezone)
+    return create_hub(db, site_timezone=server.site_timezone, check_workers=server.check_workers)
 
 
 def _issue_desk_token(db: HubDB, desk_id: str, site_id: str, now: datetime) -> str:
