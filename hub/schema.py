@@ -5,10 +5,11 @@ from __future__ import annotations
 import secrets
 
 from dbkit import Cursor, Migrations
+from hub.counters import rebuild
 
 TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "lookups", "hub_secrets",
           "hub_meta", "aefi_events", "day_states", "exports", "exported_versions",
-          "platform_results", "_migrations")  # fmt: skip
+          "platform_results", "site_counts", "_migrations")  # fmt: skip
 
 
 class HubMeta:
@@ -227,5 +228,27 @@ MIGRATIONS.sql(
     )""",
     "CREATE INDEX IF NOT EXISTS platform_results_outcome ON platform_results (outcome)",
 )
+
+
+
+@MIGRATIONS("0010_counters")
+def counters(cur: Cursor) -> None:
+    """The supervisor's figures as counters kept at ingest (issue 15, `hub/counters.py`):
+    per site, quarter hour (UTC) of a record's first version, desk, measure and detail
+    (`dose`: vaccine and dose number; `aefi`: its kind); counted from the records held."""
+    cur.execute(
+        """CREATE TABLE IF NOT EXISTS site_counts (
+            site_id TEXT NOT NULL,
+            bucket TEXT NOT NULL,
+            desk_id TEXT NOT NULL,
+            measure TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            first_at TEXT NOT NULL,
+            PRIMARY KEY (site_id, bucket, desk_id, measure, detail)
+        )"""
+    )
+    rebuild(cur)
+
 
 SCHEMA_VERSION = len(MIGRATIONS.names)

@@ -1,5 +1,5 @@
 """`vaxdesk hub`: run the hub; `hub enrol`, `hub supervisor`, `hub revoke`, `hub export`;
-`hub results` (vaxdesk.cli.hub_results).
+`hub results` (vaxdesk.cli.hub_results), `hub rebuild-stats` (vaxdesk.cli.hub_stats).
 
 The only module of the desk side that knows where the hub's code lives (the server, its
 database, its tokens): every import of it is here, inside a function, so listing the
@@ -76,7 +76,8 @@ def _hub_db(url: str) -> Iterator[HubDB]:
 
 @group(
     cls=LazyGroup,
-    lazy_subcommands={"results": "vaxdesk.cli.hub_results:results"},
+    lazy_subcommands={"results": "vaxdesk.cli.hub_results:results",
+                      "rebuild-stats": "vaxdesk.cli.hub_stats:rebuild_stats"},
     invoke_without_command=True,
     help=N_("Run the hub that desks upload to (default: SQLite, loopback, port 8470)."),
 )
