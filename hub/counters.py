@@ -10,10 +10,13 @@ any site's midnight falls on a bucket's edge), per desk, per measure:
 - `active`: records whose current version is not voided (a desk's "today");
 - `dose`: those whose current version gives a dose, by vaccine and dose number (`AZ|1`);
 - `aefi`: those whose current version carries its own AEFI field and no adverse event is
-  linked to the record (an event says more: it is counted as an event instead).
+  linked to the record (an event says more: it is counted as an event instead);
+- `unsent` (bucket and desk empty; detail `national`): records whose current version the
+  national template carries (active, dose 1 or 2) and no completed export holds yet.
 
 A new version takes the old one's contribution away and adds its own; an event linked to a
-record takes its AEFI field's away. `rebuild` recomputes everything from the records.
+record takes its AEFI field's away; an export, its versions' `unsent`. `rebuild` recomputes
+everything from the records.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from domain.fields import Screening, Status
 
 BUCKET_MINUTES = 15
 FIRST, ACTIVE, DOSE, AEFI = "first", "active", "dose", "aefi"
+UNSENT, NATIONAL = "unsent", "national"  # not yet in a completed export to the platform
+CARRIED = (1, 2)  # the dose numbers the national template carries
 VERSION_COLUMNS = ("record_id", "version", "desk_id", "site_id", "desk_recorded_at", "status",
                    "screening", "vaccine", "dose_number", "aefi")  # fmt: skip
 COUNT_COLUMNS = ("site_id", "bucket", "desk_id", "measure", "detail", "n", "first_at")
@@ -89,9 +94,12 @@ class Tally:
         self.first_at: dict[Key, str] = {}
 
     def add(self, first: Version | None, current: Version | None, linked: bool,
-            sign: int = 1) -> None:  # fmt: skip
+            sign: int = 1, sent: bool = False) -> None:  # fmt: skip
         """The contribution of a record whose first version is `first` and current one
-        `current` (nothing while either is missing), `linked` when an event names it."""
+        `current` (nothing while either is missing, but `unsent`), `linked` when an event
+        names it, `sent` when an export to the platform holds its current version."""
+        if current is not None and not sent and _carried(current):
+            self.n[(current.site_id, "", "", UNSENT, NATIONAL)] += sign
         if first is None or current is None:
             return
         stamp = moment(first.recorded_at)
@@ -156,6 +164,24 @@ def linked_records(cur: Cursor, record_ids: Sequence[str]) -> set[str]:
     return linked
 
 
+def _carried(version: Version) -> bool:
+    return version.status == Status.ACTIVE.value and version.dose_number in CARRIED
+
+
+def exported(cur: Cursor, record_ids: Sequence[str]) -> set[tuple[str, int]]:
+    """The versions of these records a completed export to the platform holds."""
+    held: set[tuple[str, int]] = set()
+    for start in range(0, len(record_ids), CHUNK):
+        chunk = list(record_ids[start : start + CHUNK])
+        where = ("record_id = ANY(?)" if cur.postgres
+                 else f"record_id IN ({', '.join('?' * len(chunk))})")  # fmt: skip
+        params = [NATIONAL, chunk] if cur.postgres else [NATIONAL, *chunk]
+        cur.execute(f"SELECT record_id, version FROM exported_versions WHERE destination = ? "
+                    f"AND {where}", params)  # fmt: skip
+        held.update((rid, int(version)) for rid, version in cur.fetchall())
+    return held
+
+
 def _may_count_aefi(*held: Version | None) -> bool:
     return any(v is not None and v.aefi and v.status == Status.ACTIVE.value for v in held)
 
@@ -172,10 +198,27 @@ def count_new_versions(cur: Cursor, held: dict[str, list[Version]], new: list[Ve
     maybe = sorted(rid for rid, (before, after) in changes.items()
                    if _may_count_aefi(before[1], after[1]))  # fmt: skip
     linked = linked_records(cur, maybe) if maybe else set()
+    # Only a version held before may have gone out: a brand new record's have not.
+    sent = exported(cur, sorted(rid for rid in changes if rid in held)) if held else set()
     tally = Tally()
     for rid, (before, after) in changes.items():
-        tally.add(*before, rid in linked, sign=-1)
-        tally.add(*after, rid in linked)
+        for sign, (first, current) in ((-1, before), (1, after)):
+            out = current is not None and (rid, current.version) in sent
+            tally.add(first, current, rid in linked, sign, out)
+    tally.apply(cur)
+
+
+def count_exported(cur: Cursor, marks: Sequence[tuple[str, int]]) -> None:
+    """Versions about to be marked as in a completed export to the platform: those that are
+    their record's current version, and were not out already, are no longer `unsent`."""
+    ids = sorted({rid for rid, _ in marks})
+    before = exported(cur, ids)
+    tally = Tally()
+    held = versions(cur, ids)
+    for rid, version in set(marks) - before:
+        current = first_and_current(held.get(rid, ()))[1]
+        if current is not None and current.version == version and _carried(current):
+            tally.n[(current.site_id, "", "", UNSENT, NATIONAL)] -= 1
     tally.apply(cur)
 
 
@@ -197,22 +240,23 @@ def rebuild(cur: Cursor) -> int:
     """Every counter recomputed from the records (and the events that name them), in the
     caller's transaction; on PostgreSQL the records and events are held still meanwhile.
     The number of records counted."""
-    if cur.postgres:  # in the order ingest takes them: never a deadlock
-        cur.execute("LOCK TABLE records, aefi_events, site_counts IN SHARE ROW EXCLUSIVE MODE")
+    if cur.postgres:  # in the order ingest and exports take them: never a deadlock
+        cur.execute("LOCK TABLE records, aefi_events, exported_versions, site_counts "
+                    "IN SHARE ROW EXCLUSIVE MODE")  # fmt: skip
     cur.execute("DELETE FROM site_counts")
     cur.execute("SELECT DISTINCT record_id FROM aefi_events")
     linked = {rid for (rid,) in cur.fetchall()}
     tally, counted = Tally(), 0
     pending: list[Version] = []
     last: tuple[str, int] = ("", 0)
-    while True:
+    while True:  # `unsent` is left to the one query below (sent=True here)
         cur.execute(f"SELECT {', '.join(VERSION_COLUMNS)} FROM records "
                     "WHERE (record_id, version) > (?, ?) ORDER BY record_id, version LIMIT ?",
                     (*last, PAGE))  # fmt: skip
         page = [Version(*row) for row in cur.fetchall()]
         for version in page:
             if pending and pending[0].record_id != version.record_id:
-                tally.add(*first_and_current(pending), pending[0].record_id in linked)
+                tally.add(*first_and_current(pending), pending[0].record_id in linked, sent=True)
                 counted += 1
                 pending = []
             pending.append(version)
@@ -220,18 +264,45 @@ def rebuild(cur: Cursor) -> int:
             break
         last = (page[-1].record_id, page[-1].version)
     if pending:
-        tally.add(*first_and_current(pending), pending[0].record_id in linked)
+        tally.add(*first_and_current(pending), pending[0].record_id in linked, sent=True)
         counted += 1
+    cur.execute(  # the records the platform still waits for: counted as the ledger did
+        "SELECT r.site_id, COUNT(*) FROM records r WHERE r.status = 'active' "
+        "AND r.dose_number IN (1, 2) AND NOT EXISTS (SELECT 1 FROM exported_versions e "
+        "WHERE e.destination = ? AND e.record_id = r.record_id AND e.version = r.version) "
+        "AND r.version = (SELECT MAX(v.version) FROM records v WHERE v.record_id = r.record_id) "
+        "GROUP BY r.site_id",
+        (NATIONAL,),
+    )
+    tally.n.update({(site, "", "", UNSENT, NATIONAL): n for site, n in cur.fetchall()})
     cur.insert_rows("site_counts", COUNT_COLUMNS, [row for row in tally.rows() if row[5]])
     return counted
 
 
+def unsent_count(cur: Cursor, site_id: str) -> int:
+    """The site's records the platform waits for (`unsent`)."""
+    cur.execute("SELECT COALESCE(SUM(n), 0) FROM site_counts WHERE site_id = ? AND bucket = '' "
+                "AND measure = ? AND detail = ?", (site_id, UNSENT, NATIONAL))  # fmt: skip
+    return int(cur.fetchone()[0])
+
+
 def counts_since(cur: Cursor, site_id: str, day_start: datetime) -> list[tuple]:
-    """The site's counters of records first recorded since its midnight: (desk, bucket,
-    measure, detail, n, first_at), zeros left out."""
+    """The site's counters of records first recorded since its midnight, summed per desk,
+    measure and detail: (desk, measure, detail, n, earliest first_at), zeros left out."""
     cur.execute(
-        "SELECT desk_id, bucket, measure, detail, n, first_at FROM site_counts "
-        "WHERE site_id = ? AND bucket >= ? AND n != 0",
+        "SELECT desk_id, measure, detail, SUM(n), MIN(first_at) FROM site_counts "
+        "WHERE site_id = ? AND bucket >= ? GROUP BY desk_id, measure, detail",
+        (site_id, iso(bucket_start(day_start))),
+    )
+    return [row for row in cur.fetchall() if row[3]]
+
+
+def firsts_since(cur: Cursor, site_id: str, day_start: datetime) -> list[tuple[str, str, int]]:
+    """The site's first versions since its midnight per desk and quarter hour: (desk, bucket,
+    n); the hourly trend adds them up by the site's hour."""
+    cur.execute(
+        "SELECT desk_id, bucket, n FROM site_counts WHERE site_id = ? AND bucket >= ? "
+        f"AND measure = '{FIRST}'",
         (site_id, iso(bucket_start(day_start))),
     )
     return cur.fetchall()

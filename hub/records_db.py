@@ -13,7 +13,7 @@ from dbkit import Cursor, iso
 from domain.screening_answers import outcome_of
 from domain.wire import CONFLICT, DUPLICATE, STORED, canonical_body, differing_field
 from hub.counters import VERSION_COLUMNS, Version, count_new_versions
-from hub.storage import Storage, locked_records
+from hub.storage import Storage, locked_records, locked_site
 
 if TYPE_CHECKING:
     from hub.db import Desk
@@ -66,6 +66,7 @@ class RecordRows(Storage):
         received = iso(now)
         ids = sorted({str(b["record_id"]) for b in bodies})
         with self._tx() as cur:
+            locked_site(cur, desk.site_id, shared=True)
             locked_records(cur, ids)
             existing, held = self._held(cur, ids)
             results, new_rows, conflicting = [], [], []

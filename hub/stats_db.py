@@ -11,7 +11,17 @@ from typing import Any
 from dbkit import Cursor, current_version, iso
 from domain.clock import DEFAULT_TIMEZONE, day_bounds, site_zone
 from hub.aefi_db import events_since
-from hub.counters import ACTIVE, AEFI, DOSE, FIRST, counts_since, moment, parse_dose_detail, rebuild
+from hub.counters import (
+    ACTIVE,
+    AEFI,
+    DOSE,
+    FIRST,
+    counts_since,
+    firsts_since,
+    moment,
+    parse_dose_detail,
+    rebuild,
+)
 from hub.day_db import day_counts
 from hub.storage import Storage
 
@@ -84,22 +94,25 @@ def _desks(cur: Cursor, site_id: str, now: datetime, day_start: datetime,
     desks: dict[str, dict[str, Any]] = {}
 
     def desk(desk_id: str) -> dict[str, Any]:
-        return desks.setdefault(desk_id, _new_desk(desk_id))
+        figures = desks.get(desk_id)
+        if figures is None:
+            figures = desks[desk_id] = _new_desk(desk_id)
+        return figures
 
     cur.execute("SELECT desk_id FROM desks WHERE site_id = ? AND revoked = 0", (site_id,))
     for (desk_id,) in cur.fetchall():
         desk(desk_id)
-    earliest: dict[str, str] = {}  # UTC stamps: they sort as text
-    for desk_id, bucket, measure, _detail, n, first_at in counts:
-        figures = desk(desk_id)
+    for desk_id, measure, _detail, n, first_at in counts:
         if measure == ACTIVE:
-            figures["today"] += n
+            desk(desk_id)["today"] = n
         elif measure == FIRST:
-            start = datetime.fromisoformat(bucket).astimezone(day_start.tzinfo)
-            figures["hourly"][start.hour] += n
-            earliest[desk_id] = min(earliest.get(desk_id, first_at), first_at)
-    for desk_id, first_at in earliest.items():
-        desk(desk_id)["first_today"] = moment(first_at).astimezone(day_start.tzinfo).isoformat()
+            first = moment(first_at).astimezone(day_start.tzinfo).isoformat()
+            desk(desk_id)["first_today"] = first
+    hours: dict[str, int] = {}  # a quarter hour's start (UTC) → the site's hour
+    for desk_id, bucket, n in firsts_since(cur, site_id, day_start):
+        if bucket not in hours:
+            hours[bucket] = datetime.fromisoformat(bucket).astimezone(day_start.tzinfo).hour
+        desk(desk_id)["hourly"][hours[bucket]] += n
     hour, quarter = iso(now - timedelta(hours=1)), iso(now - timedelta(minutes=15))
     cur.execute(
         "SELECT desk_id, COUNT(*), SUM(CASE WHEN received_at >= ? THEN 1 ELSE 0 END) "
@@ -134,7 +147,7 @@ def _totals(cur: Cursor, site_id: str, day_start: datetime, counts: list[tuple])
     events = events_since(cur, site_id, day_start)
     by_dose: dict[tuple[str, int | None], int] = {}
     own: dict[tuple[str, str], int] = {}
-    for desk_id, _bucket, measure, detail, n, _first_at in counts:
+    for desk_id, measure, detail, n, _first_at in counts:
         if measure == DOSE:
             dose = parse_dose_detail(detail)
             by_dose[dose] = by_dose.get(dose, 0) + n

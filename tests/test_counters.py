@@ -16,6 +16,13 @@ import pytest
 from dbkit import active_dose, current_version, iso
 from hub.aefi_db import events_since, ingest_aefi
 from hub.db import Desk, HubDB
+from hub.export_ledger import (
+    NATIONAL,
+    mark_exported,
+    new_export,
+    not_sent_count,
+    not_sent_figure,
+)
 from tests.conftest import ICT
 
 MIDNIGHT = datetime(2026, 11, 23, tzinfo=ICT)
@@ -152,8 +159,22 @@ def random_history(db: HubDB, seed: int, steps: int = 400) -> int:
                                               else ""}))  # other content: a conflict  # fmt: skip
         if step % rng.randint(5, 40) == 0:
             flush()
+            if rng.random() < 0.3:  # an export to the platform: some versions, current or not
+                export_some(db, rng, made, origin)
     flush()
     return len(made)
+
+
+def export_some(db: HubDB, rng: random.Random, made: dict[str, list[dict[str, Any]]],
+                origin: dict[str, Desk]) -> None:  # fmt: skip
+    site_id = rng.choice(SITES)
+    held = set(db.keys())
+    chosen = [(rid, rng.randint(1, len(versions)))
+              for rid, versions in made.items() if origin[rid].site_id == site_id]  # fmt: skip
+    marks = [(rid, version, row) for row, (rid, version) in enumerate(chosen, start=9)
+             if (rid, version) in held and rng.random() < 0.5]  # fmt: skip
+    export = new_export(NATIONAL, site_id, MIDNIGHT.date(), MIDNIGHT.date(), "out.xlsx", NOW)
+    mark_exported(db, export, marks, NOW)
 
 
 def midnights() -> list[datetime]:
@@ -168,6 +189,8 @@ def test_counters_give_the_figures_the_records_give(hub_db: HubDB, seed: int) ->
     for site_id in SITES:
         for day_start in midnights():
             assert counted(hub_db, site_id, day_start) == scanned(hub_db, site_id, day_start)
+    for site_id in SITES:  # what the platform waits for, as the ledger counts it
+        assert not_sent_figure(hub_db, site_id) == not_sent_count(hub_db, site_id)
     assert hub_db.rebuild_stats() == records
     assert counters(hub_db) == kept
 
