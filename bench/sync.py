@@ -31,6 +31,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import httpx
@@ -53,14 +54,17 @@ from sync.worker import HubClient, SyncState, SyncWorker
 from vaxdesk.testing.hub import SITE, HubServer, enrol, free_port
 
 # The hub as `vaxdesk hub serve` runs it, from the checkout given: its app under uvicorn.
+# Its record checks in as many worker processes as asked (a checkout before them: none).
 SERVE = """
-import sys
+import inspect, sys
 sys.path.insert(0, sys.argv[1])
 import uvicorn
 from hub.app import create_hub
 from hub.db import HubDB
-uvicorn.run(create_hub(HubDB(sys.argv[2])), host="127.0.0.1", port=int(sys.argv[3]),
-            log_level="warning", access_log=False, lifespan="off")
+workers = int(sys.argv[4])
+options = {"check_workers": workers} if workers else {}
+uvicorn.run(create_hub(HubDB(sys.argv[2]), **options), host="127.0.0.1", port=int(sys.argv[3]),
+            log_level="warning", access_log=False)
 """
 
 
@@ -89,12 +93,13 @@ def desk_batches(base: list[dict[str, Any]], desk_id: str, records: int, batch: 
 class HubProcess:
     """The hub of one checkout in its own process; its CPU seconds so far from /proc."""
 
-    def __init__(self, tree: Path, url: str) -> None:
+    def __init__(self, tree: Path, url: str, workers: int = 0) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PYTHONPATH": str(tree)}
         self.process = subprocess.Popen(
-            [sys.executable, "-c", SERVE, str(tree), url, str(self.port)], env=env, cwd=tree
+            [sys.executable, "-c", SERVE, str(tree), url, str(self.port), str(workers)],
+            env=env, cwd=tree,
         )
         deadline = time.monotonic() + 30
         while True:
@@ -107,8 +112,17 @@ class HubProcess:
                 time.sleep(0.1)
 
     def cpu(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU seconds of the hub and of its processes (its checking workers)."""
+        used = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                pid, rest = stat.read_text().split(" ", 1)
+            except OSError:
+                continue
+            fields = rest.rsplit(")", 1)[1].split()
+            if int(pid) == self.process.pid or int(fields[1]) == self.process.pid:
+                used += int(fields[11]) + int(fields[12])
+        return used / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -152,13 +166,15 @@ def ingest_run(db: HubDB, hub: HubProcess, desks: list[tuple[str, list[bytes]]],
 
 def ingest_table(db: HubDB, name: str, url: str, base: list[dict[str, Any]],
                  args: argparse.Namespace) -> None:  # fmt: skip
-    trees = [("this", HERE)] + ([("against", Path(args.against).resolve())] if args.against else [])
+    trees = [(f"w={workers}" if len(args.check_workers) > 1 else "this", HERE, workers)
+             for workers in args.check_workers]  # fmt: skip
+    trees += [("against", Path(args.against).resolve(), 0)] if args.against else []
     tokens = [enrol(db, f"desk-{n}") for n in range(1, max(args.desks) + 1)]
-    hubs = {label: HubProcess(tree, url) for label, tree in trees}
+    hubs = {label: HubProcess(tree, url, workers) for label, tree, workers in trees}
     print(f"\nhub ingest, {name}: {args.records} records a run, HTTP on loopback"
           + (", 'against' = " + args.against if args.against else ""))  # fmt: skip
     head = f"{'desks':>5} {'batch':>5} " + " ".join(
-        f"{label + ' rec/s':>14} {'µs CPU/rec':>10}" for label, _ in trees
+        f"{label + ' rec/s':>14} {'µs CPU/rec':>10}" for label, _, _ in trees
     )
     print(head + ("   ratio (rec/s, CPU)" if args.against else ""))
     try:
@@ -167,17 +183,17 @@ def ingest_table(db: HubDB, name: str, url: str, base: list[dict[str, Any]],
                 each = args.records // desks
                 work = [(tokens[n], desk_batches(base, f"desk-{n + 1}", each, batch))
                         for n in range(desks)]  # fmt: skip
-                figures: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in trees}
+                figures: dict[str, list[tuple[float, float]]] = {t[0]: [] for t in trees}
                 for _ in range(args.rounds):  # interleaved: this, against, this, against...
-                    for label, _ in trees:
+                    for label, _, _ in trees:
                         figures[label].append(ingest_run(db, hubs[label], work, each * desks))
-                best = {label: (max(r for r, _ in runs), min(c for _, c in runs))
+                best = {label: (median(r for r, _ in runs), median(c for _, c in runs))
                         for label, runs in figures.items()}  # fmt: skip
                 line = f"{desks:>5} {batch:>5} " + " ".join(
-                    f"{best[label][0]:>14,.0f} {best[label][1]:>10.0f}" for label, _ in trees
+                    f"{best[label][0]:>14,.0f} {best[label][1]:>10.0f}" for label, _, _ in trees
                 )
                 if args.against:
-                    (rate, cpu), (old_rate, old_cpu) = best["this"], best["against"]
+                    (rate, cpu), (old_rate, old_cpu) = best[trees[0][0]], best["against"]
                     line += f"   {rate / old_rate:.2f}x, {old_cpu / cpu:.2f}x less CPU"
                 print(line, flush=True)
     finally:
@@ -237,11 +253,13 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=16_000, help="records a run, all desks")
     parser.add_argument("--desks", type=numbers, default=[1, 4, 16])
     parser.add_argument("--batches", type=numbers, default=[100, 500])
-    parser.add_argument("--rounds", type=int, default=1, help="runs of each; the best is shown")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each; medians shown")
     parser.add_argument("--against", default="", help="another checkout, run interleaved")
     parser.add_argument("--drain", type=int, default=2000, help="backlog records (0: skip)")
     parser.add_argument("--batch", type=int, default=100, help="the drain's batch")
     parser.add_argument("--outage", type=float, default=5.0, help="seconds the hub is down")
+    parser.add_argument("--check-workers", type=numbers, default=[1],
+                        help="the hub's checking processes, e.g. 0,1,2 (each a hub of its own)")
     parser.add_argument("--postgres", default=os.environ.get("VAXDESK_TEST_POSTGRES", ""))
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args()

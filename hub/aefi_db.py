@@ -1,7 +1,8 @@
 """Adverse events at the hub: every version a desk sent, keyed by (event id, version); a
 re-send is recognised by its content hash (acknowledged, nothing changed), another content
 under the same key is a conflict kept apart (in `conflicts`, as records' are), never an
-overwrite. Works on the hub's one connection (`Storage`)."""
+overwrite. An event linked to a record takes that record's own AEFI field out of the site's
+counters (`hub/counters.py`), in the same transaction."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from dbkit import Cursor, current_version, iso
 from domain.aefi import AEFI_FIELDS, aefi_body, aefi_hash
 from domain.text import mask
 from domain.wire import STORED
+from hub.counters import count_linked_events, linked_records
 from hub.items_db import settle_held
-from hub.storage import Storage
+from hub.storage import Storage, locked_records
 
 if TYPE_CHECKING:
     from hub.db import Desk
@@ -29,7 +31,10 @@ def ingest_aefi(
 ) -> list[dict[str, Any]]:
     """Keep a batch of checked event bodies in one transaction; a result for each, in order."""
     received = iso(now)
+    records = sorted({str(b["record_id"]) for b in bodies})
     with db._tx() as cur:
+        locked_records(cur, records)  # their figures change: one transaction at a time
+        already = linked_records(cur, records)
         existing = _held(cur, sorted({str(b["event_id"]) for b in bodies}))
         results = []
         for body in bodies:
@@ -53,6 +58,7 @@ def ingest_aefi(
                 existing[key] = (digest, kept)
                 result["result"] = STORED
             results.append(result)
+        count_linked_events(cur, sorted(linked_records(cur, records)), already)
     return results
 
 

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from dbkit import current_version, iso
-from hub.storage import Storage
+from hub.counters import NATIONAL, count_exported, unsent_count
+from hub.storage import Storage, locked_site
 
-NATIONAL = "national"
 FHIR = "fhir"
 DESTINATIONS = (NATIONAL, FHIR)
 ACCEPTED, REFUSED = "accepted", "refused"
@@ -65,6 +63,9 @@ def mark_exported(
     rows = [(export.destination, rid, int(version), export.export_id, int(row))
             for rid, version, row in marks]  # fmt: skip
     with db._tx() as cur:
+        if export.destination == NATIONAL:  # the site's figure of what the platform waits for
+            locked_site(cur, export.site_id, shared=False)
+            count_exported(cur, [(rid, version) for _, rid, version, _, _ in rows])
         cur.execute(
             "INSERT INTO exports (export_id, destination, site_id, period_start, period_end, "
             "file_name, started_at, completed_at, record_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -111,29 +112,11 @@ def not_sent_count(db: Storage, site_id: str, destination: str = NATIONAL) -> in
         return int(cur.fetchone()[0])
 
 
-FRESH_SECONDS = 30.0  # the supervisor's figure may lag new records by this much
-_figures: WeakKeyDictionary[Storage, dict[tuple[str, str], tuple[int, float, int]]] = (
-    WeakKeyDictionary()
-)
-
-
-def not_sent_figure(
-    db: Storage, site_id: str, destination: str = NATIONAL,
-    clock: Callable[[], float] = time.monotonic,
-) -> int:  # fmt: skip
-    """`not_sent_count` for the supervisor's figures, asked at every refresh: counted again
-    once an export has completed since, else at most every FRESH_SECONDS (the count reads
-    every record of the site: 0.4 s for 100,000 on SQLite)."""
+def not_sent_figure(db: Storage, site_id: str) -> int:
+    """`not_sent_count` for the supervisor's figures, asked at every refresh: the counter kept
+    as records arrive and exports complete (`hub/counters.py`), never a count of the records."""
     with db._tx() as cur:
-        cur.execute("SELECT COUNT(*) FROM exports")
-        exports = int(cur.fetchone()[0])
-    held = _figures.setdefault(db, {}).get((site_id, destination))
-    now = clock()
-    if held is not None and held[0] == exports and now - held[1] < FRESH_SECONDS:
-        return held[2]
-    count = not_sent_count(db, site_id, destination)
-    _figures[db][(site_id, destination)] = (exports, now, count)
-    return count
+        return unsent_count(cur, site_id)
 
 
 @dataclass(frozen=True)

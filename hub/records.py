@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from domain.errors import FieldError
-from domain.fields import Source
-from domain.messages import describe, wire_params
 from domain.wire import (
     AEFI,
-    INVALID,
     ITEM_KEYS,
     ITEMS_PATH,
     ITEMS_RECONCILE_PATH,
@@ -28,11 +26,11 @@ from domain.wire import (
     RECORDS_PATH,
     SUBJECT_STATE,
     checked_aefi,
-    checked_record,
     checked_state,
 )
 from domain.wire_stock import STOCK_ITEM_KEYS, STOCK_USAGE, checked_usage
 from hub.aefi_db import ingest_aefi, missing_aefi
+from hub.checking import refusal
 from hub.context import ApiError, HubContext, guarded
 from hub.day_db import ingest_states, missing_states
 from hub.db import Desk
@@ -43,32 +41,6 @@ log = logging.getLogger("vaxdesk.hub")
 # Keeps checked payloads of one kind; a result for each: {"result"[, "field", "message"]}.
 RESULT_KEYS = ("result", "field", "code", "params", "message")
 Keeper = Callable[[HubContext, Desk, list[Any], datetime], Awaitable[list[dict[str, Any]]]]
-
-
-def check_body(body: Any, desk: Desk, today: date, *, demo: bool = False) -> FieldError | None:
-    """Why this record cannot be kept (None when it can), by the domain's own rules: those
-    every desk applies, then the hub's own (the desk's site, no demo record at a real hub)."""
-    try:
-        record = checked_record(body, today=today)
-    except FieldError as error:
-        return error
-    # A later version may come from another desk of the record's site (a slip scanned there
-    # opened it for correction); where the record was made is checked against what the hub holds.
-    if record.desk_id != desk.desk_id and (record.version == 1 or record.site_id != desk.site_id):
-        return FieldError("desk_id", "hub.other_desk", desk=desk.desk_id)
-    if record.site_id != desk.site_id:
-        return FieldError("site_id", "hub.other_site", desk=desk.desk_id, site=desk.site_id)
-    if record.source is Source.DEMO and not demo:
-        return FieldError("source", "hub.demo_record")
-    return None
-
-
-def refusal(error: FieldError) -> dict[str, Any]:
-    """The result of an item the hub will not keep: its field, code and parameters, for the
-    desk to say in its own language, and the hub's English words (read by desks before 12)."""
-    return {"result": INVALID, "field": error.field, "code": error.code,
-            "params": wire_params(error.params),
-            "message": f"{error.field}: {describe(error, english=True)}"[:200]}  # fmt: skip
 
 
 def _own_records_only(desk: Desk, bodies: list[Any]) -> None:
@@ -93,17 +65,18 @@ async def keep_records(
     # A day's grace: a desk's clock a little ahead around midnight is not a dose in the future.
     latest = now.astimezone(hub.zone).date() + timedelta(days=1)
     results: dict[int, dict[str, Any]] = {}
-    good = []
-    for index, body in enumerate(bodies):
-        problem = check_body(body, desk, latest, demo=hub.demo)
-        if problem is not None:
+    good, canonical = [], []
+    checked = await hub.checker.check(bodies, desk.desk_id, desk.site_id, latest, hub.demo)
+    for index, (body, (verdict, first, second)) in enumerate(zip(bodies, checked, strict=True)):
+        if verdict == "refused":
             known = body if isinstance(body, dict) else {}
             results[index] = {"record_id": str(known.get("record_id", ""))[:40],
-                              "version": known.get("version"), **refusal(problem)}  # fmt: skip
+                              "version": known.get("version"), **first}  # fmt: skip
             log.info("refused record %s from desk %s: %s", results[index]["record_id"],
-                     desk.desk_id, problem.code)  # fmt: skip
+                     desk.desk_id, second)  # fmt: skip
         else:
             good.append((index, body))
+            canonical.append((first, second))
     others = sorted({str(b["record_id"]) for _, b in good if b["desk_id"] != desk.desk_id})
     if others:
         origins = await run_in_threadpool(hub.db.record_origins, others)
@@ -113,8 +86,9 @@ async def keep_records(
                                        record_id=body["record_id"], site=desk.site_id)  # fmt: skip
                 results[index] = {"record_id": body["record_id"], "version": body["version"],
                                   **refusal(elsewhere)}  # fmt: skip
-        good = [(i, b) for i, b in good if i not in results]
-    stored = await run_in_threadpool(hub.db.ingest, desk, [b for _, b in good], now)
+        kept = [(i, b, c) for (i, b), c in zip(good, canonical, strict=True) if i not in results]
+        good, canonical = [(i, b) for i, b, _ in kept], [c for _, _, c in kept]
+    stored = await run_in_threadpool(hub.db.ingest, desk, [b for _, b in good], now, canonical)
     for (index, _), result in zip(good, stored, strict=True):
         results[index] = result
     return [results[i] for i in range(len(bodies))]
@@ -228,9 +202,8 @@ def routes(hub: HubContext) -> list[Route]:
         return desk, entries
 
     def reply(request: Request, now: datetime, results: list[dict[str, Any]]) -> Response:
-        return JSONResponse(
-            {"results": results, "received_at": now.isoformat(), **hub.skew(request, now)}
-        )
+        reply = {"results": results, "received_at": now.isoformat(), **hub.skew(request, now)}
+        return Response(msgspec.json.encode(reply), media_type="application/json")
 
     async def upload(request: Request) -> Response:
         desk, bodies = await batch(request, "records")

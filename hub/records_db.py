@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from dbkit import Cursor, iso
 from domain.screening_answers import outcome_of
 from domain.wire import CONFLICT, DUPLICATE, STORED, canonical_body, differing_field
-from hub.storage import Storage, locked_records
+from hub.counters import VERSION_COLUMNS, Version, count_new_versions
+from hub.storage import Storage, locked_records, locked_site
 
 if TYPE_CHECKING:
     from hub.db import Desk
@@ -22,6 +23,7 @@ RECORD_COLUMNS = ("record_id", "version", "desk_id", "site_id", "person_key", "s
                   "screening", "vaccine", "dose_number", "given_on", "aefi", "content_hash",
                   "body", "received_at", "desk_recorded_at", "checklist_version",
                   "screening_answers", "checklist_outcome")  # fmt: skip
+_VERSION_AT = [RECORD_COLUMNS.index(name) for name in VERSION_COLUMNS]  # a new row's Version
 _INSERT_CONFLICT = (
     "INSERT INTO conflicts (record_id, version, desk_id, offered_hash, field, received_at) "
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
@@ -51,20 +53,26 @@ def _checklist(body: dict[str, Any]) -> tuple[str, str, str]:
 
 class RecordRows(Storage):
     def ingest(
-        self, desk: Desk, bodies: Sequence[dict[str, Any]], now: datetime
+        self,
+        desk: Desk,
+        bodies: Sequence[dict[str, Any]],
+        now: datetime,
+        canonical: Sequence[tuple[str, str]] | None = None,
     ) -> list[dict[str, Any]]:
         """Keep a batch of checked record bodies in one transaction; a result for each, in
         order: {record_id, version, result[, field, message]}. What the hub holds of them is
-        asked once for the batch, the new versions written at once."""
+        asked once for the batch, the new versions written at once. `canonical`: each body's kept
+        JSON and content hash, when the checks made them already."""
         received = iso(now)
         ids = sorted({str(b["record_id"]) for b in bodies})
         with self._tx() as cur:
+            locked_site(cur, desk.site_id, shared=True)
             locked_records(cur, ids)
-            existing = self._held(cur, ids)
+            existing, held = self._held(cur, ids)
             results, new_rows, conflicting = [], [], []
-            for body in bodies:
+            for n, body in enumerate(bodies):
                 key = (str(body["record_id"]), int(body["version"]))
-                kept, digest = canonical_body(body)
+                kept, digest = canonical[n] if canonical is not None else canonical_body(body)
                 result: dict[str, Any] = {"record_id": key[0], "version": key[1]}
                 if key in existing:
                     result["result"] = DUPLICATE if existing[key] == digest else CONFLICT
@@ -81,6 +89,8 @@ class RecordRows(Storage):
                     result["result"] = STORED
                 results.append(result)
             cur.insert_rows("records", RECORD_COLUMNS, new_rows)
+            count_new_versions(cur, held, [Version._make(row[i] for i in _VERSION_AT)
+                                           for row in new_rows])  # fmt: skip
             if conflicting:
                 cur.executemany(_INSERT_CONFLICT, self._conflicts(cur, desk, conflicting,
                                                                   received))  # fmt: skip
@@ -101,17 +111,24 @@ class RecordRows(Storage):
         return rows
 
     @staticmethod
-    def _held(cur: Cursor, ids: Sequence[str]) -> dict[tuple[str, int], str]:
-        """The content hash of every version the hub holds of these records."""
-        held: dict[tuple[str, int], str] = {}
+    def _held(
+        cur: Cursor, ids: Sequence[str]
+    ) -> tuple[dict[tuple[str, int], str], dict[str, list[Version]]]:
+        """The content hash of every version the hub holds of these records, and what the
+        counters read of each."""
+        hashes: dict[tuple[str, int], str] = {}
+        held: dict[str, list[Version]] = {}
         for chunk in _chunks(ids):
             cur.execute(
-                f"SELECT record_id, version, content_hash FROM records WHERE {_ids_in(cur, chunk)}",
+                f"SELECT content_hash, {', '.join(VERSION_COLUMNS)} FROM records "
+                f"WHERE {_ids_in(cur, chunk)}",
                 _ids_params(cur, chunk),
             )
-            for rid, version, digest in cur.fetchall():
-                held[(rid, version)] = digest
-        return held
+            for digest, *row in cur.fetchall():
+                version = Version(*row)
+                hashes[(version.record_id, version.version)] = digest
+                held.setdefault(version.record_id, []).append(version)
+        return hashes, held
 
     def missing(self, desk: Desk, keys: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
         """Which of these (id, version), sent by this desk, the hub does not hold."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 
 from dbkit import Cursor, Migrations
+from hub.counters import rebuild
 
 TABLES = ("desks", "records", "conflicts", "heartbeats", "supervisors", "lookups", "hub_secrets",
           "hub_meta", "aefi_events", "day_states", "exports", "exported_versions",
-          "platform_results", "sites", "staff", "stock_receipts", "stock_allocations",
-          "stock_usage", "stock_settings", "_migrations")  # fmt: skip
+          "platform_results", "site_counts", "sites", "staff", "stock_receipts",
+          "stock_allocations", "stock_usage", "stock_settings", "_migrations")  # fmt: skip
 
 
 class HubMeta:
@@ -228,6 +229,30 @@ MIGRATIONS.sql(
     )""",
     "CREATE INDEX IF NOT EXISTS platform_results_outcome ON platform_results (outcome)",
 )
+
+
+@MIGRATIONS("0010_counters")
+def counters(cur: Cursor) -> None:
+    """The supervisor's figures as counters kept at ingest (issue 15, `hub/counters.py`):
+    per site, quarter hour (UTC) of a record's first version, desk, measure and detail
+    (`dose`: vaccine and dose number; `aefi`: its kind); counted from the records held. On
+    SQLite the rows are kept in their key's order (WITHOUT ROWID): a day's are read in a run."""
+    clustered = "" if cur.postgres else " WITHOUT ROWID"
+    cur.execute(
+        """CREATE TABLE IF NOT EXISTS site_counts (
+            site_id TEXT NOT NULL,
+            bucket TEXT NOT NULL,
+            desk_id TEXT NOT NULL,
+            measure TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            first_at TEXT NOT NULL,
+            PRIMARY KEY (site_id, bucket, desk_id, measure, detail)
+        )"""
+        + clustered
+    )
+    rebuild(cur)
+
 
 # The site registry (issue 16): each site's code (the one its desks are enrolled at), its
 # facility code on the national platform, name, address as the 2025 units' codes, tables,

@@ -67,8 +67,7 @@ def routes(hub: HubContext) -> list[Route]:
         site_id = await hub.site_reader(request)
         now = hub.clock()
         local, midnight = hub.site_day(now)
-        desks = await run_in_threadpool(hub.db.site_stats, site_id, now, midnight)
-        totals = await run_in_threadpool(hub.db.site_totals, site_id, midnight)
+        desks, totals = await run_in_threadpool(hub.db.site_figures, site_id, now, midnight)
         platform = await run_in_threadpool(platform_figures, hub.db, site_id)
         stock = await run_in_threadpool(stock_figures, site_id)
         name = await run_in_threadpool(hub.db.site_name, site_id)  # '' when not registered

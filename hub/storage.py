@@ -72,5 +72,14 @@ def locked_records(cur: Cursor, record_ids: list[str]) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(15, k) FROM unnest(?::int[]) AS k", (keys,))
 
 
+def locked_site(cur: Cursor, site_id: str, *, shared: bool) -> None:
+    """PostgreSQL: a lock on a site's figures of what went out, until the transaction ends:
+    shared by the batches kept (which read what went out), alone for an export marking its
+    versions. SQLite: one writer already."""
+    if cur.postgres:
+        kind = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        cur.execute(f"SELECT {kind}(16, ?)", (_lock_key(site_id),))
+
+
 def _lock_key(record_id: str) -> int:
     return zlib.crc32(record_id.encode()) - 2**31  # an int4

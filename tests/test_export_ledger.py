@@ -150,20 +150,23 @@ def test_a_hub_before_the_ledger_says_nothing_of_the_platform() -> None:
 def test_the_supervisors_figure_is_counted_again_after_an_export(
     hub_db: HubDB, tmp_path: Path
 ) -> None:
-    from hub.export_ledger import FRESH_SECONDS, not_sent_figure
+    """The figure is a counter kept as records arrive and exports complete (issue 15): fresh
+    at once, and always the ledger's own count."""
+    from hub.export_ledger import not_sent_figure
     from tests.test_national_export import NOW, body
     from tests.test_national_export import SITE as SITE_X
     from tests.test_platform_results import AUGUST, site_of_three
 
-    moment = [0.0]
     site_of_three(hub_db)
-    assert not_sent_figure(hub_db, SITE_X, clock=lambda: moment[0]) == 5
+    assert not_sent_figure(hub_db, SITE_X) == 5 == not_sent_count(hub_db, SITE_X)
     hub_db.ingest(Desk("desk-1", SITE_X), [body("r8", person_key="cccd:x", full_name="X")], NOW)
-    assert not_sent_figure(hub_db, SITE_X, clock=lambda: moment[0]) == 5  # not yet counted
-    moment[0] += FRESH_SECONDS
-    assert not_sent_figure(hub_db, SITE_X, clock=lambda: moment[0]) == 6
+    assert not_sent_figure(hub_db, SITE_X) == 6 == not_sent_count(hub_db, SITE_X)
     export_site(hub_db, SITE_X, *AUGUST, tmp_path / "out.xlsx")
-    assert not_sent_figure(hub_db, SITE_X, clock=lambda: moment[0]) == 1  # at once
+    assert not_sent_figure(hub_db, SITE_X) == 1 == not_sent_count(hub_db, SITE_X)
+    export_site(hub_db, SITE_X, *AUGUST, tmp_path / "again.xlsx")  # out already: no change
+    assert not_sent_figure(hub_db, SITE_X) == 1
+    hub_db.rebuild_stats()
+    assert not_sent_figure(hub_db, SITE_X) == 1
 
 
 def test_the_fhir_export_is_in_the_ledger_too(hub_db: HubDB, tmp_path: Path) -> None:

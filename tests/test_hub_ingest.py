@@ -57,3 +57,29 @@ def test_other_content_under_a_held_version_is_a_conflict_naming_the_field(hub_d
     first, second = hub_db.ingest(DESK, changed, MOMENT)
     assert (first["result"], first["field"], second["result"]) == (CONFLICT, "lot", DUPLICATE)
     assert hub_db.count_versions() == 3
+
+
+async def test_checks_in_worker_processes_give_the_same_verdicts() -> None:
+    from hub.checking import Checker, check_bodies
+
+    good = bodies(120)
+    mixed: list[Any] = [*good[:60], {**good[60], "dose_number": "1"}, "not a record",
+                        {**good[61], "full_name": "Ng9"}, {**good[62], "site_id": "OTHER"},
+                        {**good[63], "source": "demo"}, *good[64:]]  # fmt: skip
+    today = MOMENT.date()
+    here = check_bodies(mixed, DESK.desk_id, DESK.site_id, today, False)
+    huge = [*good[:70], {**good[70], "lot": 2**70}]  # more than msgpack carries: checked here
+    checker = Checker(workers=2)
+    try:
+        assert await checker.check(mixed, DESK.desk_id, DESK.site_id, today, False) == here
+        assert checker._pool is not None  # in the workers
+        assert await checker.check(huge, DESK.desk_id, DESK.site_id, today, False) == (
+            check_bodies(huge, DESK.desk_id, DESK.site_id, today, False)
+        )
+    finally:
+        checker.close()
+    refused = [(n, item[2]) for n, item in enumerate(here) if item[0] == "refused"]
+    assert refused == [(60, "wire.not_an_integer"), (61, "wire.not_an_object"),
+                       (62, "name.digits"), (63, "hub.other_site"),
+                       (64, "hub.demo_record")]  # fmt: skip
+    assert [item[0] for item in here].count("ok") == 116

@@ -149,6 +149,7 @@ def test_every_environment_variable(tmp_path: Path) -> None:
         "VAXDESK_HUB_SERVER_TLS_CERT",
         "VAXDESK_HUB_SERVER_TLS_KEY",
         "VAXDESK_HUB_SERVER_SITE_TIMEZONE",
+        "VAXDESK_HUB_SERVER_CHECK_WORKERS",  # issue 15: record checks in worker processes
         "VAXDESK_SUPERVISOR_HUB_URL",
         "VAXDESK_SUPERVISOR_SITE_ID",
         "VAXDESK_SUPERVISOR_TARGET",

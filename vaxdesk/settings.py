@@ -104,6 +104,7 @@ class HubServerSettings:
     tls_cert: str = ""
     tls_key: str = ""
     site_timezone: str = SITE_TIMEZONE
+    check_workers: int = -1  # processes checking record bodies; -1: one a core but the hub's
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """`vaxdesk hub`: run the hub; `hub enrol`, `hub supervisor`, `hub revoke`, `hub export`;
 `hub results` (vaxdesk.cli.hub_results), `hub site` (vaxdesk.cli.hub_site), `hub user`
-(vaxdesk.cli.hub_user).
+(vaxdesk.cli.hub_user), `hub stock` (vaxdesk.cli.hub_stock), `hub rebuild-stats`
+(vaxdesk.cli.hub_stats).
 
 The only module of the desk side that knows where the hub's code lives (the server, its
 database, its tokens): every import of it is here, inside a function, so listing the
@@ -44,7 +45,7 @@ def _hub_app(db: HubDB, server: HubServerSettings | None = None) -> Any:
 
     if server is None:
         return create_hub(db)
-    return create_hub(db, site_timezone=server.site_timezone)
+    return create_hub(db, site_timezone=server.site_timezone, check_workers=server.check_workers)
 
 
 def _issue_desk_token(db: HubDB, desk_id: str, site_id: str, now: datetime) -> str:
@@ -85,6 +86,7 @@ def _hub_db(url: str) -> Iterator[HubDB]:
 @group(
     cls=LazyGroup,
     lazy_subcommands={"results": "vaxdesk.cli.hub_results:results",
+                      "rebuild-stats": "vaxdesk.cli.hub_stats:rebuild_stats",
                       "site": "vaxdesk.cli.hub_site:site", "stock": "vaxdesk.cli.hub_stock:stock",
                       "user": "vaxdesk.cli.hub_user:user"},
     invoke_without_command=True,
